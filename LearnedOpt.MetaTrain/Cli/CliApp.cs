@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary>The <c>learnedopt</c> command tree and its error policy.</summary>
+internal static class CliApp
+{
+    /// <summary>Exit code for a mistake in the user's input.</summary>
+    public const int UserErrorExitCode = 2;
+
+    /// <summary>Exit code for a bug or an unexpected failure.</summary>
+    public const int InternalErrorExitCode = 70;
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("learnedopt: train networks with learned optimizers, meta-train them, evaluate them.");
+        root.Subcommands.Add(DataCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; user mistakes become one red sentence and exit code 2, never a stack trace.</summary>
+    public static int Run(string[] args)
+    {
+        try
+        {
+            return BuildRoot().Parse(args).Invoke();
+        }
+        catch (Exception e) when (UserMessage(e) is { } message)
+        {
+            WriteError(message);
+            return UserErrorExitCode;
+        }
+    }
+
+    /// <summary>Writes an error sentence to standard error.</summary>
+    public static void WriteError(string message)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+    }
+
+    // The exceptions that describe a user's mistake (bad names, numbers, files), not a bug.
+    internal static string? UserMessage(Exception e) => e switch
+    {
+        UserInputException u => u.Message,
+        InvalidDataException d => d.Message,
+        ArgumentException a => a.Message,
+        FileNotFoundException f => f.Message,
+        DirectoryNotFoundException d => d.Message,
+        UnauthorizedAccessException u => u.Message,
+        _ => null,
+    };
+}

@@ -1,0 +1,3 @@
+using LearnedOpt.MetaTrain.Cli;
+
+return CliApp.Run(args);

@@ -1,0 +1,1 @@
+namespace LearnedOpt.Tasks; internal static class P1 {}
