@@ -15,6 +15,9 @@ internal static class CliApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("learnedopt: train networks with learned optimizers, meta-train them, evaluate them.");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TasksCommand.Create());
+        root.Subcommands.Add(CoordCheckCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;
     }

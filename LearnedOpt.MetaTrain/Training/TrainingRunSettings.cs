@@ -1,0 +1,14 @@
+namespace LearnedOpt.MetaTrain.Training;
+
+/// <summary>How long to train and how often to evaluate.</summary>
+/// <param name="Steps">Optimizer updates.</param>
+/// <param name="Seed">Run seed: initialisation and batch order derive from it.</param>
+/// <param name="EvalEvery">Evaluate on held-out data every this many steps (and after the last).</param>
+internal sealed record TrainingRunSettings(int Steps, long Seed, int EvalEvery)
+{
+    public void Validate()
+    {
+        if (Steps <= 0) throw new UserInputException($"--steps must be a positive number of updates, got {Steps}.");
+        if (EvalEvery <= 0) throw new UserInputException($"--eval-every must be positive, got {EvalEvery}.");
+    }
+}

@@ -1,0 +1,57 @@
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Tasks.Data;
+
+/// <summary>
+/// A classification data set held as float tensors, standardised by the training split's pixel mean and
+/// standard deviation, shared by every task that samples from it. Kept outside any dispose scope.
+/// </summary>
+internal sealed class ClassificationTensors
+{
+    private ClassificationTensors(string name, Tensor trainInputs, Tensor trainLabels, Tensor testInputs, Tensor testLabels, int classCount)
+    {
+        Name = name;
+        TrainInputs = trainInputs;
+        TrainLabels = trainLabels;
+        TestInputs = testInputs;
+        TestLabels = testLabels;
+        ClassCount = classCount;
+    }
+
+    public string Name { get; }
+    public Tensor TrainInputs { get; }
+    public Tensor TrainLabels { get; }
+    public Tensor TestInputs { get; }
+    public Tensor TestLabels { get; }
+    public int ClassCount { get; }
+    public int FeatureCount => (int)TrainInputs.shape[1];
+    public long TrainCount => TrainInputs.shape[0];
+
+    /// <summary>Builds the tensors from byte pixels (0–255) and byte labels.</summary>
+    public static ClassificationTensors FromBytes(string name, byte[] trainPixels, byte[] trainLabels, byte[] testPixels, byte[] testLabels, int featureCount, int classCount)
+    {
+        if (featureCount <= 0 || trainLabels.Length == 0 || trainPixels.Length != (long)trainLabels.Length * featureCount || testPixels.Length != (long)testLabels.Length * featureCount)
+            throw new InvalidDataException($"Data set '{name}' is inconsistent: pixel counts do not match label counts × {featureCount} features.");
+        if (trainLabels.Concat(testLabels).Any(l => l >= classCount))
+            throw new InvalidDataException($"Data set '{name}' has a label outside 0..{classCount - 1}.");
+
+        double sum = 0, sumSq = 0;
+        foreach (byte b in trainPixels) { sum += b; sumSq += (double)b * b; }
+        double mean = sum / trainPixels.Length;
+        double std = Math.Sqrt(Math.Max(sumSq / trainPixels.Length - mean * mean, 1e-12));
+
+        using var scope = NewDisposeScope();
+        Tensor Standardise(byte[] pixels, int n) =>
+            tensor(pixels, [n, featureCount]).to(ScalarType.Float32).sub_(mean).div_(std);
+        var result = new ClassificationTensors(
+            name,
+            Standardise(trainPixels, trainLabels.Length),
+            tensor(trainLabels).to(ScalarType.Int64),
+            Standardise(testPixels, testLabels.Length),
+            tensor(testLabels).to(ScalarType.Int64),
+            classCount);
+        foreach (var t in new[] { result.TrainInputs, result.TrainLabels, result.TestInputs, result.TestLabels })
+            t.DetachFromDisposeScope();
+        return result;
+    }
+}

@@ -1,0 +1,98 @@
+using LearnedOpt.Parameters;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Tasks.Networks;
+
+/// <summary>
+/// A fully connected network written as a function of its parameter tensors, so that one description can
+/// be stepped by any optimizer (torch.optim, the learned update rule, perturbed ES copies) without modules.
+/// Parameters are ordered <c>layers.0.weight, layers.0.bias, …, readout.weight, readout.bias</c>; weights are
+/// <c>[fan_out, fan_in]</c>.
+/// </summary>
+/// <remarks>
+/// μP (anchors §3, absolute fan-in): input and hidden weights N(0, 1/fan_in), hidden biases N(0, 1), readout
+/// weight and bias zero (as microsoft/mup), and the whole readout (bias included) multiplied by 1/width.
+/// The 1/fan_in learning-rate multiplier of hidden weights lives in <see cref="ParameterSpec.MupStepMultiplier"/>.
+/// Standard: every weight N(0, 1/fan_in), biases zero, no multiplier.
+/// </remarks>
+public sealed class FunctionalMlp
+{
+    /// <summary>Creates the network description; nothing is allocated until <see cref="Initialize"/>.</summary>
+    public FunctionalMlp(MlpConfig config)
+    {
+        config.Validate();
+        Config = config;
+        var specs = new List<ParameterSpec>();
+        for (int layer = 0; layer < config.Depth; layer++)
+        {
+            int fanIn = layer == 0 ? config.InputSize : config.Width;
+            specs.Add(new ParameterSpec($"layers.{layer}.weight", [config.Width, fanIn], layer == 0 ? ParameterRole.Input : ParameterRole.Hidden, fanIn));
+            specs.Add(new ParameterSpec($"layers.{layer}.bias", [config.Width], ParameterRole.Bias, 1));
+        }
+        specs.Add(new ParameterSpec("readout.weight", [config.OutputSize, config.Width], ParameterRole.Output, config.Width));
+        specs.Add(new ParameterSpec("readout.bias", [config.OutputSize], ParameterRole.Bias, 1));
+        Parameters = specs;
+    }
+
+    /// <summary>The shape this network was built for.</summary>
+    public MlpConfig Config { get; }
+
+    /// <summary>One description per parameter tensor, in the order <see cref="Forward"/> expects.</summary>
+    public IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <summary>The multiplier applied to the readout (weights and bias): 1/width under μP, 1 otherwise.</summary>
+    public double OutputMultiplier => Config.Parametrization == Parametrization.MuP ? 1.0 / Config.Width : 1.0;
+
+    /// <summary>Draws initial parameters from <paramref name="generator"/> (float32, no gradient).</summary>
+    public Tensor[] Initialize(Generator generator)
+    {
+        bool mup = Config.Parametrization == Parametrization.MuP;
+        var result = new Tensor[Parameters.Count];
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var spec = Parameters[i];
+            result[i] = (spec.Role, mup) switch
+            {
+                (ParameterRole.Input or ParameterRole.Hidden, _) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
+                (ParameterRole.Output, true) => zeros(spec.Shape),
+                (ParameterRole.Output, false) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
+                (ParameterRole.Bias, true) when spec.Name.StartsWith("readout", StringComparison.Ordinal) => zeros(spec.Shape),
+                (ParameterRole.Bias, true) => Gaussian(spec, 1.0, generator),
+                (ParameterRole.Bias, false) => zeros(spec.Shape),
+                _ => throw new InvalidOperationException($"no initialiser for {spec}"),
+            };
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Computes the outputs (logits) for inputs <paramref name="x"/> of shape <c>[batch, InputSize]</c>.
+    /// <paramref name="observe"/>, when given, sees each hidden layer's post-activation and then the outputs
+    /// (index Depth), for coordinate checks.
+    /// </summary>
+    public Tensor Forward(IReadOnlyList<Tensor> parameters, Tensor x, Action<int, Tensor>? observe = null)
+    {
+        if (parameters.Count != Parameters.Count)
+            throw new ArgumentException($"The network has {Parameters.Count} parameter tensors but {parameters.Count} were given.");
+        if (x.dim() != 2 || x.shape[1] != Config.InputSize)
+            throw new ArgumentException($"Expected inputs of shape [batch, {Config.InputSize}], got [{string.Join(", ", x.shape)}].");
+
+        Tensor h = x;
+        for (int layer = 0; layer < Config.Depth; layer++)
+        {
+            using var pre = nn.functional.linear(h, parameters[2 * layer], parameters[2 * layer + 1]);
+            var next = Config.Activation.Apply(pre);
+            if (!ReferenceEquals(h, x)) h.Dispose();
+            h = next;
+            observe?.Invoke(layer, h);
+        }
+        var logits = nn.functional.linear(h, parameters[^2], parameters[^1]);
+        if (!ReferenceEquals(h, x)) h.Dispose();
+        if (Config.Parametrization == Parametrization.MuP) logits = logits.mul_(OutputMultiplier);
+        observe?.Invoke(Config.Depth, logits);
+        return logits;
+    }
+
+    private static Tensor Gaussian(ParameterSpec spec, double std, Generator generator) =>
+        randn(spec.Shape, generator: generator).mul_(std);
+}

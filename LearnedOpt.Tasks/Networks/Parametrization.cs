@@ -1,0 +1,10 @@
+namespace LearnedOpt.Tasks.Networks;
+
+/// <summary>How a task network is initialised and scaled with width.</summary>
+public enum Parametrization
+{
+    /// <summary>Standard parametrisation: N(0, 1/fan_in) weights, zero biases, no output multiplier.</summary>
+    Standard,
+    /// <summary>Maximal Update Parametrization (anchors §3): zero readout with a 1/width output multiplier.</summary>
+    MuP,
+}

@@ -1,0 +1,125 @@
+using LearnedOpt.Parameters;
+using LearnedOpt.Tasks.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Tasks.Tasks;
+
+/// <summary>Whether a teacher-student task regresses the teacher's outputs or classifies by their argmax.</summary>
+public enum TeacherStudentMode
+{
+    /// <summary>Mean squared error to the teacher's outputs.</summary>
+    Regression,
+    /// <summary>Cross-entropy to the argmax of the teacher's logits.</summary>
+    Classification,
+}
+
+/// <summary>Settings of a synthetic teacher-student task.</summary>
+/// <param name="Mode">Regression or classification.</param>
+/// <param name="InputSize">Dimension of the Gaussian inputs.</param>
+/// <param name="Outputs">Regression targets or classes.</param>
+/// <param name="TeacherWidth">Hidden width of the random teacher.</param>
+/// <param name="TeacherDepth">Hidden layers of the random teacher.</param>
+/// <param name="HeldOutSize">Number of held-out samples.</param>
+public sealed record TeacherStudentSettings(
+    TeacherStudentMode Mode = TeacherStudentMode.Classification,
+    int InputSize = 16,
+    int Outputs = 4,
+    int TeacherWidth = 32,
+    int TeacherDepth = 2,
+    int HeldOutSize = 2048);
+
+/// <summary>
+/// A student MLP learns a fixed random teacher MLP on fresh Gaussian inputs: infinite data, known structure,
+/// no download. The teacher (standard parametrisation, tanh) and the held-out set come from the task seed.
+/// </summary>
+internal sealed class TeacherStudentTask : ITrainingTask
+{
+    private readonly TeacherStudentSettings _settings;
+    private readonly FunctionalMlp _teacher;
+    private readonly Tensor[] _teacherParameters;
+    private readonly Tensor _heldOutInputs;
+    private readonly Tensor _heldOutTargets;
+    private readonly int _batchSize;
+
+    public TeacherStudentTask(TeacherStudentSettings settings, MlpConfig student, int batchSize, long taskSeed)
+    {
+        if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
+        if (settings.InputSize <= 0 || settings.Outputs <= 0 || settings.HeldOutSize <= 0)
+            throw new UserInputException("Teacher-student input size, outputs and held-out size must be positive.");
+        if (settings.Mode == TeacherStudentMode.Classification && settings.Outputs < 2)
+            throw new UserInputException("A teacher-student classification task needs at least 2 classes.");
+        _settings = settings;
+        _batchSize = batchSize;
+        Network = new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs });
+        _teacher = new FunctionalMlp(new MlpConfig(settings.InputSize, settings.TeacherWidth, settings.TeacherDepth, settings.Outputs, Activation.Tanh, Parametrization.Standard));
+
+        var generator = new Generator((ulong)taskSeed);
+        _teacherParameters = _teacher.Initialize(generator).Select(t => t.DetachFromDisposeScope()).ToArray();
+        _heldOutInputs = randn([settings.HeldOutSize, settings.InputSize], generator: generator).DetachFromDisposeScope();
+        _heldOutTargets = Targets(_heldOutInputs).DetachFromDisposeScope();
+
+        if (settings.Mode == TeacherStudentMode.Classification)
+        {
+            Normalizer = LossNormalizer.ForClassification(settings.Outputs);
+        }
+        else
+        {
+            // Predicting zero costs E[y²]; normalising by it makes 1 the "learned nothing" level.
+            double meanSquare = _heldOutTargets.square().mean().ToDouble();
+            Normalizer = new LossNormalizer(Math.Max(meanSquare, 1e-12), 1.5);
+        }
+        string mode = settings.Mode == TeacherStudentMode.Classification ? "classification" : "regression";
+        Name = $"teacher-student-{mode} in{settings.InputSize} out{settings.Outputs} w{student.Width} d{student.Depth} {(student.Parametrization == Parametrization.MuP ? "μP" : "SP")} b{batchSize}";
+    }
+
+    public string Name { get; }
+    public FunctionalMlp Network { get; }
+    public IReadOnlyList<ParameterSpec> Parameters => Network.Parameters;
+    public LossNormalizer Normalizer { get; }
+
+    public Tensor[] InitializeParameters(long seed) => Network.Initialize(new Generator((ulong)seed));
+
+    public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
+    {
+        using var outputs = Network.Forward(parameters, batch.Inputs);
+        return _settings.Mode == TeacherStudentMode.Classification
+            ? nn.functional.cross_entropy(outputs, batch.Targets)
+            : nn.functional.mse_loss(outputs, batch.Targets);
+    }
+
+    public IBatchStream TrainBatches(long seed) => new GaussianStream(this, seed);
+
+    public TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var batch = new TaskBatch(_heldOutInputs, _heldOutTargets);
+        double loss = Loss(parameters, batch).ToDouble();
+        double accuracy = double.NaN;
+        if (_settings.Mode == TeacherStudentMode.Classification)
+        {
+            var predictions = Network.Forward(parameters, _heldOutInputs).argmax(1);
+            accuracy = predictions.eq(_heldOutTargets).to(ScalarType.Float64).mean().ToDouble();
+        }
+        return new TaskEvaluation(loss, accuracy);
+    }
+
+    private Tensor Targets(Tensor inputs)
+    {
+        using var noGrad = no_grad();
+        using var logits = _teacher.Forward(_teacherParameters, inputs);
+        return _settings.Mode == TeacherStudentMode.Classification ? logits.argmax(1) : logits.clone();
+    }
+
+    private sealed class GaussianStream(TeacherStudentTask task, long seed) : IBatchStream
+    {
+        private readonly Generator _generator = new((ulong)seed);
+
+        public TaskBatch Next()
+        {
+            var inputs = randn([task._batchSize, task._settings.InputSize], generator: _generator);
+            return new TaskBatch(inputs, task.Targets(inputs));
+        }
+    }
+}
