@@ -24,7 +24,8 @@ internal static class CliApp
     {
         try
         {
-            return BuildRoot().Parse(args).Invoke();
+            // Without this, System.CommandLine catches the exception itself and prints a stack trace.
+            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {

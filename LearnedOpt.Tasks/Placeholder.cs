@@ -1,1 +1,0 @@
-namespace LearnedOpt.Tasks; internal static class P1 {}
