@@ -162,7 +162,7 @@ public static class DatasetFetcher
                 try { process.Kill(entireProcessTree: true); }
                 catch (InvalidOperationException) { } // it exited meanwhile
                 process.WaitForExit(TimeSpan.FromSeconds(5));
-                throw new TimeoutException($"it did not finish within {timeout.TotalSeconds:0} s");
+                throw new TimeoutException($"it did not finish within {timeout.TotalSeconds:0.#} s");
             }
             process.WaitForExit(); // also waits for the redirected output to be read
             if (process.ExitCode != 0)

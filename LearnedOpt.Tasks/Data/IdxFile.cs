@@ -104,7 +104,8 @@ internal static class IdxFile
         // its last four bytes are compressed data that almost never equals the length actually decoded;
         // the decoder alone may stop quietly at the cut instead of failing.
         uint recordedLength = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
-        using var output = new MemoryStream(capacity: (int)Math.Min(recordedLength, 256u << 20));
+        // Pre-size from the trailer, bounded so that a damaged trailer cannot demand a huge buffer.
+        using var output = new MemoryStream(capacity: (int)Math.Min(recordedLength, Math.Min(16L * compressed.Length, 256L << 20)));
         try
         {
             using var input = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
