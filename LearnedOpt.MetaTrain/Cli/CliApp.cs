@@ -27,18 +27,30 @@ internal static class CliApp
     {
         try
         {
-            return BuildRoot().Parse(args).Invoke();
+            // Without this, System.CommandLine catches the exception itself and prints a stack trace.
+            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
             WriteError(message);
             return UserErrorExitCode;
         }
+        catch (Exception e)
+        {
+            // Not the user's mistake: keep the details, they are what a bug report needs.
+            Console.Error.WriteLine($"internal error (please report it): {e}");
+            return InternalErrorExitCode;
+        }
     }
 
     /// <summary>Writes an error sentence to standard error.</summary>
     public static void WriteError(string message)
     {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"error: {message}"); // one line, never wrapped, for logs and scripts
+            return;
+        }
         var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
     }

@@ -20,8 +20,22 @@ internal static class DatasetCatalog
         }
     }
 
+    /// <summary>The names <see cref="Get"/> accepts: a data set and an image size.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fmnist8", "fmnist14", "fmnist28", "mnist8", "mnist14", "mnist28"];
+
     private static ClassificationTensors Load(string name)
     {
-        throw new NotImplementedException(name); // wired to the data layer below
+        ImageClassificationData images = name switch
+        {
+            "fmnist8" => EmbeddedDatasets.FashionMnist8(),
+            "fmnist14" => DataCache.FromEnvironment().Load(KnownDataset.FashionMnist.Name).Downsample(14),
+            "fmnist28" => DataCache.FromEnvironment().Load(KnownDataset.FashionMnist.Name),
+            "mnist8" => DataCache.FromEnvironment().Load(KnownDataset.Mnist.Name).Downsample(8),
+            "mnist14" => DataCache.FromEnvironment().Load(KnownDataset.Mnist.Name).Downsample(14),
+            "mnist28" => DataCache.FromEnvironment().Load(KnownDataset.Mnist.Name),
+            _ => throw new UserInputException($"Unknown data set '{name}'; use one of {string.Join(", ", Names)}."),
+        };
+        return ClassificationTensors.FromBytes(name, images.TrainImages, images.TrainLabels, images.TestImages, images.TestLabels,
+            images.PixelsPerImage, images.ClassCount);
     }
 }
