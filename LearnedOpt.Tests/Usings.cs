@@ -1,1 +1,2 @@
+global using LearnedOpt.Tests.Support;
 global using Xunit;

@@ -51,8 +51,7 @@ internal static class CliApp
             Console.Error.WriteLine($"error: {message}"); // one line, never wrapped, for logs and scripts
             return;
         }
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        CliConsole.Error.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
     }
 
     // The exceptions that describe a user's mistake (bad names, numbers, files), not a bug.

@@ -55,7 +55,7 @@ internal static class CoordCheckCommand
                 var lines = new List<string> { "param,width,step,layer,mean_abs_activation" };
                 lines.AddRange(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Param},{r.Record.Width},{r.Record.Step},{r.Record.Layer},{r.Record.MeanAbsActivation:R}")));
                 AtomicFile.WriteAllText(Path.Combine(outDir, "coordcheck.csv"), string.Join('\n', lines) + "\n");
-                AnsiConsole.WriteLine($"wrote {Path.Combine(outDir, "coordcheck.csv")} and coordcheck-*.png");
+                Console.WriteLine($"wrote {Path.Combine(outDir, "coordcheck.csv")} and coordcheck-*.png");
             }
             return 0;
         });
@@ -74,8 +74,8 @@ internal static class CoordCheckCommand
             cells.AddRange(widths.Select(w => g.First(r => r.Width == w).MeanAbsActivation.ToString("G4", CultureInfo.InvariantCulture)));
             table.AddRow(cells.ToArray());
         }
-        AnsiConsole.Write(table);
+        CliConsole.Out.Write(table);
         bool flat = worst <= CoordinateCheck.Tolerance;
-        AnsiConsole.MarkupLine($"{Markup.Escape(name)}: worst ratio between neighbouring widths {worst:F3} → {(flat ? "[green]flat (within 1.2)[/]" : "[yellow]drifts with width[/]")}");
+        CliConsole.Out.MarkupLine($"{Markup.Escape(name)}: worst ratio between neighbouring widths {worst:F3} → {(flat ? "[green]flat (within 1.2)[/]" : "[yellow]drifts with width[/]")}");
     }
 }

@@ -15,7 +15,7 @@ internal static class TasksCommand
             var table = new Table().AddColumn("task").AddColumn("description").AddColumn("data");
             foreach (var d in TaskRegistry.All)
                 table.AddRow(d.Name, Markup.Escape(d.Description), d.NeedsDownload ? "needs `learnedopt data fetch`" : "built in");
-            AnsiConsole.Write(table);
+            CliConsole.Out.Write(table);
             return 0;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
@@ -44,7 +45,7 @@ internal static class TrainCommand
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
 
             var trainingTask = task.CreateTask(result);
-            AnsiConsole.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {kind} lr={optimizerSettings.LearningRate:g4} for {run.Steps} steps (seed {run.Seed}).");
+            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {kind} lr={optimizerSettings.LearningRate:g4} for {run.Steps} steps (seed {run.Seed}).");
 
             var trainResult = ProgressDisplay.Run("train", run.Steps, report =>
                 TrainingRun.Run(
@@ -76,16 +77,25 @@ internal static class TrainCommand
                 wall_seconds = final.WallMs / 1000,
                 diverged = trainResult.Divergence,
             };
-            AtomicFile.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(summary, RunJsonOptions));
 
             if (trainResult.Divergence is { } why) CliApp.WriteError($"Warning: {why}; try a smaller --lr.");
-            AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"done: {final.Step} steps in {final.WallMs / 1000:F1} s ({final.Step / Math.Max(final.WallMs / 1000, 1e-9):F0} steps/s); train loss (last 50) {recentTrain:F4}; held-out loss {final.EvalLoss:F4}{(final.EvalAccuracy is { } a ? $", accuracy {a:P1}" : "")}"));
-            AnsiConsole.WriteLine($"wrote {Path.Combine(outDir, "metrics.csv")}, loss.png, run.json");
+            Console.WriteLine($"wrote {Path.Combine(outDir, "metrics.csv")}, loss.png, run.json");
             return trainResult.Divergence is null ? 0 : 1;
         });
         return command;
     }
+
+    private static readonly JsonSerializerOptions RunJsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     private static ScheduleKind ParseSchedule(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -37,19 +37,35 @@ internal static class MetricsCsv
             csv.WriteRecords(rows);
         });
 
-    /// <summary>Reads a metrics file; a missing column is an <see cref="InvalidDataException"/> naming it.</summary>
+    /// <summary>Reads a metrics file; a missing column or a malformed number is an <see cref="InvalidDataException"/>.</summary>
     public static IReadOnlyList<StepMetrics> Read(string path)
     {
         using var reader = new StreamReader(path);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-        csv.Context.RegisterClassMap<RowMap>();
-        try
+        if (!csv.Read() || !csv.ReadHeader())
+            throw new InvalidDataException($"{path} is empty; expected a LearnedOpt metrics file with columns {string.Join(",", Columns)}.");
+        var missing = Columns.Where(c => !csv.HeaderRecord!.Contains(c)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"{path} is not a LearnedOpt metrics file: column {string.Join(", ", missing)} is missing (expected {string.Join(",", Columns)}).");
+
+        var rows = new List<StepMetrics>();
+        while (csv.Read())
         {
-            return csv.GetRecords<StepMetrics>().ToList();
+            try
+            {
+                rows.Add(new StepMetrics(
+                    int.Parse(csv.GetField(Columns[0])!, CultureInfo.InvariantCulture),
+                    Optional(csv.GetField(Columns[1])), Optional(csv.GetField(Columns[2])), Optional(csv.GetField(Columns[3])),
+                    double.Parse(csv.GetField(Columns[4])!, CultureInfo.InvariantCulture)));
+            }
+            catch (FormatException)
+            {
+                throw new InvalidDataException($"{path} line {csv.Parser.Row} has a value that is not a number.");
+            }
         }
-        catch (HeaderValidationException e)
-        {
-            throw new InvalidDataException($"{path} is not a LearnedOpt metrics file (expected columns {string.Join(",", Columns)}): {e.InvalidHeaders.FirstOrDefault()?.Names.FirstOrDefault()} is missing.");
-        }
+        return rows;
     }
+
+    private static double? Optional(string? text) =>
+        string.IsNullOrEmpty(text) ? null : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

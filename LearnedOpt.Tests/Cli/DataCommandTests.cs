@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.Tasks.Data;
 using LearnedOpt.Tests.Data;
@@ -9,25 +8,7 @@ namespace LearnedOpt.Tests.Cli;
 [Collection(ProcessWideStateCollection.Name)]
 public class DataCommandTests
 {
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        TextWriter originalOut = Console.Out, originalError = Console.Error;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            int code = CliApp.Run(args);
-            // The error line may be wrapped to the console width; compare words, not line breaks.
-            return (code, output.ToString(), Regex.Replace(error.ToString(), @"\s+", " ").Trim());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Fetching_an_unknown_data_set_exits_2_naming_it_and_the_known_ones()

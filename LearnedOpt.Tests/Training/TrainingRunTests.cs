@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Tests.Training;
 
 /// <summary>The training loop: deterministic, leak-free, honest about divergence.</summary>
-[Collection(TensorCountCollection.Name)]
+[Collection(ProcessWideStateCollection.Name)]
 public class TrainingRunTests
 {
     private static ITrainingTask Task() =>
@@ -68,11 +68,4 @@ public class TrainingRunTests
         Assert.NotNull(result.Divergence);
         Assert.True(result.Rows.Count < 500);
     }
-}
-
-/// <summary>Tests that read the process-wide live tensor count must not run beside other tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TensorCountCollection
-{
-    public const string Name = "Process-wide state (tensor count, console, environment)";
 }

@@ -1,4 +1,4 @@
-namespace LearnedOpt.Tests.Data;
+namespace LearnedOpt.Tests.Support;
 
 /// <summary>Sets an environment variable (null removes it) and restores the previous value on dispose.</summary>
 internal sealed class EnvironmentVariableScope : IDisposable

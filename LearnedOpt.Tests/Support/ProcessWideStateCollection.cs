@@ -1,7 +1,8 @@
-namespace LearnedOpt.Tests.Data;
+namespace LearnedOpt.Tests.Support;
 
 /// <summary>
-/// Tests that change process-wide state (environment variables, Console.Out/Error) run one at a time,
+/// Tests that change process-wide state (environment variables, Console.Out/Error)
+/// or read it (the live tensor count) run one at a time,
 /// apart from all other tests.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

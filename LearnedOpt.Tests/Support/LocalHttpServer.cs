@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LearnedOpt.Tests.Data;
+namespace LearnedOpt.Tests.Support;
 
 /// <summary>
 /// A tiny HTTP server on 127.0.0.1 at a free port serving fixed files; any other path answers 404.

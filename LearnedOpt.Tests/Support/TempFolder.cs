@@ -1,4 +1,4 @@
-namespace LearnedOpt.Tests.Data;
+namespace LearnedOpt.Tests.Support;
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
