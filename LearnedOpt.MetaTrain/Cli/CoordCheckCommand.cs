@@ -24,7 +24,7 @@ internal static class CoordCheckCommand
         var depth = CliOptions.Create("--depth", "Hidden layers.", 3);
         var lr = CliOptions.Create("--lr", "Learning rate of μAdam (μP) and Adam (SP).", 0.01);
         var steps = CliOptions.Create("--steps", "Optimizer steps on the fixed batch.", 3);
-        var seeds = CliOptions.Create("--seeds", "Initialisations averaged per width.", 3);
+        var seeds = CliOptions.Create("--seeds", "Initialisations averaged per width.", 8);
         var output = new Option<string?>("--out") { Description = "Folder for coordcheck.csv and the plots (optional)." };
         foreach (Option o in new Option[] { widths, depth, lr, steps, seeds, output }) command.Options.Add(o);
 

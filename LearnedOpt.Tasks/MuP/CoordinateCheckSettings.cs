@@ -19,5 +19,5 @@ public sealed record CoordinateCheckSettings(
     BaselineOptimizerSettings Optimizer,
     int Steps = 3,
     long Seed = 0,
-    int SeedCount = 3,
+    int SeedCount = 8,
     Activation Activation = Activation.Relu);
