@@ -1,4 +1,3 @@
-using LearnedOpt.IO;
 using LearnedOpt.Tasks.MuP;
 using ScottPlot;
 
@@ -23,15 +22,6 @@ internal static class CoordinateCheckPlot
         plot.XLabel("log2(width)");
         plot.YLabel("mean |activation|");
         plot.ShowLegend(Alignment.UpperLeft);
-        string temp = AtomicFile.TemporaryPathFor(path, ".png");
-        try
-        {
-            plot.SavePng(temp, 700, 480);
-            AtomicFile.Commit(temp, path);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        PlotFile.SavePng(plot, path, 700, 480);
     }
 }

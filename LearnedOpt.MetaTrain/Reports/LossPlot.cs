@@ -1,4 +1,3 @@
-using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Training;
 using ScottPlot;
 
@@ -39,16 +38,7 @@ internal static class LossPlot
         plot.YLabel("loss");
         plot.ShowLegend(Alignment.UpperRight);
 
-        string temp = AtomicFile.TemporaryPathFor(path, ".png");
-        try
-        {
-            plot.SavePng(temp, 900, 520);
-            AtomicFile.Commit(temp, path);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        PlotFile.SavePng(plot, path, 900, 520);
     }
 
     // Trailing moving average over `window` points.

@@ -9,6 +9,10 @@ namespace LearnedOpt.Tasks.Networks;
 /// <param name="Parametrization">Standard or μP.</param>
 public sealed record MlpConfig(int InputSize, int Width, int Depth, int OutputSize, Activation Activation = Activation.Relu, Parametrization Parametrization = Parametrization.MuP)
 {
+    /// <summary>Short text for task names, e.g. <c>w128 d3 μP relu</c>.</summary>
+    public string ShortDescription =>
+        $"w{Width} d{Depth} {(Parametrization == Parametrization.MuP ? "μP" : "SP")} {Activation.ToString().ToLowerInvariant()}";
+
     /// <summary>Throws <see cref="UserInputException"/> naming the bad value.</summary>
     public void Validate()
     {

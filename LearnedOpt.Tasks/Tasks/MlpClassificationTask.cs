@@ -22,7 +22,7 @@ internal sealed class MlpClassificationTask : ITrainingTask
         _batchSize = batchSize;
         Network = new FunctionalMlp(config);
         Normalizer = LossNormalizer.ForClassification(data.ClassCount);
-        Name = $"{name} w{config.Width} d{config.Depth} {(config.Parametrization == Parametrization.MuP ? "μP" : "SP")} {config.Activation.ToString().ToLowerInvariant()} b{batchSize}";
+        Name = $"{name} {config.ShortDescription} b{batchSize}";
     }
 
     public string Name { get; }

@@ -70,7 +70,7 @@ internal sealed class TeacherStudentTask : ITrainingTask
             Normalizer = new LossNormalizer(Math.Max(meanSquare, 1e-12), 1.5);
         }
         string mode = settings.Mode == TeacherStudentMode.Classification ? "classification" : "regression";
-        Name = $"teacher-student-{mode} in{settings.InputSize} out{settings.Outputs} w{student.Width} d{student.Depth} {(student.Parametrization == Parametrization.MuP ? "μP" : "SP")} b{batchSize}";
+        Name = $"teacher-student-{mode} in{settings.InputSize} out{settings.Outputs} {student.ShortDescription} b{batchSize}";
     }
 
     public string Name { get; }
