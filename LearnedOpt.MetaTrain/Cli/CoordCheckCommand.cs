@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 using System.CommandLine;
 using System.Globalization;
 using LearnedOpt.IO;

@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 using System.CommandLine;
 using LearnedOpt.Tasks.Networks;
 using LearnedOpt.Tasks.Tasks;

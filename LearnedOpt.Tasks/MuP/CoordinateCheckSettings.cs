@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Networks;
 

@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 namespace LearnedOpt.Tasks.Networks;
 
 /// <summary>Shape of a fully connected classifier or regressor.</summary>

@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Networks;
 
 namespace LearnedOpt.Tasks.Tasks;

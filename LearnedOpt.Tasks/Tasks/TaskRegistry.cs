@@ -1,3 +1,4 @@
+using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Data;
 using LearnedOpt.Tasks.Networks;
 

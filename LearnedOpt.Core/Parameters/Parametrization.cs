@@ -1,6 +1,6 @@
-namespace LearnedOpt.Tasks.Networks;
+namespace LearnedOpt.Parameters;
 
-/// <summary>How a task network is initialised and scaled with width.</summary>
+/// <summary>How a network is initialised and scaled with width, and which learned-optimizer update scale goes with it.</summary>
 public enum Parametrization
 {
     /// <summary>Standard parametrisation: N(0, 1/fan_in) weights, zero biases, no output multiplier.</summary>

@@ -1,0 +1,130 @@
+using LearnedOpt.MetaNets;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Features;
+
+/// <summary>
+/// AdafacLO / small_fc_lopt features (anchors §1), 28 per element, in this order:
+/// g, p, 3 momenta m, RMS v, m·rsqrt(v + 1e-6) (3), rsqrt(v + 1e-6), Adafactor-preconditioned gradient (3),
+/// row accumulator (3), column accumulator (3), rsqrt(row + 1e-8) (3), rsqrt(column + 1e-8) (3), factored momentum (3).
+/// </summary>
+/// <remarks>
+/// Decays are learned: θ entries <c>momentum_decays</c> [3], <c>rms_decays</c> [1], <c>adafactor_decays</c> [3]
+/// through <see cref="LearnedDecay"/>. Rank ≥ 2 tensors factor their two largest dimensions
+/// (<see cref="FactoredDims"/>): the row accumulator averages g² + 1e-30 over the largest dimension, the column
+/// accumulator over the second largest; row factor = rsqrt(row / mean(row)), column factor = rsqrt(column)
+/// (each rsqrt of max(x, 1e-9)). Rank-1 tensors keep a full accumulator v and use it in both the row and the column
+/// slots, with g·rsqrt(v + 1e-9) and m·(v + 1e-6)^−½ as the preconditioned gradient and momentum.
+/// State: [m <c>[*S,3]</c>, rms <c>[*S,1]</c>, row, column] when factored, [m, rms, v <c>[*S,3]</c>] otherwise.
+/// </remarks>
+internal sealed class AdafacFeatures : IFeatureBuilder
+{
+    public static readonly double[] MomentumDecays = [0.9, 0.99, 0.999];
+    public static readonly double[] RmsDecays = [0.999];
+    public static readonly double[] AdafactorDecays = [0.9, 0.99, 0.999];
+
+    /// <summary>θ names of the learned decay offsets.</summary>
+    public const string MomentumDecayName = "momentum_decays", RmsDecayName = "rms_decays", AdafactorDecayName = "adafactor_decays";
+
+    /// <summary>Features per element.</summary>
+    public const int Count = 28;
+
+    public int FeatureCount => Count;
+
+    public Tensor[] InitialState(Tensor parameter)
+    {
+        long[] shape = parameter.shape;
+        var m = zeros([.. shape, MomentumDecays.Length], dtype: parameter.dtype);
+        var rms = zeros([.. shape, RmsDecays.Length], dtype: parameter.dtype);
+        if (FactoredDims.Of(shape) is { } dims)
+        {
+            return [m, rms,
+                zeros([.. Without(shape, dims.Largest), AdafactorDecays.Length], dtype: parameter.dtype),
+                zeros([.. Without(shape, dims.Second), AdafactorDecays.Length], dtype: parameter.dtype)];
+        }
+        return [m, rms, zeros([.. shape, AdafactorDecays.Length], dtype: parameter.dtype)];
+    }
+
+    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)
+    {
+        var momentumDecay = LearnedDecay.From(MomentumDecays, theta[MomentumDecayName]);
+        var rmsDecay = LearnedDecay.From(RmsDecays, theta[RmsDecayName]);
+        var factorDecay = LearnedDecay.From(AdafactorDecays, theta[AdafactorDecayName]);
+
+        var gLast = g.unsqueeze(-1);
+        var m = state[0] * momentumDecay + gLast * (1 - momentumDecay);
+        var rms = state[1] * rmsDecay + gLast.square() * (1 - rmsDecay);
+        var gradSquare = g.square() + 1e-30;
+
+        if (FactoredDims.Of(g.shape) is { } dims)
+        {
+            var row = state[2] * factorDecay + gradSquare.mean([dims.Largest]).unsqueeze(-1) * (1 - factorDecay);
+            var column = state[3] * factorDecay + gradSquare.mean([dims.Second]).unsqueeze(-1) * (1 - factorDecay);
+            var rowFactor = SafeRsqrt(row / (row.mean([dims.SecondInRow], keepdim: true) + 1e-9));
+            var columnFactor = SafeRsqrt(column);
+            return new Factored(p, g, m, rms, row, column, rowFactor, columnFactor, dims);
+        }
+        var v = state[2] * factorDecay + gradSquare.unsqueeze(-1) * (1 - factorDecay);
+        return new Unfactored(p, g, m, rms, v);
+    }
+
+    private static Tensor SafeRsqrt(Tensor x) => x.clamp_min(1e-9).rsqrt();
+
+    private static long[] Without(long[] shape, int dim) => shape.Where((_, i) => i != dim).ToArray();
+
+    // The first eight features, shared by both paths.
+    private static List<Tensor> Common(Tensor g, Tensor p, Tensor m, Tensor rms)
+    {
+        var rsqrtRms = (rms + 1e-6).rsqrt();
+        return [g.unsqueeze(-1), p.unsqueeze(-1), m, rms, m * rsqrtRms, rsqrtRms];
+    }
+
+    private sealed class Factored(Tensor p, Tensor g, Tensor m, Tensor rms, Tensor row, Tensor column,
+        Tensor rowFactor, Tensor columnFactor, FactoredDims dims) : IPreparedFeatures
+    {
+        public Tensor[] NewState => [m, rms, row, column];
+
+        public Tensor Block(long start, long length)
+        {
+            var gb = g.narrow(0, start, length);
+            var mb = m.narrow(0, start, length);
+            // An accumulator that lost dim 0 broadcasts over the block; otherwise its dim 0 is the block's.
+            Tensor Spread(Tensor accumulator, int removed) =>
+                (removed == 0 ? accumulator : accumulator.narrow(0, start, length)).unsqueeze(removed);
+            var rowFactorB = Spread(rowFactor, dims.Largest);
+            var columnFactorB = Spread(columnFactor, dims.Second);
+            var rowB = Spread(row, dims.Largest).expand_as(mb);
+            var columnB = Spread(column, dims.Second).expand_as(mb);
+
+            var features = Common(gb, p.narrow(0, start, length), mb, rms.narrow(0, start, length));
+            features.Add(gb.unsqueeze(-1) * rowFactorB * columnFactorB);
+            features.Add(rowB);
+            features.Add(columnB);
+            features.Add((rowB + 1e-8).rsqrt());
+            features.Add((columnB + 1e-8).rsqrt());
+            features.Add(mb * rowFactorB * columnFactorB);
+            return cat(features.ToArray(), -1).reshape(-1, Count);
+        }
+    }
+
+    private sealed class Unfactored(Tensor p, Tensor g, Tensor m, Tensor rms, Tensor v) : IPreparedFeatures
+    {
+        public Tensor[] NewState => [m, rms, v];
+
+        public Tensor Block(long start, long length)
+        {
+            var gb = g.narrow(0, start, length);
+            var mb = m.narrow(0, start, length);
+            var vb = v.narrow(0, start, length);
+            var features = Common(gb, p.narrow(0, start, length), mb, rms.narrow(0, start, length));
+            features.Add(gb.unsqueeze(-1) * SafeRsqrt(vb + 1e-9));
+            features.Add(vb);
+            features.Add(vb);
+            var rsqrtV = (vb + 1e-8).rsqrt();
+            features.Add(rsqrtV);
+            features.Add(rsqrtV);
+            features.Add(mb * (vb + 1e-6).rsqrt());
+            return cat(features.ToArray(), -1).reshape(-1, Count);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Features;
+
+/// <summary>
+/// Meta-learned accumulator decays (AdafacLO): decay = clip(1 − exp(10·(log(1 − d₀)/10 + θ)), 0, 1), which is d₀
+/// at θ = 0 and moves on a log(1 − decay) scale, so one θ step means the same for 0.9 and 0.999.
+/// </summary>
+internal static class LearnedDecay
+{
+    /// <summary>Decays for initial values <paramref name="initial"/> and offsets <paramref name="theta"/> (same length).</summary>
+    public static Tensor From(double[] initial, Tensor theta)
+    {
+        using var scope = NewDisposeScope();
+        var oneMinus = tensor(initial.Select(d => (float)(1 - d)).ToArray());
+        return (1 - oneMinus * (10 * theta).exp()).clamp(0, 1).MoveToOuterDisposeScope();
+    }
+}

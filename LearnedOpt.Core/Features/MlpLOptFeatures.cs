@@ -1,0 +1,37 @@
+using LearnedOpt.MetaNets;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Features;
+
+/// <summary>
+/// MLPLOpt features (anchors §1): g, p and six gradient EMAs m ← d·m + (1 − d)·g, d ∈ {0.1, 0.5, 0.9, 0.99, 0.999,
+/// 0.9999}, updated before use, no bias correction. State: one tensor <c>[*shape, 6]</c>.
+/// </summary>
+internal sealed class MlpLOptFeatures : IFeatureBuilder
+{
+    /// <summary>The fixed EMA decays.</summary>
+    public static readonly double[] Decays = [0.1, 0.5, 0.9, 0.99, 0.999, 0.9999];
+
+    /// <summary>g, p, and one EMA per decay.</summary>
+    public const int Count = 8;
+
+    public int FeatureCount => Count;
+
+    public Tensor[] InitialState(Tensor parameter) => [zeros([.. parameter.shape, Decays.Length], dtype: parameter.dtype)];
+
+    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)
+    {
+        var decays = tensor(Decays.Select(d => (float)d).ToArray()).to(g.dtype);
+        var m = state[0] * decays + g.unsqueeze(-1) * (1 - decays);
+        return new Prepared(p, g, m);
+    }
+
+    private sealed class Prepared(Tensor p, Tensor g, Tensor m) : IPreparedFeatures
+    {
+        public Tensor[] NewState => [m];
+
+        public Tensor Block(long start, long length) =>
+            cat([g.narrow(0, start, length).unsqueeze(-1), p.narrow(0, start, length).unsqueeze(-1), m.narrow(0, start, length)], -1)
+                .reshape(-1, Count);
+    }
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Features;
+
+/// <summary>
+/// The eleven training-step features tanh(t/τ − 1), τ ∈ {1, 3, 10, …, 1e5}, where t is the number of updates
+/// already applied (anchors §1). They are the same for every parameter and are never normalised.
+/// </summary>
+internal static class TimeFeatures
+{
+    /// <summary>The timescales τ.</summary>
+    public static readonly float[] Timescales = [1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000];
+
+    /// <summary>Number of time features.</summary>
+    public static int Count => Timescales.Length;
+
+    /// <summary>The features for step <paramref name="step"/> as a float32 vector of length 11.</summary>
+    public static Tensor For(long step)
+    {
+        var values = new float[Timescales.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh((float)step / Timescales[i] - 1f);
+        return tensor(values);
+    }
+}

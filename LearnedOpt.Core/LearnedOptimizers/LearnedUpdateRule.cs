@@ -1,0 +1,126 @@
+using LearnedOpt.Features;
+using LearnedOpt.MetaNets;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.LearnedOptimizers;
+
+/// <summary>
+/// The one learned update rule: (parameters, gradients, state, θ) → (new parameters, new state), built from plain
+/// tensor operations so it is differentiable in θ when autograd is on. The drop-in optimizer calls
+/// <see cref="UpdateTensor"/> under no_grad; meta-training calls <see cref="Apply"/> in its unrolls.
+/// </summary>
+/// <remarks>
+/// Per tensor: update accumulators; compute the raw features in row blocks of about <see cref="BlockElements"/>
+/// elements (large transient tensors are slow on this machine: fresh mmap'd pages each time); normalise every
+/// feature by rsqrt(1e-5 + mean(x²)) over the whole tensor, folded into the first layer together with the constant
+/// time features; run the meta-network; step = dir·exp(exp_mult·mag)·step_mult·scale.
+/// </remarks>
+internal sealed class LearnedUpdateRule
+{
+    /// <summary>Target number of parameter elements per block of feature rows.</summary>
+    public const long BlockElements = 16_384;
+
+    public LearnedUpdateRule(LearnedOptimizerConfig config)
+    {
+        config.Validate();
+        Config = config;
+        Features = config.Kind == LearnedOptimizerKind.Mlp ? new MlpLOptFeatures() : new AdafacFeatures();
+        MetaNet = new PerParameterMlp(config.InputCount, config.HiddenSize, config.HiddenLayers);
+    }
+
+    public LearnedOptimizerConfig Config { get; }
+    public IFeatureBuilder Features { get; }
+    public PerParameterMlp MetaNet { get; }
+
+    /// <summary>The θ names and shapes this rule reads.</summary>
+    public IEnumerable<(string Name, long[] Shape)> ThetaShapes()
+    {
+        foreach (var entry in MetaNet.Shapes()) yield return entry;
+        if (Config.Kind == LearnedOptimizerKind.Adafac)
+        {
+            yield return (AdafacFeatures.MomentumDecayName, [AdafacFeatures.MomentumDecays.Length]);
+            yield return (AdafacFeatures.RmsDecayName, [AdafacFeatures.RmsDecays.Length]);
+            yield return (AdafacFeatures.AdafactorDecayName, [AdafacFeatures.AdafactorDecays.Length]);
+        }
+    }
+
+    /// <summary>A freshly initialised θ (meta-network weights; learned decays at their initial values).</summary>
+    public MetaParameters InitializeTheta(long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        var entries = MetaNet.Initialize(generator).ToList();
+        entries.AddRange(ThetaShapes().Skip(entries.Count).Select(s => (s.Name, zeros(s.Shape))));
+        return new MetaParameters(entries);
+    }
+
+    /// <summary>Zero state for parameters of the given tensors.</summary>
+    public LearnedOptimizerState InitialState(IEnumerable<Tensor> parameters) =>
+        new(0, parameters.Select(p => Features.InitialState(AsVector(p))).ToArray());
+
+    /// <summary>
+    /// Applies one update to every tensor. <paramref name="scales"/> are the per-tensor step scales
+    /// (<see cref="LearnedOptimizerConfig.ScaleFor"/>). Returns new tensors; the inputs are not modified.
+    /// </summary>
+    public (Tensor[] Parameters, LearnedOptimizerState State) Apply(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, LearnedOptimizerState state, MetaParameters theta, IReadOnlyList<double> scales)
+    {
+        if (parameters.Count != gradients.Count || parameters.Count != state.Tensors.Count || parameters.Count != scales.Count)
+            throw new ArgumentException($"Got {parameters.Count} parameters, {gradients.Count} gradients, {state.Tensors.Count} states and {scales.Count} scales; they must match.");
+        var next = new Tensor[parameters.Count];
+        var nextState = new Tensor[parameters.Count][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var update = UpdateTensor(parameters[i], gradients[i], state.Tensors[i], theta, state.Step, scales[i]);
+            next[i] = parameters[i] - update.Step;
+            nextState[i] = update.State;
+        }
+        return (next, new LearnedOptimizerState(state.Step + 1, nextState));
+    }
+
+    /// <summary>The update of one tensor at step <paramref name="step"/>.</summary>
+    public TensorUpdate UpdateTensor(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale)
+    {
+        var p = AsVector(parameter);
+        var prepared = Features.Prepare(p, AsVector(gradient), state, theta);
+
+        long rows = p.shape[0], perRow = Math.Max(1, p.numel() / Math.Max(rows, 1));
+        long blockRows = Math.Max(1, BlockElements / perRow);
+        var blocks = new List<Tensor>();
+        Tensor? sumOfSquares = null;
+        for (long start = 0; start < rows; start += blockRows)
+        {
+            var block = prepared.Block(start, Math.Min(blockRows, rows - start));
+            blocks.Add(block);
+            var s = block.square().sum(0);
+            sumOfSquares = sumOfSquares is null ? s : sumOfSquares + s;
+        }
+        var columnScale = (sumOfSquares! / p.numel() + 1e-5).rsqrt();
+        var first = MetaNet.FoldFirstLayer(theta, columnScale, TimeFeatures.For(step).to(p.dtype));
+
+        var steps = blocks.Select(block =>
+        {
+            var output = MetaNet.Forward(block, first, theta);
+            var direction = output.select(1, 0);
+            var magnitude = output.select(1, 1);
+            return direction * (magnitude * Config.ExpMultiplier).exp() * (Config.StepMultiplier * scale);
+        }).ToArray();
+        var delta = (steps.Length == 1 ? steps[0] : cat(steps, 0)).reshape(parameter.shape);
+        return new TensorUpdate(delta, prepared.NewState);
+    }
+
+    /// <summary>
+    /// The explicit meta-network inputs of one tensor, <c>[elements, InputCount]</c>: normalised features followed
+    /// by the time features. A reference for tests; the update itself never materialises this matrix.
+    /// </summary>
+    public Tensor ExplicitInputs(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step)
+    {
+        var p = AsVector(parameter);
+        var raw = Features.Prepare(p, AsVector(gradient), state, theta).Block(0, p.shape[0]);
+        var normalised = raw * (raw.square().mean([0], keepdim: true) + 1e-5).rsqrt();
+        var time = TimeFeatures.For(step).to(p.dtype).unsqueeze(0).expand(raw.shape[0], -1);
+        return cat([normalised, time], 1);
+    }
+
+    // Scalars are treated as one-element vectors, as the reference does.
+    private static Tensor AsVector(Tensor t) => t.dim() == 0 ? t.reshape(1) : t;
+}

@@ -1,0 +1,86 @@
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaNets;
+
+/// <summary>
+/// The meta-network applied independently to every parameter element: inputs → hidden (ReLU) × layers → 2 outputs
+/// (direction, magnitude). Weights are θ entries <c>mlp.w{i}</c> <c>[fan_in, fan_out]</c> and <c>mlp.b{i}</c>,
+/// initialised truncated-normal(std 1/√fan_in, ±2 std) with zero biases (anchors §1).
+/// </summary>
+internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hiddenLayers)
+{
+    public int InputCount => inputCount;
+
+    /// <summary>Layer widths after the input: hidden × layers, then 2.</summary>
+    public int[] LayerSizes { get; } = [.. Enumerable.Repeat(hiddenSize, hiddenLayers), 2];
+
+    public static string WeightName(int layer) => $"mlp.w{layer}";
+
+    public static string BiasName(int layer) => $"mlp.b{layer}";
+
+    /// <summary>The expected θ names and shapes, in order.</summary>
+    public IEnumerable<(string Name, long[] Shape)> Shapes()
+    {
+        int fanIn = inputCount;
+        for (int i = 0; i < LayerSizes.Length; i++)
+        {
+            yield return (WeightName(i), [fanIn, LayerSizes[i]]);
+            yield return (BiasName(i), [LayerSizes[i]]);
+            fanIn = LayerSizes[i];
+        }
+    }
+
+    /// <summary>Fresh weights from <paramref name="generator"/>.</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> Initialize(Generator generator)
+    {
+        foreach (var (name, shape) in Shapes())
+        {
+            if (shape.Length == 1)
+            {
+                yield return (name, zeros(shape));
+                continue;
+            }
+            double std = 1.0 / Math.Sqrt(shape[0]);
+            var w = empty(shape);
+            nn.init.trunc_normal_(w, 0, std, -2 * std, 2 * std, generator);
+            yield return (name, w);
+        }
+    }
+
+    /// <summary>
+    /// Folds the per-column input normalisation and the constant time features into the first layer:
+    /// [x·s, t]·W₀ + b₀ = x·(s ⊙ W₀[:F]) + (b₀ + t·W₀[F:]). Returns the effective first-layer weight and bias.
+    /// </summary>
+    public (Tensor Weight, Tensor Bias) FoldFirstLayer(MetaParameters theta, Tensor columnScale, Tensor timeFeatures)
+    {
+        var w0 = theta[WeightName(0)];
+        long featureCount = columnScale.shape[0];
+        var weight = w0.narrow(0, 0, featureCount) * columnScale.unsqueeze(1);
+        var bias = theta[BiasName(0)] + timeFeatures.unsqueeze(0).matmul(w0.narrow(0, featureCount, w0.shape[0] - featureCount)).squeeze(0);
+        return (weight, bias);
+    }
+
+    /// <summary>Runs the network on raw feature rows with a folded first layer; returns <c>[rows, 2]</c>.</summary>
+    public Tensor Forward(Tensor rawFeatures, (Tensor Weight, Tensor Bias) first, MetaParameters theta)
+    {
+        var h = rawFeatures.matmul(first.Weight).add_(first.Bias);
+        for (int i = 1; i < LayerSizes.Length; i++)
+        {
+            h = h.relu_();
+            h = h.matmul(theta[WeightName(i)]).add_(theta[BiasName(i)]);
+        }
+        return h;
+    }
+
+    /// <summary>Reference forward on explicit inputs <c>[rows, InputCount]</c> (normalised features and time).</summary>
+    public Tensor ForwardExplicit(Tensor inputs, MetaParameters theta)
+    {
+        var h = inputs;
+        for (int i = 0; i < LayerSizes.Length; i++)
+        {
+            h = h.matmul(theta[WeightName(i)]) + theta[BiasName(i)];
+            if (i < LayerSizes.Length - 1) h = h.relu();
+        }
+        return h;
+    }
+}
