@@ -91,7 +91,7 @@ internal sealed class LearnedUpdateRule
         {
             var block = prepared.Block(start, Math.Min(blockRows, rows - start));
             blocks.Add(block);
-            var s = block.square().sum(0);
+            var s = block.square().sum([0]);
             sumOfSquares = sumOfSquares is null ? s : sumOfSquares + s;
         }
         var columnScale = (sumOfSquares! / p.numel() + 1e-5).rsqrt();

@@ -40,11 +40,20 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
                 yield return (name, zeros(shape));
                 continue;
             }
-            double std = 1.0 / Math.Sqrt(shape[0]);
-            var w = empty(shape);
-            nn.init.trunc_normal_(w, 0, std, -2 * std, 2 * std, generator);
-            yield return (name, w);
+            yield return (name, TruncatedNormal(shape, 1.0 / Math.Sqrt(shape[0]), generator));
         }
+    }
+
+    /// <summary>
+    /// N(0, std²) truncated at ±2 std by inverse-CDF sampling from <paramref name="generator"/> (TorchSharp's
+    /// <c>trunc_normal_</c> ignores its generator, which would break seeded determinism).
+    /// </summary>
+    internal static Tensor TruncatedNormal(long[] shape, double std, Generator generator)
+    {
+        const double lower = 0.022750131948179195, upper = 0.9772498680518208; // Φ(−2), Φ(2)
+        using var scope = NewDisposeScope();
+        var u = rand(shape, generator: generator) * (upper - lower) + lower;
+        return (special.erfinv(u * 2 - 1) * (Math.Sqrt(2) * std)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
