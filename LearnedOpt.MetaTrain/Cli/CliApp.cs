@@ -18,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TasksCommand.Create());
         root.Subcommands.Add(CoordCheckCommand.Create());
+        root.Subcommands.Add(LoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;
     }

@@ -18,8 +18,9 @@ internal static class TrainCommand
         var command = new Command("train", "Train a task with an optimizer and write metrics.csv, loss.png and run.json.");
         var task = new TaskCliOptions();
         task.AddTo(command);
-        var optimizer = CliOptions.Create("--optimizer", $"Optimizer: {string.Join(", ", BaselineOptimizers.Names)}.", "adamw");
-        var lr = CliOptions.Create("--lr", "Peak learning rate.", 1e-3);
+        var optimizer = CliOptions.Create("--optimizer", $"Optimizer: {string.Join(", ", BaselineOptimizers.Names)}, or a learned-optimizer file.", "adamw");
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3); for a learned optimizer, a multiplier on its step (default 1)." };
+        var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the global gradient norm before each step." };
         var weightDecay = CliOptions.Create("--weight-decay", "Weight decay (decoupled for adamw/muadam).", 0.0);
         var momentum = CliOptions.Create("--momentum", "Momentum for momentum/musgd.", 0.9);
         var schedule = CliOptions.Create("--schedule", "Learning-rate schedule after warmup: constant, cosine or linear.", "constant");
@@ -28,29 +29,25 @@ internal static class TrainCommand
         var seed = CliOptions.Create("--seed", "Run seed (initialisation and batch order).", 0L);
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate on held-out data every N steps.", 100);
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, output })
+        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
-            string optimizerName = result.GetValue(optimizer)!;
-            var kind = BaselineOptimizers.TryParse(optimizerName)
-                ?? throw new UserInputException($"Unknown optimizer '{optimizerName}'; use one of {string.Join(", ", BaselineOptimizers.Names)}.");
-            var optimizerSettings = new BaselineOptimizerSettings(kind, result.GetValue(lr), result.GetValue(weightDecay), result.GetValue(momentum));
-            Validate(optimizerSettings.Validate);
-            var run = new TrainingRunSettings(result.GetValue(steps), result.GetValue(seed), result.GetValue(evalEvery));
+            var choice = OptimizerChoice.Parse(result.GetValue(optimizer)!, result.GetValue(lr), result.GetValue(weightDecay), result.GetValue(momentum), result.GetValue(maxGradNorm));
+            var run = new TrainingRunSettings(result.GetValue(steps), result.GetValue(seed), result.GetValue(evalEvery), choice.MaxGradNorm);
             run.Validate();
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
 
             var trainingTask = task.CreateTask(result);
-            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {kind} lr={optimizerSettings.LearningRate:g4} for {run.Steps} steps (seed {run.Seed}).");
+            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(choice.Label)} for {run.Steps} steps (seed {run.Seed}).");
 
             var trainResult = ProgressDisplay.Run("train", run.Steps, report =>
                 TrainingRun.Run(
                     trainingTask,
-                    parameters => BaselineOptimizers.Create(optimizerSettings, parameters, trainingTask.Parameters),
+                    parameters => choice.Create(parameters, trainingTask.Parameters),
                     lrSchedule.Attach,
                     run,
                     row =>
@@ -60,14 +57,14 @@ internal static class TrainCommand
                     }));
 
             MetricsCsv.Write(Path.Combine(outDir, "metrics.csv"), trainResult.Rows);
-            LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {kind} lr={optimizerSettings.LearningRate:g3}");
+            LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {choice.Label}");
             var final = trainResult.Final;
             double recentTrain = trainResult.Rows.Where(r => r.TrainLoss.HasValue).TakeLast(50).Select(r => r.TrainLoss!.Value).DefaultIfEmpty(double.NaN).Average();
             var summary = new
             {
                 command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 task = trainingTask.Name,
-                optimizer = optimizerSettings,
+                optimizer = choice.Describe(),
                 schedule = lrSchedule,
                 run,
                 steps_completed = final.Step,

@@ -56,6 +56,7 @@ internal static class TrainingRun
                 if (double.IsFinite(loss))
                 {
                     lossTensor.backward();
+                    if (settings.MaxGradNorm is { } clip) nn.utils.clip_grad_norm_(parameters, clip);
                     optimizer.step();
                     scheduler?.step();
                 }

@@ -1,0 +1,129 @@
+using System.Globalization;
+using LearnedOpt.IO;
+using LearnedOpt.MetaNets;
+using LearnedOpt.Parameters;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.LearnedOptimizers;
+
+/// <summary>
+/// The learned-optimizer file: a standard safetensors file whose tensors are θ (float32, named as the update rule
+/// reads them) and whose <c>__metadata__</c> describes the optimizer (format, version, kind, feature set, sizes,
+/// multipliers, parametrisation) plus <c>provenance.*</c> notes on how it was trained. Any safetensors reader can
+/// open it; <see cref="Load"/> validates every field before a tensor reaches libtorch.
+/// </summary>
+public static class LearnedOptimizerFile
+{
+    /// <summary>Value of the <c>format</c> metadata key.</summary>
+    public const string FormatName = "learnedopt.learned_optimizer";
+
+    /// <summary>The version this code writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const string ProvenancePrefix = "provenance.";
+
+    /// <summary>Writes <paramref name="definition"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Save(LearnedOptimizerDefinition definition, string path)
+    {
+        var c = definition.Config;
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = FormatName,
+            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+            ["kind"] = KindName(c.Kind),
+            ["feature_set"] = FeatureSetName(c.Kind),
+            ["input_count"] = Invariant(c.InputCount),
+            ["hidden_size"] = Invariant(c.HiddenSize),
+            ["hidden_layers"] = Invariant(c.HiddenLayers),
+            ["step_multiplier"] = c.StepMultiplier.ToString("R", CultureInfo.InvariantCulture),
+            ["exp_multiplier"] = c.ExpMultiplier.ToString("R", CultureInfo.InvariantCulture),
+            ["parametrization"] = c.Parametrization == Parametrization.MuP ? "mup" : "sp",
+        };
+        foreach (var (key, value) in definition.Provenance) metadata[ProvenancePrefix + key] = value;
+        using var scope = NewDisposeScope();
+        var tensors = definition.Theta.Entries.Select(e => (e.Name, e.Tensor.detach().to(ScalarType.Float32).cpu())).ToList();
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads and validates a learned-optimizer file. Every problem (not a safetensors file, another format, an
+    /// unknown version, wrong feature count, a missing or misshapen tensor, non-finite weights) is an
+    /// <see cref="InvalidDataException"/> naming the file and the problem.
+    /// </summary>
+    public static LearnedOptimizerDefinition Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Learned-optimizer file {path} does not exist; create one with `learnedopt lo init` or give the path of a trained one.", path);
+        using var content = SafeTensorsFile.Read(path);
+        var meta = content.Metadata;
+        string name = Path.GetFileName(path);
+
+        string Field(string key) => meta.TryGetValue(key, out var v)
+            ? v
+            : throw new InvalidDataException($"{name} is not a LearnedOpt learned-optimizer file: its metadata has no '{key}'.");
+        int IntField(string key) => int.TryParse(Field(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            ? v : throw new InvalidDataException($"{name}: metadata '{key}' = '{Field(key)}' is not a whole number.");
+        double DoubleField(string key) => double.TryParse(Field(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v : throw new InvalidDataException($"{name}: metadata '{key}' = '{Field(key)}' is not a number.");
+
+        if (Field("format") != FormatName)
+            throw new InvalidDataException($"{name} holds '{Field("format")}', not a learned optimizer ({FormatName}).");
+        int version = IntField("format_version");
+        if (version != FormatVersion)
+            throw new InvalidDataException($"{name} has format version {version}; this LearnedOpt reads version {FormatVersion}. Use a matching LearnedOpt release.");
+        var kind = Field("kind") switch
+        {
+            "mlp" => LearnedOptimizerKind.Mlp,
+            "adafac" => LearnedOptimizerKind.Adafac,
+            var other => throw new InvalidDataException($"{name} is of unknown kind '{other}'; expected mlp or adafac."),
+        };
+        var parametrization = Field("parametrization") switch
+        {
+            "sp" => Parametrization.Standard,
+            "mup" => Parametrization.MuP,
+            var other => throw new InvalidDataException($"{name} has unknown parametrisation '{other}'; expected sp or mup."),
+        };
+        if (Field("feature_set") != FeatureSetName(kind))
+            throw new InvalidDataException($"{name} says feature set '{Field("feature_set")}', which does not belong to a {KindName(kind)} optimizer ({FeatureSetName(kind)}).");
+
+        LearnedOptimizerConfig config;
+        try
+        {
+            config = new LearnedOptimizerConfig(kind, parametrization, IntField("hidden_size"), IntField("hidden_layers"), DoubleField("step_multiplier"), DoubleField("exp_multiplier"));
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}");
+        }
+        int inputs = IntField("input_count");
+        if (inputs != config.InputCount)
+            throw new InvalidDataException($"{name} declares {inputs} meta-network inputs, but a {KindName(kind)} optimizer has {config.InputCount} features.");
+
+        var expected = new LearnedUpdateRule(config).ThetaShapes().ToList();
+        var present = content.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = present.Except(expected.Select(e => e.Name)).ToList();
+        if (extra.Count > 0) throw new InvalidDataException($"{name} has tensors a {KindName(kind)} optimizer does not use: {string.Join(", ", extra)}.");
+        var theta = new List<(string, Tensor)>();
+        foreach (var (tensorName, shape) in expected)
+        {
+            var t = content.Get(tensorName);
+            if (t.dtype != ScalarType.Float32)
+                throw new InvalidDataException($"{name}: tensor '{tensorName}' is {t.dtype}; learned-optimizer weights are float32.");
+            if (!t.shape.SequenceEqual(shape))
+                throw new InvalidDataException($"{name}: tensor '{tensorName}' has shape [{string.Join(", ", t.shape)}]; a {KindName(kind)} optimizer with {config.InputCount} inputs and hidden size {config.HiddenSize} needs [{string.Join(", ", shape)}].");
+            if (!t.isfinite().all().ToBoolean())
+                throw new InvalidDataException($"{name}: tensor '{tensorName}' contains NaN or infinite values.");
+            theta.Add((tensorName, t.clone()));
+        }
+        var provenance = meta.Where(kv => kv.Key.StartsWith(ProvenancePrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[ProvenancePrefix.Length..], kv => kv.Value);
+        return new LearnedOptimizerDefinition(config, new MetaParameters(theta), provenance);
+    }
+
+    /// <summary>The command-line name of a kind.</summary>
+    public static string KindName(LearnedOptimizerKind kind) => kind == LearnedOptimizerKind.Mlp ? "mlp" : "adafac";
+
+    private static string FeatureSetName(LearnedOptimizerKind kind) => kind == LearnedOptimizerKind.Mlp ? "mlplopt-19" : "adafac-39";
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using LearnedOpt.LearnedOptimizers;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary><c>learnedopt lo …</c>: create and inspect learned-optimizer files.</summary>
+internal static class LoCommand
+{
+    public static Command Create()
+    {
+        var lo = new Command("lo", "Create and inspect learned-optimizer files (safetensors + metadata).");
+        lo.Subcommands.Add(CreateInit());
+        lo.Subcommands.Add(CreateInfo());
+        return lo;
+    }
+
+    private static Command CreateInit()
+    {
+        var command = new Command("init", "Write a randomly initialised learned optimizer (a starting point for meta-training; it will not train well yet).");
+        var kind = CliOptions.Create("--kind", "mlp (MLPLOpt, 19 inputs) or adafac (AdafacLO / small_fc_lopt, 39 inputs).", "adafac");
+        var param = CliOptions.Create("--param", "sp (standard) or mup (μLO: steps scaled by each parameter's μP multiplier).", "mup");
+        var seed = CliOptions.Create("--seed", "Seed of the meta-network initialisation.", 0L);
+        var hidden = CliOptions.Create("--hidden", "Hidden units per meta-network layer.", 32);
+        var layers = CliOptions.Create("--layers", "Hidden layers of the meta-network.", 2);
+        var stepMult = new Option<double?>("--step-mult") { Description = "Step multiplier (default 1e-2 for mup, 1e-3 for sp)." };
+        var expMult = CliOptions.Create("--exp-mult", "Multiplier of the magnitude output inside exp().", 1e-3);
+        var output = CliOptions.Required<string>("--out", "File to write, e.g. mulo.safetensors.");
+        foreach (Option o in new Option[] { kind, param, seed, hidden, layers, stepMult, expMult, output }) command.Options.Add(o);
+        command.SetAction(result =>
+        {
+            var parsedKind = ParseKind(result.GetValue(kind)!);
+            var parametrization = TaskCliOptions.ParseParametrization(result.GetValue(param)!);
+            var config = LearnedOptimizerConfig.Default(parsedKind, parametrization) with
+            {
+                HiddenSize = result.GetValue(hidden),
+                HiddenLayers = result.GetValue(layers),
+                ExpMultiplier = result.GetValue(expMult),
+            };
+            if (result.GetValue(stepMult) is { } sm) config = config with { StepMultiplier = sm };
+            try { config.Validate(); }
+            catch (ArgumentException e) { throw new UserInputException(e.Message); }
+            string path = result.GetValue(output)!;
+            CliOptions.PrepareOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, "--out");
+            using var definition = LearnedOptimizerDefinition.Initialize(config, result.GetValue(seed));
+            LearnedOptimizerFile.Save(definition, path);
+            Console.WriteLine($"wrote {path}: {Describe(definition)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateInfo()
+    {
+        var command = new Command("info", "Print a learned-optimizer file's description.");
+        var file = new Argument<string>("file") { Description = "A learned-optimizer .safetensors file." };
+        command.Arguments.Add(file);
+        command.SetAction(result =>
+        {
+            using var definition = LearnedOptimizerFile.Load(result.GetValue(file)!);
+            var c = definition.Config;
+            var table = new Table().AddColumn("field").AddColumn("value");
+            void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
+            Row("kind", $"{LearnedOptimizerFile.KindName(c.Kind)} ({(c.Kind == LearnedOptimizerKind.Mlp ? "MLPLOpt" : "AdafacLO / small_fc_lopt")})");
+            Row("parametrisation", c.Parametrization == Parameters.Parametrization.MuP ? "mup (μLO)" : "sp");
+            Row("inputs", $"{c.InputCount} ({c.TensorFeatureCount} tensor + 11 time features)");
+            Row("meta-network", $"{c.InputCount} → {string.Join(" → ", Enumerable.Repeat(c.HiddenSize, c.HiddenLayers))} → 2, ReLU");
+            Row("step multiplier", c.StepMultiplier.ToString("g4", CultureInfo.InvariantCulture));
+            Row("exp multiplier", c.ExpMultiplier.ToString("g4", CultureInfo.InvariantCulture));
+            Row("meta-parameters", definition.Theta.ElementCount.ToString("N0", CultureInfo.InvariantCulture));
+            Row("format version", LearnedOptimizerFile.FormatVersion.ToString(CultureInfo.InvariantCulture));
+            foreach (var (k, v) in definition.Provenance.OrderBy(kv => kv.Key, StringComparer.Ordinal)) Row(k, v);
+            CliConsole.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static LearnedOptimizerKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "mlp" or "mlplopt" => LearnedOptimizerKind.Mlp,
+        "adafac" or "adafaclo" or "small_fc_lopt" => LearnedOptimizerKind.Adafac,
+        _ => throw new UserInputException($"Unknown learned-optimizer kind '{text}'; use mlp or adafac."),
+    };
+
+    private static string Describe(LearnedOptimizerDefinition d) =>
+        $"{LearnedOptimizerFile.KindName(d.Config.Kind)}, {(d.Config.Parametrization == Parameters.Parametrization.MuP ? "mup" : "sp")}, {d.Config.InputCount} inputs, {d.Theta.ElementCount} meta-parameters";
+}
