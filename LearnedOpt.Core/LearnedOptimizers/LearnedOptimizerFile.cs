@@ -111,7 +111,7 @@ public static class LearnedOptimizerFile
                 throw new InvalidDataException($"{name}: tensor '{tensorName}' is {t.dtype}; learned-optimizer weights are float32.");
             if (!t.shape.SequenceEqual(shape))
                 throw new InvalidDataException($"{name}: tensor '{tensorName}' has shape [{string.Join(", ", t.shape)}]; a {KindName(kind)} optimizer with {config.InputCount} inputs and hidden size {config.HiddenSize} needs [{string.Join(", ", shape)}].");
-            if (!t.isfinite().all().ToBoolean())
+            if (!t.isfinite().all().item<bool>())
                 throw new InvalidDataException($"{name}: tensor '{tensorName}' contains NaN or infinite values.");
             theta.Add((tensorName, t.clone()));
         }
