@@ -18,7 +18,7 @@ namespace LearnedOpt.LearnedOptimizers;
 internal sealed class LearnedUpdateRule
 {
     /// <summary>Target number of parameter elements per block of feature rows.</summary>
-    public const long BlockElements = 16_384;
+    public const long BlockElements = 32_768;
 
     public LearnedUpdateRule(LearnedOptimizerConfig config)
     {

@@ -7,40 +7,36 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Tasks.Tasks;
 
 /// <summary>An MLP classifier (μP or standard) on an image classification data set.</summary>
-internal sealed class MlpClassificationTask : ITrainingTask
+internal sealed class MlpClassificationTask : MlpTask
 {
     private const int EvaluationChunk = 4096;
     private readonly ClassificationTensors _data;
     private readonly int _batchSize;
 
     public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize)
+        : base(new FunctionalMlp(config))
     {
         if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
         if (config.InputSize != data.FeatureCount || config.OutputSize != data.ClassCount)
             throw new ArgumentException($"The network expects {config.InputSize} inputs and {config.OutputSize} classes but '{data.Name}' has {data.FeatureCount} and {data.ClassCount}.");
         _data = data;
         _batchSize = batchSize;
-        Network = new FunctionalMlp(config);
         Normalizer = LossNormalizer.ForClassification(data.ClassCount);
         Name = $"{name} {config.ShortDescription} b{batchSize}";
     }
 
-    public string Name { get; }
-    public FunctionalMlp Network { get; }
-    public IReadOnlyList<ParameterSpec> Parameters => Network.Parameters;
-    public LossNormalizer Normalizer { get; }
+    public override string Name { get; }
+    public override LossNormalizer Normalizer { get; }
 
-    public Tensor[] InitializeParameters(long seed) => Network.Initialize(new Generator((ulong)seed));
-
-    public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
+    public override Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
     {
         using var logits = Network.Forward(parameters, batch.Inputs);
         return nn.functional.cross_entropy(logits, batch.Targets);
     }
 
-    public IBatchStream TrainBatches(long seed) => new ClassificationBatchStream(_data, _batchSize, seed);
+    public override IBatchStream TrainBatches(long seed) => new ClassificationBatchStream(_data, _batchSize, seed);
 
-    public TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
+    public override TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();

@@ -33,7 +33,7 @@ public sealed record TeacherStudentSettings(
 /// A student MLP learns a fixed random teacher MLP on fresh Gaussian inputs: infinite data, known structure,
 /// no download. The teacher (standard parametrisation, tanh) and the held-out set come from the task seed.
 /// </summary>
-internal sealed class TeacherStudentTask : ITrainingTask
+internal sealed class TeacherStudentTask : MlpTask
 {
     private readonly TeacherStudentSettings _settings;
     private readonly FunctionalMlp _teacher;
@@ -43,6 +43,7 @@ internal sealed class TeacherStudentTask : ITrainingTask
     private readonly int _batchSize;
 
     public TeacherStudentTask(TeacherStudentSettings settings, MlpConfig student, int batchSize, long taskSeed)
+        : base(new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs }))
     {
         if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
         if (settings.InputSize <= 0 || settings.Outputs <= 0 || settings.HeldOutSize <= 0)
@@ -51,7 +52,6 @@ internal sealed class TeacherStudentTask : ITrainingTask
             throw new UserInputException("A teacher-student classification task needs at least 2 classes.");
         _settings = settings;
         _batchSize = batchSize;
-        Network = new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs });
         _teacher = new FunctionalMlp(new MlpConfig(settings.InputSize, settings.TeacherWidth, settings.TeacherDepth, settings.Outputs, Activation.Tanh, Parametrization.Standard));
 
         var generator = new Generator((ulong)taskSeed);
@@ -73,14 +73,10 @@ internal sealed class TeacherStudentTask : ITrainingTask
         Name = $"teacher-student-{mode} in{settings.InputSize} out{settings.Outputs} {student.ShortDescription} b{batchSize}";
     }
 
-    public string Name { get; }
-    public FunctionalMlp Network { get; }
-    public IReadOnlyList<ParameterSpec> Parameters => Network.Parameters;
-    public LossNormalizer Normalizer { get; }
+    public override string Name { get; }
+    public override LossNormalizer Normalizer { get; }
 
-    public Tensor[] InitializeParameters(long seed) => Network.Initialize(new Generator((ulong)seed));
-
-    public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
+    public override Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
     {
         using var outputs = Network.Forward(parameters, batch.Inputs);
         return _settings.Mode == TeacherStudentMode.Classification
@@ -88,9 +84,9 @@ internal sealed class TeacherStudentTask : ITrainingTask
             : nn.functional.mse_loss(outputs, batch.Targets);
     }
 
-    public IBatchStream TrainBatches(long seed) => new GaussianStream(this, seed);
+    public override IBatchStream TrainBatches(long seed) => new GaussianStream(this, seed);
 
-    public TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
+    public override TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
