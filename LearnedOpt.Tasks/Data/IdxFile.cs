@@ -1,3 +1,4 @@
+using LearnedOpt.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -44,8 +45,8 @@ internal static class IdxFile
     }
 
     /// <summary>
-    /// Writes an IDX file of unsigned bytes. The bytes go to <c>path + ".tmp"</c> first and are renamed
-    /// into place only when complete, so an interrupted write never leaves a plausible-looking file.
+    /// Writes an IDX file of unsigned bytes through <see cref="AtomicFile"/>, so an interrupted write never
+    /// leaves a plausible-looking file.
     /// </summary>
     /// <param name="path">Destination file.</param>
     /// <param name="array">Dimensions and data to write.</param>
@@ -53,29 +54,16 @@ internal static class IdxFile
     public static void Write(string path, IdxArray array, bool gzip)
     {
         CheckWritable(array, Path.GetFileName(path));
-        string temporary = path + ".tmp";
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            if (!gzip)
             {
-                if (gzip)
-                {
-                    using var compressed = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
-                    WriteUncompressed(compressed, array);
-                }
-                else
-                {
-                    WriteUncompressed(file, array);
-                }
-                file.Flush(flushToDisk: true);
+                WriteUncompressed(file, array);
+                return;
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+            using var compressed = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
+            WriteUncompressed(compressed, array);
+        });
     }
 
     /// <summary>Writes the uncompressed IDX bytes of an array to a stream.</summary>
@@ -188,11 +176,4 @@ internal static class IdxFile
         0x0E => "float64",
         _ => "not an IDX type",
     };
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }
