@@ -39,9 +39,8 @@ internal static class TrainCommand
             run.Validate();
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
+            var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-
-            var trainingTask = task.CreateTask(result);
             CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(choice.Label)} for {run.Steps} steps (seed {run.Seed}).");
 
             var trainResult = ProgressDisplay.Run("train", run.Steps, report =>
