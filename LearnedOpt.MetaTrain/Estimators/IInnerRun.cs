@@ -1,0 +1,22 @@
+using LearnedOpt.MetaNets;
+
+namespace LearnedOpt.MetaTrain.Estimators;
+
+/// <summary>
+/// One inner training run, advanced one step at a time with whatever θ the estimator gives it. Episodes restart by
+/// themselves when their horizon ends; what each episode sees (task, initialisation, batches) is fixed by the seed the
+/// run was created with, so an antithetic pair built from the same seed sees the same data.
+/// </summary>
+internal interface IInnerRun : IDisposable
+{
+    /// <summary>
+    /// Takes one inner step with <paramref name="theta"/> (no autograd on θ) and returns the normalised training loss
+    /// measured before the update.
+    /// </summary>
+    InnerStep Step(MetaParameters theta);
+}
+
+/// <summary>The outcome of one inner step.</summary>
+/// <param name="Loss">Normalised loss before the update (clipped; NaN/inf already mapped to the maximum).</param>
+/// <param name="EpisodeEnded">True when this was the episode's last step: the next step starts a new episode.</param>
+internal readonly record struct InnerStep(double Loss, bool EpisodeEnded);
