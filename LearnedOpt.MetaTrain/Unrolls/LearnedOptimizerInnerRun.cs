@@ -1,0 +1,130 @@
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaNets;
+using LearnedOpt.MetaTrain.Estimators;
+using LearnedOpt.Randomness;
+using LearnedOpt.Tasks.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.Unrolls;
+
+/// <summary>
+/// An inner training run of tasks drawn from a family, stepped by the learned update rule with a θ supplied at
+/// every step. Episode e of the run uses task, initialisation and batches derived from (run seed, e), so the two
+/// members of an antithetic pair, built from the same seed, see identical data. Horizons follow a
+/// <see cref="TruncationSchedule"/>. The reported loss is the task's normalised training loss before each update.
+/// </summary>
+internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
+{
+    private readonly ITaskFamily _family;
+    private readonly LearnedUpdateRule _rule;
+    private readonly TruncationSchedule _schedule;
+    private readonly long _seed;
+    private readonly Random _random;
+    private int _episode = -1;
+    private ITrainingTask _task = null!;
+    private IBatchStream _batches = null!;
+    private Tensor[] _parameters = [];
+    private LearnedOptimizerState _state = new(0, []);
+    private double[] _scales = [];
+    private int _remaining;
+
+    public LearnedOptimizerInnerRun(ITaskFamily family, LearnedUpdateRule rule, TruncationSchedule schedule, long seed)
+    {
+        schedule.Validate();
+        _family = family;
+        _rule = rule;
+        _schedule = schedule;
+        _seed = seed;
+        _random = new Random(unchecked((int)Seeds.Derive(seed, "horizons")));
+        StartEpisode();
+    }
+
+    /// <summary>The task of the current episode.</summary>
+    public ITrainingTask Task => _task;
+
+    /// <summary>The current parameters (for tests and evaluation).</summary>
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    public InnerStep Step(MetaParameters theta)
+    {
+        double loss;
+        using (var scope = NewDisposeScope())
+        {
+            using var batch = _batches.Next();
+            var leaves = _parameters.Select(p => p.detach().requires_grad_()).ToArray();
+            var lossTensor = _task.Loss(leaves, batch);
+            loss = lossTensor.ToDouble();
+            var grads = autograd.grad([lossTensor], leaves);
+            using var noGrad = no_grad();
+            var (next, state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
+            Replace(next, state);
+        }
+        return new InnerStep(_task.Normalizer.Normalize(loss), Advance());
+    }
+
+    public (Tensor Loss, bool EpisodeEnded) StepWithGraph(MetaParameters theta)
+    {
+        using var batch = _batches.Next();
+        foreach (var p in _parameters.Where(p => !p.requires_grad)) p.requires_grad_();
+        var loss = _task.Loss(_parameters, batch);
+        // create_graph alone does not keep the graph in TorchSharp 0.107 (../shared/design.md): retain it too.
+        var grads = autograd.grad([loss], _parameters, retain_graph: true, create_graph: true);
+        (_parameters, _state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
+        var normalised = (loss / _task.Normalizer.Scale).clamp(0, _task.Normalizer.Max);
+        bool ended = Advance();
+        return (normalised, ended);
+    }
+
+    public void CutGraph()
+    {
+        _parameters = _parameters.Select(p => p.detach().DetachFromDisposeScope()).ToArray();
+        _state = _state.Detach();
+        foreach (var slots in _state.Tensors)
+            foreach (var t in slots) t.DetachFromDisposeScope();
+    }
+
+    private bool Advance()
+    {
+        if (--_remaining > 0) return false;
+        StartEpisode();
+        return true;
+    }
+
+    private void StartEpisode()
+    {
+        _episode++;
+        long episodeSeed = Seeds.Derive(_seed, "episode", _episode);
+        _task = _family.Sample(Seeds.Derive(episodeSeed, "task"));
+        _batches = _task.TrainBatches(Seeds.Derive(episodeSeed, "data"));
+        _scales = _task.Parameters.Select(_rule.Config.ScaleFor).ToArray();
+        using (no_grad())
+        {
+            var parameters = _task.InitializeParameters(Seeds.Derive(episodeSeed, "init")).Select(t => t.DetachFromDisposeScope()).ToArray();
+            var state = _rule.InitialState(parameters);
+            foreach (var slots in state.Tensors)
+                foreach (var t in slots) t.DetachFromDisposeScope();
+            Replace(parameters, state);
+        }
+        int horizon = _schedule.SampleHorizon(_random);
+        _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(_random, horizon) : horizon;
+    }
+
+    // Keeps the new parameters and state beyond the current dispose scope and frees the old ones.
+    private void Replace(Tensor[] parameters, LearnedOptimizerState state)
+    {
+        foreach (var p in parameters) p.DetachFromDisposeScope();
+        foreach (var slots in state.Tensors)
+            foreach (var t in slots) t.DetachFromDisposeScope();
+        foreach (var p in _parameters) p.Dispose();
+        _state.Dispose();
+        _parameters = parameters;
+        _state = state;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _parameters) p.Dispose();
+        _state.Dispose();
+    }
+}
