@@ -20,7 +20,6 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private readonly LearnedUpdateRule _rule;
     private readonly TruncationSchedule _schedule;
     private readonly long _seed;
-    private readonly Random _random;
     private int _episode = -1;
     private ITrainingTask _task = null!;
     private IBatchStream _batches = null!;
@@ -36,7 +35,6 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         _rule = rule;
         _schedule = schedule;
         _seed = seed;
-        _random = new Random(unchecked((int)Seeds.Derive(seed, "horizons")));
         StartEpisode();
     }
 
@@ -106,8 +104,10 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
                 foreach (var t in slots) t.DetachFromDisposeScope();
             Replace(parameters, state);
         }
-        int horizon = _schedule.SampleHorizon(_random);
-        _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(_random, horizon) : horizon;
+        // Counter-based like the batches: episode e's horizon depends on (seed, e) only.
+        var random = new Random(unchecked((int)Seeds.Derive(_seed, "horizon", _episode)));
+        int horizon = _schedule.SampleHorizon(random);
+        _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(random, horizon) : horizon;
     }
 
     // Keeps the new parameters and state beyond the current dispose scope and frees the old ones.

@@ -72,14 +72,12 @@ internal sealed class QuadraticTask : ITrainingTask
         return new TaskEvaluation((0.5 * (_curvature * residual.square()).sum()).ToDouble(), double.NaN);
     }
 
-    private sealed class NoiseStream(QuadraticSettings settings, long seed) : IBatchStream
+    private sealed class NoiseStream(QuadraticSettings settings, long seed) : CountingBatchStream(seed)
     {
-        private readonly Generator _generator = new((ulong)seed);
-
-        public TaskBatch Next()
+        protected override TaskBatch Draw(Generator generator)
         {
             var shift = settings.Noise > 0
-                ? randn([1, settings.Dimension], generator: _generator).mul_(settings.Noise)
+                ? randn([1, settings.Dimension], generator: generator).mul_(settings.Noise)
                 : zeros(1, settings.Dimension);
             return new TaskBatch(shift, zeros(1));
         }

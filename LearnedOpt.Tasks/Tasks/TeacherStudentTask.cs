@@ -108,13 +108,11 @@ internal sealed class TeacherStudentTask : MlpTask
         return _settings.Mode == TeacherStudentMode.Classification ? logits.argmax(1) : logits.clone();
     }
 
-    private sealed class GaussianStream(TeacherStudentTask task, long seed) : IBatchStream
+    private sealed class GaussianStream(TeacherStudentTask task, long seed) : CountingBatchStream(seed)
     {
-        private readonly Generator _generator = new((ulong)seed);
-
-        public TaskBatch Next()
+        protected override TaskBatch Draw(Generator generator)
         {
-            var inputs = randn([task._batchSize, task._settings.InputSize], generator: _generator);
+            var inputs = randn([task._batchSize, task._settings.InputSize], generator: generator);
             return new TaskBatch(inputs, task.Targets(inputs));
         }
     }

@@ -31,6 +31,22 @@ public class MlpClassificationTaskTests
     }
 
     [Fact]
+    public void A_stream_is_its_position_seeking_back_replays_the_same_batches()
+    {
+        var stream = Fmnist8().TrainBatches(4);
+        for (int i = 0; i < 3; i++) stream.Next().Dispose();
+        Assert.Equal(3, stream.Position);
+        using var fourth = stream.Next();
+        stream.Seek(3);
+        using var again = stream.Next();
+        Assert.True(fourth.Targets.Equals(again.Targets) && fourth.Inputs.Equals(again.Inputs));
+        var fresh = Fmnist8().TrainBatches(4);
+        fresh.Seek(3);
+        using var elsewhere = fresh.Next();
+        Assert.True(fourth.Targets.Equals(elsewhere.Targets));
+    }
+
+    [Fact]
     public void An_untrained_MuP_network_predicts_uniformly()
     {
         var task = Fmnist8();
