@@ -1,3 +1,3 @@
 using LearnedOpt.MetaTrain.Cli;
 
-return CliApp.Run(args);
+return UnoptimizedJitRelaunch.RelaunchIfNeeded(args) ?? CliApp.Run(args);

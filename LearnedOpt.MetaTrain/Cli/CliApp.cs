@@ -19,6 +19,7 @@ internal static class CliApp
         root.Subcommands.Add(TasksCommand.Create());
         root.Subcommands.Add(CoordCheckCommand.Create());
         root.Subcommands.Add(LoCommand.Create());
+        root.Subcommands.Add(MetaTrainCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;
     }

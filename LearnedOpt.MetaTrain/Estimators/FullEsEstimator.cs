@@ -55,5 +55,10 @@ internal sealed class FullEsEstimator(Func<long, IInnerRun> createRun, int parti
         return aggregation == EsLossAggregation.Mean ? sum / steps : last;
     }
 
+    // Full-run ES keeps nothing between outer steps: its noise and runs are functions of (seed, outer step).
+    public void Export(string prefix, EstimatorState into) { }
+
+    public void Import(string prefix, EstimatorState from) { }
+
     public void Dispose() { }
 }

@@ -14,6 +14,12 @@ internal interface IInnerRun : IDisposable
     /// measured before the update.
     /// </summary>
     InnerStep Step(MetaParameters theta);
+
+    /// <summary>Writes everything needed to continue this run exactly under names starting with <paramref name="prefix"/>.</summary>
+    void Export(string prefix, EstimatorState into);
+
+    /// <summary>Continues from what <see cref="Export"/> wrote.</summary>
+    void Import(string prefix, EstimatorState from);
 }
 
 /// <summary>The outcome of one inner step.</summary>

@@ -54,6 +54,18 @@ internal sealed class TruncatedBackpropEstimator(Func<long, IDifferentiableInner
         return new MetaGradient(flatGradient.detach().MoveToOuterDisposeScope(), metaLossValue, particles, discarded, (long)particles * truncationLength);
     }
 
+    public void Export(string prefix, EstimatorState into)
+    {
+        for (int i = 0; i < (_runs?.Length ?? 0); i++) _runs![i].Export($"{prefix}{i}.", into);
+    }
+
+    public void Import(string prefix, EstimatorState from)
+    {
+        if (!from.Counters.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))) return;
+        _runs ??= Enumerable.Range(0, particles).Select(i => createRun(Seeds.Derive(seed, "tbptt-run", i))).ToArray();
+        for (int i = 0; i < _runs.Length; i++) _runs[i].Import($"{prefix}{i}.", from);
+    }
+
     public void Dispose()
     {
         foreach (var run in _runs ?? []) run.Dispose();

@@ -68,6 +68,33 @@ internal sealed class TruncatedPesEstimator(Func<long, IInnerRun> createRun, int
         return new MetaGradient(gradient.div_(particles), metaLoss / particles, particles, discarded, 2L * particles * truncationLength);
     }
 
+    public void Export(string prefix, EstimatorState into)
+    {
+        if (_pairs is null || _accumulators is null) return;
+        for (int i = 0; i < particles; i++)
+        {
+            into.Tensors[$"{prefix}{i}.accumulator"] = _accumulators[i];
+            _pairs[i].Plus.Export($"{prefix}{i}.plus.", into);
+            _pairs[i].Minus.Export($"{prefix}{i}.minus.", into);
+        }
+    }
+
+    public void Import(string prefix, EstimatorState from)
+    {
+        if (!from.Tensors.ContainsKey($"{prefix}0.accumulator")) return; // saved before the first estimate
+        _pairs ??= Enumerable.Range(0, particles).Select(i =>
+        {
+            long runSeed = Seeds.Derive(seed, "pes-run", i);
+            return (createRun(runSeed), createRun(runSeed));
+        }).ToArray();
+        _accumulators = Enumerable.Range(0, particles).Select(i => from.Tensor($"{prefix}{i}.accumulator").clone().DetachFromDisposeScope()).ToArray();
+        for (int i = 0; i < particles; i++)
+        {
+            _pairs[i].Plus.Import($"{prefix}{i}.plus.", from);
+            _pairs[i].Minus.Import($"{prefix}{i}.minus.", from);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var (plus, minus) in _pairs ?? [])

@@ -82,6 +82,34 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
             foreach (var t in slots) t.DetachFromDisposeScope();
     }
 
+    public void Export(string prefix, EstimatorState into)
+    {
+        into.Counters[prefix + "episode"] = _episode;
+        into.Counters[prefix + "remaining"] = _remaining;
+        into.Counters[prefix + "batch"] = _batches.Position;
+        into.Counters[prefix + "lo_step"] = _state.Step;
+        for (int i = 0; i < _parameters.Length; i++) into.Tensors[$"{prefix}param.{i}"] = _parameters[i];
+        for (int i = 0; i < _state.Tensors.Count; i++)
+            for (int j = 0; j < _state.Tensors[i].Length; j++) into.Tensors[$"{prefix}state.{i}.{j}"] = _state.Tensors[i][j];
+    }
+
+    public void Import(string prefix, EstimatorState from)
+    {
+        _episode = (int)from.Counter(prefix + "episode") - 1;
+        StartEpisode(); // the episode's task, data stream and fresh tensors of the right shapes
+        _remaining = (int)from.Counter(prefix + "remaining");
+        _batches.Seek(from.Counter(prefix + "batch"));
+        using var noGrad = no_grad();
+        var parameters = _parameters.Select((p, i) => Restored(from.Tensor($"{prefix}param.{i}"), p)).ToArray();
+        var slots = _state.Tensors.Select((s, i) => s.Select((t, j) => Restored(from.Tensor($"{prefix}state.{i}.{j}"), t)).ToArray()).ToArray();
+        Replace(parameters, new LearnedOptimizerState(from.Counter(prefix + "lo_step"), slots));
+    }
+
+    // A checkpointed tensor, checked against the shape this episode's task needs.
+    private static Tensor Restored(Tensor saved, Tensor like) => saved.shape.SequenceEqual(like.shape)
+        ? saved.clone()
+        : throw new InvalidDataException($"A checkpointed inner-run tensor has shape [{string.Join(", ", saved.shape)}] where [{string.Join(", ", like.shape)}] was expected; the checkpoint is from a different configuration.");
+
     private bool Advance()
     {
         if (--_remaining > 0) return false;

@@ -1,5 +1,6 @@
 using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.Estimators;
@@ -48,6 +49,19 @@ internal sealed class QuadraticLearningRateRun(double curvature, double start, i
         bool ended = Advance();
         if (ended) _xTensor = null;
         return (loss, ended);
+    }
+
+    public void Export(string prefix, EstimatorState into)
+    {
+        into.Counters[prefix + "t"] = _t;
+        into.Tensors[prefix + "x"] = tensor(_xTensor?.ToDouble() ?? _x);
+    }
+
+    public void Import(string prefix, EstimatorState from)
+    {
+        _t = (int)from.Counter(prefix + "t");
+        _x = from.Tensor(prefix + "x").ToDouble();
+        _xTensor = null;
     }
 
     public void CutGraph()

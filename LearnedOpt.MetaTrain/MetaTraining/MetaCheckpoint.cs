@@ -1,0 +1,67 @@
+using System.Globalization;
+using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Estimators;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.MetaTraining;
+
+/// <summary>
+/// A meta-training checkpoint: one safetensors file holding θ, the outer AdamW state (as TorchSharp's own state
+/// bytes), every estimator's persistent state (PES accumulators, inner parameters and accumulators) and, in the
+/// metadata, the outer step, estimator counters and the config it belongs to. Written atomically, so an interrupted
+/// write leaves the previous checkpoint intact.
+/// </summary>
+internal static class MetaCheckpoint
+{
+    public const string FileName = "checkpoint.safetensors";
+    private const string ThetaPrefix = "theta.", OuterKey = "outer.adamw", CounterPrefix = "counter.";
+
+    public static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
+        byte[] outerOptimizerState, EstimatorState estimators, IReadOnlyList<MetaTrainStep> log)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new List<(string, Tensor)>();
+        tensors.AddRange(theta.Select(t => (ThetaPrefix + t.Name, t.Tensor.detach())));
+        tensors.Add((OuterKey, tensor(outerOptimizerState)));
+        tensors.AddRange(estimators.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.detach())));
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "learnedopt.metatrain_checkpoint",
+            ["next_step"] = nextStep.ToString(CultureInfo.InvariantCulture),
+            ["config"] = configJson,
+            ["log"] = System.Text.Json.JsonSerializer.Serialize(log),
+        };
+        foreach (var (key, value) in estimators.Counters) metadata[CounterPrefix + key] = value.ToString(CultureInfo.InvariantCulture);
+        SafeTensorsFile.Write(Path.Combine(directory, FileName), tensors, metadata);
+    }
+
+    public sealed record Loaded(int NextStep, List<(string Name, Tensor Tensor)> Theta, byte[] OuterOptimizerState, EstimatorState Estimators, List<MetaTrainStep> Log);
+
+    /// <summary>Reads a checkpoint and checks it belongs to <paramref name="configJson"/>.</summary>
+    public static Loaded Load(string directory, string configJson)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without --resume to start.");
+        using var content = SafeTensorsFile.Read(path);
+        var meta = content.Metadata;
+        if (!meta.TryGetValue("format", out var format) || format != "learnedopt.metatrain_checkpoint")
+            throw new InvalidDataException($"{path} is not a LearnedOpt meta-training checkpoint.");
+        if (meta.GetValueOrDefault("config") != configJson)
+            throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new --out.");
+        if (!int.TryParse(meta.GetValueOrDefault("next_step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int nextStep))
+            throw new InvalidDataException($"{path} has no valid next_step.");
+        var estimators = new EstimatorState();
+        var theta = new List<(string, Tensor)>();
+        byte[]? outer = null;
+        foreach (var (name, t) in content.Tensors)
+        {
+            if (name.StartsWith(ThetaPrefix, StringComparison.Ordinal)) theta.Add((name[ThetaPrefix.Length..], t.clone()));
+            else if (name == OuterKey) outer = t.data<byte>().ToArray();
+            else estimators.Tensors[name] = t.clone();
+        }
+        foreach (var (key, value) in meta.Where(kv => kv.Key.StartsWith(CounterPrefix, StringComparison.Ordinal)))
+            estimators.Counters[key[CounterPrefix.Length..]] = long.Parse(value, CultureInfo.InvariantCulture);
+        var log = System.Text.Json.JsonSerializer.Deserialize<List<MetaTrainStep>>(meta.GetValueOrDefault("log") ?? "[]") ?? [];
+        return new Loaded(nextStep, theta, outer ?? throw new InvalidDataException($"{path} lacks the outer optimizer state."), estimators, log);
+    }
+}

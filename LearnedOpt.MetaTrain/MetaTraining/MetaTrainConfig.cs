@@ -1,0 +1,145 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.Optimizers;
+
+namespace LearnedOpt.MetaTrain.MetaTraining;
+
+/// <summary>The learned optimizer being meta-trained.</summary>
+/// <param name="Kind">mlp or adafac.</param>
+/// <param name="Parametrization">mup (μLO) or sp.</param>
+/// <param name="HiddenSize">Meta-network hidden units.</param>
+/// <param name="HiddenLayers">Meta-network hidden layers.</param>
+/// <param name="StepMultiplier">Step multiplier; null for the published default of the parametrisation.</param>
+internal sealed record LearnedOptimizerSection(string Kind = "adafac", string Parametrization = "mup", int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null);
+
+/// <summary>How the meta-gradient is estimated.</summary>
+/// <param name="Kind">pes, es or tbptt.</param>
+/// <param name="Particles">Particles per task suite (antithetic pairs count once).</param>
+/// <param name="TruncationLength">Inner steps per truncation (PES, TBPTT).</param>
+/// <param name="Sigma">ES/PES perturbation standard deviation.</param>
+/// <param name="EsLoss">Full-run ES loss: mean or last.</param>
+internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, int TruncationLength = 50, double Sigma = 0.01, string EsLoss = "mean");
+
+/// <summary>One task suite: the family its particles sample from (one estimator per suite, gradients averaged).</summary>
+/// <param name="Tasks">Registered task names.</param>
+/// <param name="Widths">Candidate widths.</param>
+/// <param name="Depths">Candidate depths.</param>
+/// <param name="BatchSizes">Candidate batch sizes.</param>
+internal sealed record SuiteSection(string[] Tasks, int[] Widths, int[] Depths, int[] BatchSizes);
+
+/// <summary>Inner episode lengths: log-uniform in [Min, Max], staggered starts.</summary>
+internal sealed record HorizonSection(int Min = 100, int Max = 1000, bool Stagger = true);
+
+/// <summary>The outer optimizer: AdamW with warmup then cosine decay, global-norm clipping.</summary>
+internal sealed record OuterSection(int Steps = 200, double LearningRate = 3e-3, int WarmupSteps = 20, double FinalLearningRate = 1e-3, double WeightDecay = 0.0, double MaxGradNorm = 1.0);
+
+/// <summary>Periodic evaluation of θ against AdamW on held-out task seeds.</summary>
+internal sealed record EvalSection(int Every = 50, int Seeds = 2, int Steps = 200, double AdamWLearningRate = 1e-3);
+
+/// <summary>
+/// A meta-training run, as a preset or a JSON file (snake_case keys; unknown keys are errors). Every field is validated
+/// with a message naming it.
+/// </summary>
+internal sealed record MetaTrainConfig(
+    string Name,
+    long Seed,
+    LearnedOptimizerSection LearnedOptimizer,
+    EstimatorSection Estimator,
+    SuiteSection[] Suites,
+    HorizonSection Horizon,
+    OuterSection Outer,
+    EvalSection Eval,
+    int CheckpointEvery = 10,
+    int MaxBadSteps = 10)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        RespectNullableAnnotations = true,
+    };
+
+    /// <summary>Reads and validates a config file.</summary>
+    public static MetaTrainConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new UserInputException($"Config file {path} does not exist.");
+        MetaTrainConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<MetaTrainConfig>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"Config file {path} is not valid: {e.Message}");
+        }
+        if (config is null) throw new UserInputException($"Config file {path} is empty.");
+        config.Validate();
+        return config;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The learned-optimizer architecture this config trains.</summary>
+    public LearnedOptimizerConfig OptimizerConfig()
+    {
+        var kind = LearnedOptimizer.Kind switch
+        {
+            "mlp" => LearnedOptimizerKind.Mlp,
+            "adafac" => LearnedOptimizerKind.Adafac,
+            _ => throw new UserInputException($"learned_optimizer.kind must be mlp or adafac, got '{LearnedOptimizer.Kind}'."),
+        };
+        var parametrization = LearnedOptimizer.Parametrization switch
+        {
+            "mup" => Parameters.Parametrization.MuP,
+            "sp" => Parameters.Parametrization.Standard,
+            _ => throw new UserInputException($"learned_optimizer.parametrization must be mup or sp, got '{LearnedOptimizer.Parametrization}'."),
+        };
+        var config = LearnedOptimizerConfig.Default(kind, parametrization) with { HiddenSize = LearnedOptimizer.HiddenSize, HiddenLayers = LearnedOptimizer.HiddenLayers };
+        if (LearnedOptimizer.StepMultiplier is { } sm) config = config with { StepMultiplier = sm };
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new UserInputException($"learned_optimizer: {e.Message}"); }
+        return config;
+    }
+
+    /// <summary>Throws <see cref="UserInputException"/> naming the first bad or contradictory field.</summary>
+    public void Validate()
+    {
+        static void Check([DoesNotReturnIf(false)] bool ok, string message) { if (!ok) throw new UserInputException(message); }
+        Check(!string.IsNullOrWhiteSpace(Name), "name must not be empty.");
+        Check(LearnedOptimizer is not null && Estimator is not null && Suites is not null && Horizon is not null && Outer is not null && Eval is not null,
+            "The config needs learned_optimizer, estimator, suites, horizon, outer and eval sections.");
+        OptimizerConfig();
+        Check(Estimator.Kind is "pes" or "es" or "tbptt", $"estimator.kind must be pes, es or tbptt, got '{Estimator.Kind}'.");
+        Check(Estimator.Particles >= 1, $"estimator.particles must be at least 1, got {Estimator.Particles}.");
+        Check(Estimator.TruncationLength >= 1, $"estimator.truncation_length must be at least 1, got {Estimator.TruncationLength}.");
+        Check(Estimator.Sigma > 0 && double.IsFinite(Estimator.Sigma), $"estimator.sigma must be positive, got {Estimator.Sigma}.");
+        Check(Estimator.EsLoss is "mean" or "last", $"estimator.es_loss must be mean or last, got '{Estimator.EsLoss}'.");
+        Check(Suites.Length >= 1, "suites needs at least one task suite.");
+        for (int i = 0; i < Suites.Length; i++)
+        {
+            var s = Suites[i];
+            Check(s.Tasks is { Length: > 0 } && s.Widths is { Length: > 0 } && s.Depths is { Length: > 0 } && s.BatchSizes is { Length: > 0 },
+                $"suites[{i}] needs non-empty tasks, widths, depths and batch_sizes.");
+            foreach (var t in s.Tasks) Tasks.Tasks.TaskRegistry.Get(t);
+            Check(s.Widths.All(w => w > 0) && s.Depths.All(d => d > 0) && s.BatchSizes.All(b => b > 0), $"suites[{i}]: widths, depths and batch sizes must be positive.");
+        }
+        Check(Horizon.Min >= 1, $"horizon.min must be at least 1, got {Horizon.Min}.");
+        Check(Horizon.Max >= Horizon.Min, $"horizon.max ({Horizon.Max}) is smaller than horizon.min ({Horizon.Min}).");
+        Check(Outer.Steps >= 1, $"outer.steps must be at least 1, got {Outer.Steps}.");
+        Check(Outer.LearningRate > 0, $"outer.learning_rate must be positive, got {Outer.LearningRate}.");
+        Check(Outer.WarmupSteps >= 0 && Outer.WarmupSteps <= Outer.Steps, $"outer.warmup_steps must be between 0 and outer.steps ({Outer.Steps}), got {Outer.WarmupSteps}.");
+        Check(Outer.FinalLearningRate >= 0 && Outer.FinalLearningRate <= Outer.LearningRate, $"outer.final_learning_rate must be between 0 and outer.learning_rate, got {Outer.FinalLearningRate}.");
+        Check(Outer.WeightDecay >= 0, $"outer.weight_decay must be ≥ 0, got {Outer.WeightDecay}.");
+        Check(Outer.MaxGradNorm > 0, $"outer.max_grad_norm must be positive, got {Outer.MaxGradNorm}.");
+        Check(Eval.Every >= 0 && Eval.Seeds >= 1 && Eval.Steps >= 1 && Eval.AdamWLearningRate > 0, "eval needs every ≥ 0, seeds ≥ 1, steps ≥ 1 and a positive adam_w_learning_rate.");
+        Check(CheckpointEvery >= 1, $"checkpoint_every must be at least 1, got {CheckpointEvery}.");
+        Check(MaxBadSteps >= 1, $"max_bad_steps must be at least 1, got {MaxBadSteps}.");
+    }
+
+    /// <summary>The outer learning-rate schedule: linear warmup, then cosine to the final rate.</summary>
+    public LearningRateSchedule OuterSchedule() =>
+        new(ScheduleKind.Cosine, Outer.Steps, Outer.WarmupSteps, Outer.FinalLearningRate / Outer.LearningRate);
+}

@@ -1,0 +1,57 @@
+namespace LearnedOpt.MetaTrain.MetaTraining;
+
+/// <summary>
+/// Named meta-training recipes. <c>quick</c> is the default main job (minutes on 2 CPU cores); <c>mulo-s</c> and
+/// <c>mulo-m</c> follow the μLO recipe (PES, truncation 50, σ 0.01, 8 antithetic particles, horizons 100–1000,
+/// AdamW warmup then cosine 3e-3 → 1e-3) with fewer outer steps (and particles for mulo-m) so they fit a workstation;
+/// the <c>-sp</c> variants train the standard-parametrisation learned optimizer for comparison.
+/// </summary>
+internal static class MetaTrainPresets
+{
+    private static readonly SuiteSection Fmnist8Width32 = new(["fmnist8-mlp"], [32], [2], [128]);
+    private static readonly SuiteSection Fmnist8Width128 = new(["fmnist8-mlp"], [128], [2], [128]);
+
+    public static IReadOnlyDictionary<string, MetaTrainConfig> All { get; } = new Dictionary<string, MetaTrainConfig>(StringComparer.Ordinal)
+    {
+        ["quick"] = Quick("mup"),
+        ["quick-sp"] = Quick("sp"),
+        ["mulo-s"] = MuloS("mup"),
+        ["mulo-s-sp"] = MuloS("sp"),
+        ["mulo-m"] = MuloM("mup"),
+        ["mulo-m-sp"] = MuloM("sp"),
+    };
+
+    public static MetaTrainConfig Get(string name) => All.TryGetValue(name, out var config)
+        ? config
+        : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", All.Keys)}, or --config FILE.json.");
+
+    private static MetaTrainConfig Quick(string parametrization) => new(
+        $"quick{(parametrization == "sp" ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection("adafac", parametrization),
+        new EstimatorSection("pes", Particles: 8, TruncationLength: 20, Sigma: 0.01),
+        [Fmnist8Width32],
+        new HorizonSection(50, 200),
+        new OuterSection(Steps: 300, LearningRate: 3e-3, WarmupSteps: 30, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 100, Seeds: 2, Steps: 200),
+        CheckpointEvery: 25);
+
+    private static MetaTrainConfig MuloS(string parametrization) => new(
+        $"mulo-s{(parametrization == "sp" ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection("adafac", parametrization),
+        new EstimatorSection("pes", Particles: 8, TruncationLength: 50, Sigma: 0.01),
+        [Fmnist8Width128],
+        new HorizonSection(100, 1000),
+        new OuterSection(Steps: 1000, LearningRate: 3e-3, WarmupSteps: 100, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 250, Seeds: 2, Steps: 1000),
+        CheckpointEvery: 25);
+
+    private static MetaTrainConfig MuloM(string parametrization) => new(
+        $"mulo-m{(parametrization == "sp" ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection("adafac", parametrization),
+        new EstimatorSection("pes", Particles: 4, TruncationLength: 50, Sigma: 0.01),
+        [Fmnist8Width128, new(["fmnist8-mlp"], [512], [2], [128]), new(["fmnist8-mlp"], [1024], [2], [128])],
+        new HorizonSection(100, 1000),
+        new OuterSection(Steps: 500, LearningRate: 3e-3, WarmupSteps: 50, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 250, Seeds: 2, Steps: 1000),
+        CheckpointEvery: 10);
+}

@@ -1,0 +1,195 @@
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaNets;
+using LearnedOpt.MetaTrain.Estimators;
+using LearnedOpt.MetaTrain.Training;
+using LearnedOpt.MetaTrain.Unrolls;
+using LearnedOpt.Optimizers;
+using LearnedOpt.Randomness;
+using LearnedOpt.Tasks.Tasks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.MetaTraining;
+
+/// <summary>
+/// The outer loop: estimate the meta-gradient of θ (one estimator per task suite, averaged), clip its global norm,
+/// step AdamW with warmup + cosine, log, checkpoint atomically every N steps, evaluate θ against AdamW, and write the
+/// final learned optimizer. Resuming from a checkpoint continues with identical numbers (all randomness is a function
+/// of the seed and counters that the checkpoint holds).
+/// </summary>
+internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log)
+{
+    private readonly LearnedUpdateRule _rule = new(config.OptimizerConfig());
+
+    /// <summary>File name of the final learned optimizer.</summary>
+    public string FinalOptimizerPath => Path.Combine(outputDirectory, $"{config.Name}.safetensors");
+
+    public IReadOnlyList<MetaTrainStep> Run(bool resume, Action<MetaTrainStep>? onStep = null, string? command = null)
+    {
+        config.Validate();
+        string configJson = config.ToJson();
+        var estimators = config.Suites.Select((suite, i) => CreateEstimator(suite, Seeds.Derive(config.Seed, "suite", i))).ToList();
+        try
+        {
+            return Loop(resume, configJson, estimators, onStep, command);
+        }
+        finally
+        {
+            foreach (var e in estimators) e.Dispose();
+        }
+    }
+
+    private IReadOnlyList<MetaTrainStep> Loop(bool resume, string configJson, List<IMetaGradientEstimator> estimators, Action<MetaTrainStep>? onStep, string? command)
+    {
+        int start = 0;
+        var rows = new List<MetaTrainStep>();
+        MetaParameters initial;
+        byte[]? outerState = null;
+        if (resume)
+        {
+            var checkpoint = MetaCheckpoint.Load(outputDirectory, configJson);
+            initial = new MetaParameters(checkpoint.Theta);
+            for (int i = 0; i < estimators.Count; i++) estimators[i].Import($"suite{i}.", checkpoint.Estimators);
+            start = checkpoint.NextStep;
+            rows = checkpoint.Log;
+            outerState = checkpoint.OuterOptimizerState;
+            log($"resuming {config.Name} at outer step {start}/{config.Outer.Steps}");
+        }
+        else
+        {
+            initial = _rule.InitializeTheta(Seeds.Derive(config.Seed, "theta"));
+        }
+
+        var names = initial.Entries.Select(e => e.Name).ToArray();
+        var parameters = initial.Entries.Select(e => new Parameter(e.Tensor.detach().clone(), requires_grad: true)).ToArray();
+        initial.Dispose();
+        using var outer = optim.AdamW(parameters, config.Outer.LearningRate, weight_decay: config.Outer.WeightDecay);
+        if (outerState is not null)
+        {
+            using var reader = new BinaryReader(new MemoryStream(outerState));
+            outer.load_state_dict(reader);
+        }
+        var scheduler = config.OuterSchedule().Attach(outer);
+        for (int k = 0; k < start; k++) scheduler.step();
+        MetaParameters Theta() => new(names.Zip(parameters, (n, p) => (n, (Tensor)p)));
+
+        var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(outputDirectory, "tensorboard"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double wallBefore = rows.Count > 0 ? rows[^1].WallMs : 0;
+        int badSteps = 0;
+        for (int step = start; step < config.Outer.Steps; step++)
+        {
+            MetaTrainStep row;
+            using (var scope = NewDisposeScope())
+            {
+                var estimates = estimators.Select(e => e.Estimate(Theta(), step)).ToList();
+                var gradient = estimates.Count == 1 ? estimates[0].Gradient : stack(estimates.Select(e => e.Gradient).ToArray()).mean([0]);
+                double norm = gradient.norm().ToDouble();
+                int discarded = estimates.Sum(e => e.Discarded), particles = estimates.Sum(e => e.Particles);
+                double lr = outer.ParamGroups.First().LearningRate;
+                if (double.IsFinite(norm) && discarded < particles)
+                {
+                    if (norm > config.Outer.MaxGradNorm) gradient = gradient * (config.Outer.MaxGradNorm / norm);
+                    long offset = 0;
+                    foreach (var p in parameters)
+                    {
+                        p.grad = gradient.narrow(0, offset, p.numel()).reshape(p.shape).clone().DetachFromDisposeScope();
+                        offset += p.numel();
+                    }
+                    outer.step();
+                    badSteps = 0;
+                }
+                else
+                {
+                    badSteps++;
+                }
+                scheduler.step();
+                double metaLoss = estimates.Average(e => e.MetaLoss);
+                row = new MetaTrainStep(step, metaLoss, norm, discarded, particles, estimates.Sum(e => e.InnerSteps), lr, wallBefore + clock.Elapsed.TotalMilliseconds);
+            }
+            rows.Add(row);
+            board.add_scalar("meta/loss", (float)row.MetaLoss, step);
+            board.add_scalar("meta/grad_norm", (float)row.GradNorm, step);
+            board.add_scalar("meta/discarded", row.Discarded, step);
+            board.add_scalar("meta/learning_rate", (float)row.LearningRate, step);
+            onStep?.Invoke(row);
+            if (badSteps >= config.MaxBadSteps)
+                throw new MetaTrainingStoppedException($"The meta-gradient was not finite for {badSteps} outer steps in a row (last at step {step}); stopped. The last good checkpoint in {outputDirectory} is kept; lower outer.learning_rate or estimator.sigma and resume or restart.");
+
+            bool last = step + 1 == config.Outer.Steps;
+            if ((step + 1) % config.CheckpointEvery == 0 || last)
+            {
+                using var state = new MemoryStream();
+                using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true)) outer.save_state_dict(writer);
+                var estimatorState = new EstimatorState();
+                for (int i = 0; i < estimators.Count; i++) estimators[i].Export($"suite{i}.", estimatorState);
+                MetaCheckpoint.Save(outputDirectory, step + 1, configJson, Theta().Entries, state.ToArray(), estimatorState, rows);
+                MetaTrainLog.Write(Path.Combine(outputDirectory, "metatrain.csv"), rows);
+            }
+            if (config.Eval.Every > 0 && ((step + 1) % config.Eval.Every == 0 || last))
+            {
+                var evalRows = Evaluate(Theta(), step + 1);
+                MetaTrainLog.AppendEvaluation(Path.Combine(outputDirectory, "eval.csv"), evalRows);
+                foreach (var group in evalRows.GroupBy(r => r.Optimizer))
+                    board.add_scalar($"eval/{group.Key}_mean_train_loss", (float)group.Average(r => r.MeanTrainLoss), step + 1);
+                log($"eval at outer step {step + 1}: learned mean train loss {evalRows.Where(r => r.Optimizer == "learned").Average(r => r.MeanTrainLoss):F4}, AdamW {evalRows.Where(r => r.Optimizer == "adamw").Average(r => r.MeanTrainLoss):F4}");
+            }
+        }
+
+        var provenance = new Dictionary<string, string>
+        {
+            ["trained"] = $"meta-trained by LearnedOpt, preset/config '{config.Name}'",
+            ["command"] = command ?? "",
+            ["outer_steps"] = config.Outer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["wall_seconds"] = (rows.Count > 0 ? rows[^1].WallMs / 1000 : 0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture),
+            ["config"] = configJson,
+        };
+        using var final = new LearnedOptimizerDefinition(_rule.Config, Theta().Clone(), provenance);
+        LearnedOptimizerFile.Save(final, FinalOptimizerPath);
+        return rows;
+    }
+
+    private IMetaGradientEstimator CreateEstimator(SuiteSection suite, long seed)
+    {
+        var family = new MlpTaskFamily(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions());
+        var schedule = new TruncationSchedule(config.Horizon.Min, config.Horizon.Max, config.Horizon.Stagger);
+        var e = config.Estimator;
+        return e.Kind switch
+        {
+            "pes" => new TruncatedPesEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s), e.Particles, e.TruncationLength, e.Sigma, seed),
+            "es" => new FullEsEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule with { StaggerFirstEpisode = false }, s), e.Particles, e.Sigma,
+                e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1),
+            _ => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s), e.Particles, e.TruncationLength, seed),
+        };
+    }
+
+    // θ against AdamW on held-out task seeds of the first suite (seeds the training never draws).
+    private List<MetaEvalRow> Evaluate(MetaParameters theta, int outerStep)
+    {
+        var suite = config.Suites[0];
+        var family = new MlpTaskFamily(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions());
+        using var definition = new LearnedOptimizerDefinition(_rule.Config, theta.Clone());
+        var rows = new List<MetaEvalRow>();
+        for (int j = 0; j < config.Eval.Seeds; j++)
+        {
+            var task = family.Sample(Seeds.Derive(config.Seed, "eval-task", j));
+            var settings = new TrainingRunSettings(config.Eval.Steps, Seeds.Derive(config.Seed, "eval-run", j), config.Eval.Steps);
+            foreach (var (name, factory) in new (string, TrainingRun.OptimizerFactory)[]
+            {
+                ("learned", p => new LearnedOptimizer(definition, p.Zip(task.Parameters, (x, s) => (x, s)))),
+                ("adamw", p => BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.AdamW, config.Eval.AdamWLearningRate), p, task.Parameters)),
+            })
+            {
+                var result = TrainingRun.Run(task, factory, _ => null, settings);
+                var losses = result.Rows.Where(r => r.TrainLoss.HasValue).Select(r => task.Normalizer.Normalize(r.TrainLoss!.Value)).ToArray();
+                rows.Add(new MetaEvalRow(outerStep, j, name, losses.Average(), losses[^1], result.Final.EvalLoss ?? double.NaN));
+                foreach (var p in result.Parameters) p.Dispose();
+            }
+        }
+        return rows;
+    }
+}
+
+/// <summary>Meta-training stopped safely (e.g. the meta-gradient stayed non-finite); the last good checkpoint is kept.</summary>
+internal sealed class MetaTrainingStoppedException(string message) : Exception(message);

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using LearnedOpt.IO;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.MetaTrain.MetaTraining;
+
+namespace LearnedOpt.Tests.MetaTraining;
+
+/// <summary><c>learnedopt metatrain</c>: configs are validated, runs write their files, and a killed run resumes exactly.</summary>
+[Collection(ProcessWideStateCollection.Name)]
+public class MetaTrainCommandTests
+{
+    private static MetaTrainConfig Tiny(int steps, string estimator = "pes") => new(
+        "tiny", 3,
+        new LearnedOptimizerSection("adafac", "mup"),
+        new EstimatorSection(estimator, Particles: 2, TruncationLength: 3, Sigma: 0.01),
+        [new SuiteSection(["fmnist8-mlp"], [8], [1], [16])],
+        new HorizonSection(4, 9),
+        new OuterSection(Steps: steps, LearningRate: 1e-2, WarmupSteps: 2, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 0, Seeds: 1, Steps: 5),
+        CheckpointEvery: 1);
+
+    private static string WriteConfig(TempFolder temp, MetaTrainConfig config)
+    {
+        string path = temp["config.json"];
+        File.WriteAllText(path, config.ToJson());
+        return path;
+    }
+
+    private static float[] Theta(string file)
+    {
+        using var lo = LearnedOptimizerFile.Load(file);
+        return lo.Theta.Flatten().data<float>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("pes")]
+    [InlineData("es")]
+    [InlineData("tbptt")]
+    public void A_tiny_run_writes_an_optimizer_a_log_and_a_checkpoint(string estimator)
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, Tiny(4, estimator) with { Eval = new EvalSection(2, 1, 5) }), "--out", temp["run"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("done: 4 outer steps", output);
+        using var lo = LearnedOptimizerFile.Load(Path.Combine(temp["run"], "tiny.safetensors"));
+        Assert.Contains("tiny", lo.Provenance["trained"]);
+        Assert.Equal(5, File.ReadLines(Path.Combine(temp["run"], "metatrain.csv")).Count());
+        Assert.Equal(1 + 2 * 2, File.ReadLines(Path.Combine(temp["run"], "eval.csv")).Count()); // 2 evaluations × (learned, adamw)
+        Assert.True(File.Exists(Path.Combine(temp["run"], MetaCheckpoint.FileName)));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(temp["run"], "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_theta()
+    {
+        using var temp = new TempFolder();
+        string config = WriteConfig(temp, Tiny(3));
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["a"]).ExitCode);
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["b"]).ExitCode);
+        Assert.Equal(Theta(Path.Combine(temp["a"], "tiny.safetensors")), Theta(Path.Combine(temp["b"], "tiny.safetensors")));
+    }
+
+    [Fact]
+    public void A_killed_run_resumed_from_its_checkpoint_ends_with_the_same_theta_as_an_uninterrupted_one()
+    {
+        using var temp = new TempFolder();
+        const int steps = 120;
+        string config = WriteConfig(temp, Tiny(steps));
+        string exe = Path.Combine(AppContext.BaseDirectory, "learnedopt.dll");
+
+        Process Start(string outDir, bool resume)
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { exe, "metatrain", "--config", config, "--out", outDir }) info.ArgumentList.Add(a);
+            if (resume) info.ArgumentList.Add("--resume");
+            var p = Process.Start(info)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            return p;
+        }
+
+        using (var whole = Start(temp["whole"], resume: false))
+        {
+            Assert.True(whole.WaitForExit(TimeSpan.FromMinutes(3)), "the uninterrupted run did not finish");
+            Assert.Equal(0, whole.ExitCode);
+        }
+
+        string checkpoint = Path.Combine(temp["killed"], MetaCheckpoint.FileName);
+        using (var killed = Start(temp["killed"], resume: false))
+        {
+            var clock = Stopwatch.StartNew();
+            while (NextStep(checkpoint) < 10 && clock.Elapsed < TimeSpan.FromMinutes(2) && !killed.HasExited) Thread.Sleep(5);
+            killed.Kill(entireProcessTree: true);
+            killed.WaitForExit();
+        }
+        int killedAt = NextStep(checkpoint);
+        Assert.InRange(killedAt, 10, steps - 1); // really interrupted mid-run
+        Assert.False(File.Exists(Path.Combine(temp["killed"], "tiny.safetensors")));
+
+        using (var resumed = Start(temp["killed"], resume: true))
+        {
+            Assert.True(resumed.WaitForExit(TimeSpan.FromMinutes(3)), "the resumed run did not finish");
+            Assert.Equal(0, resumed.ExitCode);
+        }
+        Assert.Equal(Theta(Path.Combine(temp["whole"], "tiny.safetensors")), Theta(Path.Combine(temp["killed"], "tiny.safetensors")));
+        Assert.Equal(steps + 1, File.ReadLines(Path.Combine(temp["killed"], "metatrain.csv")).Count());
+    }
+
+    private static int NextStep(string checkpoint)
+    {
+        try
+        {
+            using var content = SafeTensorsFile.Read(checkpoint);
+            return int.Parse(content.Metadata["next_step"]);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return 0; // not written yet
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"x\"}", "needs learned_optimizer, estimator, suites")]
+    [InlineData("not json", "is not valid")]
+    public void A_malformed_config_exits_2_with_a_clear_message(string json, string expected)
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["bad.json"], json);
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", temp["bad.json"], "--out", temp["run"]);
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData("horizon", "horizon.max (10) is smaller than horizon.min (50).")]
+    [InlineData("estimator", "estimator.kind must be pes, es or tbptt, got 'sgd'.")]
+    [InlineData("sigma", "estimator.sigma must be positive, got 0.")]
+    [InlineData("final-lr", "outer.final_learning_rate must be between 0 and outer.learning_rate")]
+    [InlineData("task", "Unknown task 'nosuch-mlp'")]
+    [InlineData("kind", "learned_optimizer.kind must be mlp or adafac, got 'lstm'.")]
+    public void Contradictory_fields_are_named(string field, string expected)
+    {
+        var c = Tiny(3);
+        var edited = field switch
+        {
+            "horizon" => c with { Horizon = new HorizonSection(50, 10) },
+            "estimator" => c with { Estimator = c.Estimator with { Kind = "sgd" } },
+            "sigma" => c with { Estimator = c.Estimator with { Sigma = 0 } },
+            "final-lr" => c with { Outer = c.Outer with { FinalLearningRate = 1 } },
+            "task" => c with { Suites = [new SuiteSection(["nosuch-mlp"], [8], [1], [16])] },
+            _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
+        };
+        var e = Assert.Throws<UserInputException>(edited.Validate);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Unknown_fields_missing_presets_and_mixed_sources_are_refused()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["extra.json"], Tiny(3).ToJson().Replace("\"seed\":", "\"sed\": 1, \"seed\":"));
+        Assert.Contains("sed", CliRunner.Run("metatrain", "--config", temp["extra.json"]).Error);
+        var (code, _, error) = CliRunner.Run("metatrain", "--preset", "huge");
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("Unknown preset 'huge'", error);
+        Assert.Contains("either --preset or --config", CliRunner.Run("metatrain", "--preset", "quick", "--config", temp["extra.json"]).Error);
+    }
+
+    [Fact]
+    public void A_checkpoint_from_another_config_or_a_missing_one_is_refused_on_resume()
+    {
+        using var temp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", WriteConfig(temp, Tiny(2)), "--out", temp["run"]).ExitCode);
+        File.WriteAllText(temp["other.json"], (Tiny(2) with { Seed = 99 }).ToJson());
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", temp["other.json"], "--out", temp["run"], "--resume");
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("different configuration", error);
+        Assert.Contains("no checkpoint to resume", CliRunner.Run("metatrain", "--config", temp["other.json"], "--out", temp["empty"], "--resume").Error);
+        Assert.Contains("already holds a meta-training checkpoint", CliRunner.Run("metatrain", "--config", temp["config.json"], "--out", temp["run"]).Error);
+    }
+}
