@@ -150,9 +150,13 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         return rows;
     }
 
+    // Task networks use the learned optimizer's parametrisation: μLOs meta-train on μP MLPs, SP LOs on SP MLPs.
+    private MlpTaskFamily Family(SuiteSection suite) =>
+        new(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions(Parametrization: _rule.Config.Parametrization));
+
     private IMetaGradientEstimator CreateEstimator(SuiteSection suite, long seed)
     {
-        var family = new MlpTaskFamily(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions());
+        var family = Family(suite);
         var schedule = new TruncationSchedule(config.Horizon.Min, config.Horizon.Max, config.Horizon.Stagger);
         var e = config.Estimator;
         return e.Kind switch
@@ -167,8 +171,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     // θ against AdamW on held-out task seeds of the first suite (seeds the training never draws).
     private List<MetaEvalRow> Evaluate(MetaParameters theta, int outerStep)
     {
-        var suite = config.Suites[0];
-        var family = new MlpTaskFamily(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions());
+        var family = Family(config.Suites[0]);
         using var definition = new LearnedOptimizerDefinition(_rule.Config, theta.Clone());
         var rows = new List<MetaEvalRow>();
         for (int j = 0; j < config.Eval.Seeds; j++)
