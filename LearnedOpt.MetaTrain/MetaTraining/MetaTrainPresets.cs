@@ -31,8 +31,8 @@ internal static class MetaTrainPresets
         new EstimatorSection("pes", Particles: 8, TruncationLength: 20, Sigma: 0.01),
         [Fmnist8Width32],
         new HorizonSection(50, 200),
-        new OuterSection(Steps: 300, LearningRate: 3e-3, WarmupSteps: 30, FinalLearningRate: 1e-3),
-        new EvalSection(Every: 100, Seeds: 2, Steps: 200),
+        new OuterSection(Steps: 600, LearningRate: 3e-3, WarmupSteps: 60, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 200, Seeds: 2, Steps: 200),
         CheckpointEvery: 25);
 
     private static MetaTrainConfig MuloS(string parametrization) => new(
