@@ -34,7 +34,6 @@ internal sealed class OptimizerChoice
     /// </summary>
     public static OptimizerChoice Parse(string nameOrPath, double? lr, double weightDecay, double momentum, double? maxGradNorm)
     {
-        if (maxGradNorm is { } clip && !(clip > 0)) throw new UserInputException($"--max-grad-norm must be positive, got {clip}.");
         if (BaselineOptimizers.TryParse(nameOrPath) is { } kind)
         {
             var settings = new BaselineOptimizerSettings(kind, lr ?? 1e-3, weightDecay, momentum);
@@ -63,7 +62,7 @@ internal sealed class OptimizerChoice
         ? new { learned_optimizer = _learnedPath, kind = LearnedOptimizerFile.KindName(d.Config.Kind), parametrization = d.Config.Parametrization, lr_multiplier = _lr, weight_decay = _weightDecay, max_grad_norm = _maxGradNorm, provenance = d.Provenance }
         : new { baseline = _baseline, max_grad_norm = _maxGradNorm };
 
-    /// <summary>Global gradient-norm clipping the training loop applies before each step, if any.</summary>
+    /// <summary>Global gradient-norm clipping the training loop applies before each step, if any (validated there).</summary>
     public double? MaxGradNorm => _maxGradNorm;
 
     /// <summary>Builds the optimizer for a task's parameters.</summary>
