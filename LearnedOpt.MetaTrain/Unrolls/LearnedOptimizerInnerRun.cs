@@ -38,9 +38,6 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         StartEpisode();
     }
 
-    /// <summary>The task of the current episode.</summary>
-    public ITrainingTask Task => _task;
-
     /// <summary>The current parameters (for tests and evaluation).</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
