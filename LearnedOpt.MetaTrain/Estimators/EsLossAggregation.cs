@@ -7,4 +7,9 @@ internal enum EsLossAggregation
     Mean,
     /// <summary>The last step's loss.</summary>
     Last,
+    /// <summary>
+    /// The final parameters' loss recomputed on several fresh batches (<see cref="InnerStep.FinalLoss"/>): as unbiased
+    /// as <see cref="Last"/> with less batch noise.
+    /// </summary>
+    LastRecomputed,
 }

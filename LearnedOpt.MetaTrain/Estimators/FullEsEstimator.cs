@@ -40,19 +40,27 @@ internal sealed class FullEsEstimator(Func<long, IInnerRun> createRun, int parti
     private double Episode(Func<long, IInnerRun> create, long runSeed, MetaParameters theta, ref long innerSteps)
     {
         using var run = create(runSeed);
-        double sum = 0, last = double.NaN;
+        double sum = 0, last = double.NaN, final = double.NaN;
         int steps = 0;
         while (true)
         {
             var step = run.Step(theta);
             sum += step.Loss;
             last = step.Loss;
+            final = step.FinalLoss;
             steps++;
             if (step.EpisodeEnded) break;
             if (steps >= maxEpisodeSteps) throw new InvalidOperationException($"An inner run did not end its episode within {maxEpisodeSteps} steps.");
         }
         innerSteps += steps;
-        return aggregation == EsLossAggregation.Mean ? sum / steps : last;
+        return aggregation switch
+        {
+            EsLossAggregation.Mean => sum / steps,
+            EsLossAggregation.Last => last,
+            _ => double.IsNaN(final)
+                ? throw new InvalidOperationException("ES with a recomputed last loss needs inner runs created with FinalLossBatches > 0.")
+                : final,
+        };
     }
 
     // Full-run ES keeps nothing between outer steps: its noise and runs are functions of (seed, outer step).

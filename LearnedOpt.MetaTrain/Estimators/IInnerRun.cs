@@ -25,4 +25,8 @@ internal interface IInnerRun : IDisposable
 /// <summary>The outcome of one inner step.</summary>
 /// <param name="Loss">Normalised loss before the update (clipped; NaN/inf already mapped to the maximum).</param>
 /// <param name="EpisodeEnded">True when this was the episode's last step: the next step starts a new episode.</param>
-internal readonly record struct InnerStep(double Loss, bool EpisodeEnded);
+/// <param name="FinalLoss">
+/// On an episode's last step, when the run was asked to, the normalised loss of the final parameters averaged over
+/// several fresh batches; NaN otherwise.
+/// </param>
+internal readonly record struct InnerStep(double Loss, bool EpisodeEnded, double FinalLoss = double.NaN);

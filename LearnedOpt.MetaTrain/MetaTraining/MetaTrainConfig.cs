@@ -19,8 +19,11 @@ internal sealed record LearnedOptimizerSection(string Kind = "adafac", string Pa
 /// <param name="Particles">Particles per task suite (antithetic pairs count once).</param>
 /// <param name="TruncationLength">Inner steps per truncation (PES, TBPTT).</param>
 /// <param name="Sigma">ES/PES perturbation standard deviation.</param>
-/// <param name="EsLoss">Full-run ES loss: mean or last.</param>
-internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, int TruncationLength = 50, double Sigma = 0.01, string EsLoss = "mean");
+/// <param name="EsLoss">Full-run ES loss: mean, last, or last_recomputed (the final parameters on <paramref name="RecomputeBatches"/> fresh batches).</param>
+/// <param name="RecomputeBatches">Batches for es_loss last_recomputed.</param>
+/// <param name="MetaLoss">train (the training batch's loss) or validation (a batch of examples held out of the training split).</param>
+internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, int TruncationLength = 50, double Sigma = 0.01, string EsLoss = "mean",
+    int RecomputeBatches = 5, string MetaLoss = "train");
 
 /// <summary>One task suite: the family its particles sample from (one estimator per suite, gradients averaged).</summary>
 /// <param name="Tasks">Registered task names.</param>
@@ -116,7 +119,10 @@ internal sealed record MetaTrainConfig(
         Check(Estimator.Particles >= 1, $"estimator.particles must be at least 1, got {Estimator.Particles}.");
         Check(Estimator.TruncationLength >= 1, $"estimator.truncation_length must be at least 1, got {Estimator.TruncationLength}.");
         Check(Estimator.Sigma > 0 && double.IsFinite(Estimator.Sigma), $"estimator.sigma must be positive, got {Estimator.Sigma}.");
-        Check(Estimator.EsLoss is "mean" or "last", $"estimator.es_loss must be mean or last, got '{Estimator.EsLoss}'.");
+        Check(Estimator.EsLoss is "mean" or "last" or "last_recomputed", $"estimator.es_loss must be mean, last or last_recomputed, got '{Estimator.EsLoss}'.");
+        Check(Estimator.EsLoss == "mean" || Estimator.Kind == "es", $"estimator.es_loss '{Estimator.EsLoss}' applies to full-run ES only; set estimator.kind to es or remove es_loss.");
+        Check(Estimator.RecomputeBatches is >= 1 and <= 1000, $"estimator.recompute_batches must be between 1 and 1000, got {Estimator.RecomputeBatches}.");
+        Check(Estimator.MetaLoss is "train" or "validation", $"estimator.meta_loss must be train or validation, got '{Estimator.MetaLoss}'.");
         Check(Suites.Length >= 1, "suites needs at least one task suite.");
         for (int i = 0; i < Suites.Length; i++)
         {

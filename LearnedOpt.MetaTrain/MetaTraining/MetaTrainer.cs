@@ -151,8 +151,15 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     }
 
     // Task networks use the learned optimizer's parametrisation: μLOs meta-train on μP MLPs, SP LOs on SP MLPs.
+    // A validation meta-loss holds examples out of every training split, in meta-training and in its evaluations alike.
     private MlpTaskFamily Family(SuiteSection suite) =>
-        new(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions(Parametrization: _rule.Config.Parametrization));
+        new(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions(
+            Parametrization: _rule.Config.Parametrization,
+            ValidationExamples: MetaLoss.OnValidation ? InnerRunMetaLoss.ValidationExamples : 0));
+
+    private InnerRunMetaLoss MetaLoss => new(
+        config.Estimator.MetaLoss == "validation",
+        config.Estimator.EsLoss == "last_recomputed" ? config.Estimator.RecomputeBatches : 0);
 
     private IMetaGradientEstimator CreateEstimator(SuiteSection suite, long seed)
     {
@@ -161,10 +168,11 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         var e = config.Estimator;
         return e.Kind switch
         {
-            "pes" => new TruncatedPesEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s), e.Particles, e.TruncationLength, e.Sigma, seed),
-            "es" => new FullEsEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule with { StaggerFirstEpisode = false }, s), e.Particles, e.Sigma,
-                e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1),
-            _ => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s), e.Particles, e.TruncationLength, seed),
+            "pes" => new TruncatedPesEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, e.Sigma, seed),
+            "es" => new FullEsEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule with { StaggerFirstEpisode = false }, s, MetaLoss), e.Particles, e.Sigma,
+                e.EsLoss switch { "last" => EsLossAggregation.Last, "last_recomputed" => EsLossAggregation.LastRecomputed, _ => EsLossAggregation.Mean },
+                seed, config.Horizon.Max + 1),
+            _ => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, seed),
         };
     }
 

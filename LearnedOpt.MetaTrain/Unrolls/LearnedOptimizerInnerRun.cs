@@ -12,7 +12,8 @@ namespace LearnedOpt.MetaTrain.Unrolls;
 /// An inner training run of tasks drawn from a family, stepped by the learned update rule with a θ supplied at
 /// every step. Episode e of the run uses task, initialisation and batches derived from (run seed, e), so the two
 /// members of an antithetic pair, built from the same seed, see identical data. Horizons follow a
-/// <see cref="TruncationSchedule"/>. The reported loss is the task's normalised training loss before each update.
+/// <see cref="TruncationSchedule"/>. The reported loss is the task's normalised loss before each update, on the
+/// training batch or, with <see cref="InnerRunMetaLoss.OnValidation"/>, on a validation batch the training never sees.
 /// </summary>
 internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
 {
@@ -20,17 +21,21 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private readonly LearnedUpdateRule _rule;
     private readonly TruncationSchedule _schedule;
     private readonly long _seed;
+    private readonly InnerRunMetaLoss _metaLoss;
     private int _episode = -1;
     private ITrainingTask _task = null!;
     private IBatchStream _batches = null!;
+    private IBatchStream? _validation;
     private Tensor[] _parameters = [];
     private LearnedOptimizerState _state = new(0, []);
     private double[] _scales = [];
     private int _remaining;
 
-    public LearnedOptimizerInnerRun(ITaskFamily family, LearnedUpdateRule rule, TruncationSchedule schedule, long seed)
+    public LearnedOptimizerInnerRun(ITaskFamily family, LearnedUpdateRule rule, TruncationSchedule schedule, long seed, InnerRunMetaLoss? metaLoss = null)
     {
         schedule.Validate();
+        _metaLoss = metaLoss ?? new InnerRunMetaLoss();
+        _metaLoss.Validate();
         _family = family;
         _rule = rule;
         _schedule = schedule;
@@ -52,10 +57,17 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
             loss = lossTensor.ToDouble();
             var grads = autograd.grad([lossTensor], leaves);
             using var noGrad = no_grad();
+            if (_validation is not null)
+            {
+                using var heldOut = _validation.Next();
+                loss = _task.Loss(_parameters, heldOut).ToDouble();
+            }
             var (next, state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
             Replace(next, state);
         }
-        return new InnerStep(_task.Normalizer.Normalize(loss), Advance());
+        double normalised = _task.Normalizer.Normalize(loss);
+        double finalLoss = _remaining == 1 && _metaLoss.FinalLossBatches > 0 ? FinalLoss() : double.NaN;
+        return new InnerStep(normalised, Advance(), finalLoss);
     }
 
     public (Tensor Loss, bool EpisodeEnded) StepWithGraph(MetaParameters theta)
@@ -65,6 +77,11 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         var loss = _task.Loss(_parameters, batch);
         // create_graph alone does not keep the graph in TorchSharp 0.107 (../shared/design.md): retain it too.
         var grads = autograd.grad([loss], _parameters, retain_graph: true, create_graph: true);
+        if (_validation is not null)
+        {
+            using var heldOut = _validation.Next();
+            loss = _task.Loss(_parameters, heldOut);
+        }
         (_parameters, _state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
         var normalised = (loss / _task.Normalizer.Scale).clamp(0, _task.Normalizer.Max);
         bool ended = Advance();
@@ -84,6 +101,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         into.Counters[prefix + "episode"] = _episode;
         into.Counters[prefix + "remaining"] = _remaining;
         into.Counters[prefix + "batch"] = _batches.Position;
+        if (_validation is not null) into.Counters[prefix + "validation_batch"] = _validation.Position;
         into.Counters[prefix + "lo_step"] = _state.Step;
         for (int i = 0; i < _parameters.Length; i++) into.Tensors[$"{prefix}param.{i}"] = _parameters[i];
         for (int i = 0; i < _state.Tensors.Count; i++)
@@ -96,6 +114,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         StartEpisode(); // the episode's task, data stream and fresh tensors of the right shapes
         _remaining = (int)from.Counter(prefix + "remaining");
         _batches.Seek(from.Counter(prefix + "batch"));
+        _validation?.Seek(from.Counter(prefix + "validation_batch"));
         using var noGrad = no_grad();
         var parameters = _parameters.Select((p, i) => Restored(from.Tensor($"{prefix}param.{i}"), p)).ToArray();
         var slots = _state.Tensors.Select((s, i) => s.Select((t, j) => Restored(from.Tensor($"{prefix}state.{i}.{j}"), t)).ToArray()).ToArray();
@@ -106,6 +125,22 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private static Tensor Restored(Tensor saved, Tensor like) => saved.shape.SequenceEqual(like.shape)
         ? saved.clone()
         : throw new InvalidDataException($"A checkpointed inner-run tensor has shape [{string.Join(", ", saved.shape)}] where [{string.Join(", ", like.shape)}] was expected; the checkpoint is from a different configuration.");
+
+    // The episode's final parameters on several fresh batches of the meta-loss split: a less noisy "last loss" for ES.
+    private double FinalLoss()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long finalSeed = Seeds.Derive(Seeds.Derive(_seed, "episode", _episode), "final-loss");
+        var stream = _metaLoss.OnValidation ? _task.ValidationBatches(finalSeed) : _task.TrainBatches(finalSeed);
+        double sum = 0;
+        for (int i = 0; i < _metaLoss.FinalLossBatches; i++)
+        {
+            using var batch = stream.Next();
+            sum += _task.Normalizer.Normalize(_task.Loss(_parameters, batch).ToDouble());
+        }
+        return sum / _metaLoss.FinalLossBatches;
+    }
 
     private bool Advance()
     {
@@ -120,6 +155,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         long episodeSeed = Seeds.Derive(_seed, "episode", _episode);
         _task = _family.Sample(Seeds.Derive(episodeSeed, "task"));
         _batches = _task.TrainBatches(Seeds.Derive(episodeSeed, "data"));
+        _validation = _metaLoss.OnValidation ? _task.ValidationBatches(Seeds.Derive(episodeSeed, "validation")) : null;
         _scales = _task.Parameters.Select(_rule.Config.ScaleFor).ToArray();
         using (no_grad())
         {

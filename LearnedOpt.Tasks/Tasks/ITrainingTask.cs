@@ -28,6 +28,13 @@ public interface ITrainingTask
     /// <summary>An endless stream of training batches, a pure function of <paramref name="seed"/>.</summary>
     IBatchStream TrainBatches(long seed);
 
+    /// <summary>
+    /// An endless stream of batches the training stream never draws (a held-out meta-loss), a pure function of
+    /// <paramref name="seed"/>. Data-set tasks need <see cref="TaskOptions.ValidationExamples"/> &gt; 0; synthetic tasks
+    /// draw fresh samples.
+    /// </summary>
+    IBatchStream ValidationBatches(long seed);
+
     /// <summary>Held-out loss (and accuracy where defined) of <paramref name="parameters"/>, without gradient.</summary>
     TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters);
 }

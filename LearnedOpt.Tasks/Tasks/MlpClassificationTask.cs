@@ -12,15 +12,19 @@ internal sealed class MlpClassificationTask : MlpTask
     private const int EvaluationChunk = 4096;
     private readonly ClassificationTensors _data;
     private readonly int _batchSize;
+    private readonly long _validationExamples;
 
-    public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize)
+    public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize, int validationExamples = 0)
         : base(new FunctionalMlp(config))
     {
         if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
+        if (validationExamples < 0 || validationExamples >= data.TrainCount)
+            throw new UserInputException($"The validation split must hold between 0 and {data.TrainCount - 1} of '{data.Name}''s {data.TrainCount} training examples, got {validationExamples}.");
         if (config.InputSize != data.FeatureCount || config.OutputSize != data.ClassCount)
             throw new ArgumentException($"The network expects {config.InputSize} inputs and {config.OutputSize} classes but '{data.Name}' has {data.FeatureCount} and {data.ClassCount}.");
         _data = data;
         _batchSize = batchSize;
+        _validationExamples = validationExamples;
         Normalizer = LossNormalizer.ForClassification(data.ClassCount);
         Name = $"{name} {config.ShortDescription} b{batchSize}";
     }
@@ -34,7 +38,13 @@ internal sealed class MlpClassificationTask : MlpTask
         return nn.functional.cross_entropy(logits, batch.Targets);
     }
 
-    public override IBatchStream TrainBatches(long seed) => new ClassificationBatchStream(_data, _batchSize, seed);
+    // The validation split is the end of the training split, which the training stream then never draws.
+    public override IBatchStream TrainBatches(long seed) =>
+        new ClassificationBatchStream(_data, 0, _data.TrainCount - _validationExamples, _batchSize, seed);
+
+    public override IBatchStream ValidationBatches(long seed) => _validationExamples > 0
+        ? new ClassificationBatchStream(_data, _data.TrainCount - _validationExamples, _validationExamples, _batchSize, seed)
+        : throw new InvalidOperationException($"Task '{Name}' was built without a validation split; set TaskOptions.ValidationExamples.");
 
     public override TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {

@@ -16,5 +16,6 @@ internal abstract class MlpTask(FunctionalMlp network) : ITrainingTask
 
     public abstract Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch);
     public abstract IBatchStream TrainBatches(long seed);
+    public abstract IBatchStream ValidationBatches(long seed);
     public abstract TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters);
 }

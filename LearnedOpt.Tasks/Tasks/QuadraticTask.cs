@@ -64,6 +64,9 @@ internal sealed class QuadraticTask : ITrainingTask
 
     public IBatchStream TrainBatches(long seed) => new NoiseStream(_settings, seed);
 
+    // Fresh gradient noise: the bowl itself is the same for every split.
+    public IBatchStream ValidationBatches(long seed) => new NoiseStream(_settings, seed);
+
     public TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {
         using var noGrad = no_grad();

@@ -12,6 +12,10 @@ namespace LearnedOpt.Tasks.Tasks;
 /// <param name="TaskSeed">Seed of the task itself (teacher, quadratic optimum); not of the initialisation.</param>
 /// <param name="Quadratic">Settings of quadratic tasks (defaults when null).</param>
 /// <param name="TeacherStudent">Settings of teacher-student tasks (defaults when null).</param>
+/// <param name="ValidationExamples">
+/// Training examples of data-set tasks set aside (from the end of the training split) for
+/// <see cref="ITrainingTask.ValidationBatches"/>; the training stream never draws them. 0 keeps the whole split.
+/// </param>
 public sealed record TaskOptions(
     int Width = 128,
     int Depth = 2,
@@ -20,4 +24,5 @@ public sealed record TaskOptions(
     int BatchSize = 128,
     long TaskSeed = 0,
     QuadraticSettings? Quadratic = null,
-    TeacherStudentSettings? TeacherStudent = null);
+    TeacherStudentSettings? TeacherStudent = null,
+    int ValidationExamples = 0);

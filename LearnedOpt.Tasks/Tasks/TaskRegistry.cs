@@ -39,7 +39,7 @@ public static class TaskRegistry
         {
             var data = DatasetCatalog.Get(dataset);
             var config = new MlpConfig(data.FeatureCount, o.Width, o.Depth, data.ClassCount, o.Activation, o.Parametrization);
-            return new MlpClassificationTask($"{dataset}-mlp", data, config, o.BatchSize);
+            return new MlpClassificationTask($"{dataset}-mlp", data, config, o.BatchSize, o.ValidationExamples);
         });
 
     private static TeacherStudentTask TeacherStudent(TaskOptions o, TeacherStudentMode mode)

@@ -86,6 +86,9 @@ internal sealed class TeacherStudentTask : MlpTask
 
     public override IBatchStream TrainBatches(long seed) => new GaussianStream(this, seed);
 
+    // Inputs are fresh Gaussian draws, so any other seed gives examples the training stream does not see.
+    public override IBatchStream ValidationBatches(long seed) => new GaussianStream(this, seed);
+
     public override TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {
         using var noGrad = no_grad();

@@ -52,6 +52,34 @@ public class MetaTrainCommandTests
     }
 
     [Fact]
+    public void A_validation_meta_loss_and_a_recomputed_last_loss_train_a_different_theta()
+    {
+        using var temp = new TempFolder();
+        var es = Tiny(2, "es");
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", WriteConfig(temp, es), "--out", temp["plain"]).ExitCode);
+        File.WriteAllText(temp["held-out.json"], (es with { Estimator = es.Estimator with { EsLoss = "last_recomputed", RecomputeBatches = 2, MetaLoss = "validation" } }).ToJson());
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", temp["held-out.json"], "--out", temp["held-out"]);
+        Assert.True(code == 0, error);
+        Assert.NotEqual(Theta(Path.Combine(temp["plain"], "tiny.safetensors")), Theta(Path.Combine(temp["held-out"], "tiny.safetensors")));
+    }
+
+    [Fact]
+    public void A_corrupt_checkpoint_is_refused_on_resume_and_left_in_place()
+    {
+        using var temp = new TempFolder();
+        string config = WriteConfig(temp, Tiny(2));
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["run"]).ExitCode);
+        string checkpoint = Path.Combine(temp["run"], MetaCheckpoint.FileName);
+        byte[] bytes = File.ReadAllBytes(checkpoint);
+        File.WriteAllBytes(checkpoint, bytes[..(bytes.Length / 2)]);
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", config, "--out", temp["run"], "--resume");
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains(MetaCheckpoint.FileName, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal(bytes.Length / 2, new FileInfo(checkpoint).Length);
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_theta()
     {
         using var temp = new TempFolder();
@@ -141,6 +169,8 @@ public class MetaTrainCommandTests
     [InlineData("final-lr", "outer.final_learning_rate must be between 0 and outer.learning_rate")]
     [InlineData("task", "Unknown task 'nosuch-mlp'")]
     [InlineData("kind", "learned_optimizer.kind must be mlp or adafac, got 'lstm'.")]
+    [InlineData("es-loss", "estimator.es_loss 'last_recomputed' applies to full-run ES only")]
+    [InlineData("meta-loss", "estimator.meta_loss must be train or validation, got 'test'.")]
     public void Contradictory_fields_are_named(string field, string expected)
     {
         var c = Tiny(3);
@@ -151,6 +181,8 @@ public class MetaTrainCommandTests
             "sigma" => c with { Estimator = c.Estimator with { Sigma = 0 } },
             "final-lr" => c with { Outer = c.Outer with { FinalLearningRate = 1 } },
             "task" => c with { Suites = [new SuiteSection(["nosuch-mlp"], [8], [1], [16])] },
+            "es-loss" => c with { Estimator = c.Estimator with { Kind = "pes", EsLoss = "last_recomputed" } },
+            "meta-loss" => c with { Estimator = c.Estimator with { MetaLoss = "test" } },
             _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
         };
         var e = Assert.Throws<UserInputException>(edited.Validate);

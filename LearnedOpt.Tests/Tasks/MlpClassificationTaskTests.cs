@@ -75,4 +75,40 @@ public class MlpClassificationTaskTests
         Assert.True(eval.Loss < 0.75, $"held-out loss {eval.Loss:F3}");
         Assert.True(eval.Accuracy > 0.72, $"held-out accuracy {eval.Accuracy:P1}");
     }
+
+    // 100 training examples: the first 80 labelled 0, the last 20 labelled 1, so a batch's labels tell its split.
+    private static MlpClassificationTask SplitTask(int validationExamples)
+    {
+        byte[] trainLabels = Enumerable.Range(0, 100).Select(i => (byte)(i < 80 ? 0 : 1)).ToArray();
+        byte[] trainPixels = Enumerable.Range(0, 400).Select(i => (byte)(i % 251)).ToArray();
+        var data = LearnedOpt.Tasks.Data.ClassificationTensors.FromBytes("split", trainPixels, trainLabels, new byte[40], new byte[10], 4, 2);
+        return new MlpClassificationTask("split-mlp", data, new MlpConfig(4, 8, 1, 2), batchSize: 64, validationExamples);
+    }
+
+    [Fact]
+    public void A_validation_split_is_the_end_of_the_training_split_and_training_never_draws_it()
+    {
+        var task = SplitTask(validationExamples: 20);
+        var train = task.TrainBatches(1);
+        var validation = task.ValidationBatches(1);
+        for (int i = 0; i < 20; i++)
+        {
+            using var t = train.Next();
+            using var v = validation.Next();
+            Assert.Equal(0, t.Targets.max().ToInt64());
+            Assert.Equal(1, v.Targets.min().ToInt64());
+        }
+        // Without a split, training draws from all 100 examples.
+        using var all = SplitTask(0).TrainBatches(1).Next();
+        Assert.Equal(1, all.Targets.max().ToInt64());
+    }
+
+    [Fact]
+    public void A_validation_split_must_leave_training_examples_and_must_exist_to_be_drawn()
+    {
+        var e = Assert.Throws<UserInputException>(() => SplitTask(100));
+        Assert.Contains("between 0 and 99", e.Message);
+        Assert.Throws<UserInputException>(() => SplitTask(-1));
+        Assert.Throws<InvalidOperationException>(() => SplitTask(0).ValidationBatches(1));
+    }
 }

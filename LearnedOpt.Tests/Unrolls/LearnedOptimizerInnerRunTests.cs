@@ -127,4 +127,42 @@ public class LearnedOptimizerInnerRunTests
         }
         Assert.Equal(before, Training.TrainingRunTests.SettledTensorCount());
     }
+
+    [Fact]
+    public void A_validation_meta_loss_changes_what_is_reported_but_not_how_the_run_trains()
+    {
+        var family = Fmnist8 with { Template = new TaskOptions(ValidationExamples: InnerRunMetaLoss.ValidationExamples) };
+        var theta = Rule().InitializeTheta(0);
+        using var onTrain = new LearnedOptimizerInnerRun(family, Rule(), TruncationSchedule.Constant(20, stagger: false), seed: 5);
+        using var onValidation = new LearnedOptimizerInnerRun(family, Rule(), TruncationSchedule.Constant(20, stagger: false), seed: 5, new InnerRunMetaLoss(OnValidation: true));
+        var trainLosses = Enumerable.Range(0, 6).Select(_ => onTrain.Step(theta).Loss).ToArray();
+        var validationLosses = Enumerable.Range(0, 6).Select(_ => onValidation.Step(theta).Loss).ToArray();
+        for (int i = 0; i < onTrain.Parameters.Count; i++) Assert.True(onTrain.Parameters[i].equal(onValidation.Parameters[i]).all().item<bool>());
+        Assert.NotEqual(trainLosses, validationLosses);
+        // Both measure the same network on batches of the same distribution.
+        Assert.Equal(trainLosses.Average(), validationLosses.Average(), 0.15 * trainLosses.Average());
+    }
+
+    [Fact]
+    public void The_recomputed_final_loss_is_reported_on_the_last_step_only_and_is_reproducible()
+    {
+        var theta = Rule().InitializeTheta(0);
+        InnerStep[] Steps()
+        {
+            using var run = new LearnedOptimizerInnerRun(Fmnist8, Rule(), TruncationSchedule.Constant(5, stagger: false), seed: 8, new InnerRunMetaLoss(FinalLossBatches: 3));
+            return Enumerable.Range(0, 10).Select(_ => run.Step(theta)).ToArray();
+        }
+        var steps = Steps();
+        Assert.Equal(new[] { 4, 9 }, steps.Select((s, i) => (s, i)).Where(x => !double.IsNaN(x.s.FinalLoss)).Select(x => x.i));
+        Assert.All(new[] { steps[4], steps[9] }, s => Assert.True(s.EpisodeEnded && s.FinalLoss > 0 && s.FinalLoss < 1.5 * Math.Log(10)));
+        Assert.Equal(steps.Select(s => s.FinalLoss), Steps().Select(s => s.FinalLoss));
+        // Full-run ES uses it, and refuses runs that do not provide it.
+        using var es = new FullEsEstimator(s => new LearnedOptimizerInnerRun(Fmnist8, Rule(), TruncationSchedule.Constant(5, stagger: false), s, new InnerRunMetaLoss(FinalLossBatches: 3)),
+            particles: 1, sigma: 0.01, EsLossAggregation.LastRecomputed, seed: 1);
+        using var estimate = es.Estimate(theta, 0).Gradient;
+        Assert.True(estimate.isfinite().all().item<bool>());
+        using var without = new FullEsEstimator(s => new LearnedOptimizerInnerRun(Fmnist8, Rule(), TruncationSchedule.Constant(5, stagger: false), s),
+            particles: 1, sigma: 0.01, EsLossAggregation.LastRecomputed, seed: 1);
+        Assert.Throws<InvalidOperationException>(() => without.Estimate(theta, 0));
+    }
 }
