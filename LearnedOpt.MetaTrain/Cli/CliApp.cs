@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(LoCommand.Create());
         root.Subcommands.Add(MetaTrainCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root;
     }
 

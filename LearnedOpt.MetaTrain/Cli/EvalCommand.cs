@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LearnedOpt.IO;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Evaluation;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary>
+/// <c>learnedopt eval</c>: learned optimizers against tuned baselines over a grid of widths, depths, horizons and data
+/// sets; writes steps.csv, summary.csv, tuning.csv and eval.json, and resumes an interrupted evaluation.
+/// </summary>
+internal static class EvalCommand
+{
+    /// <summary>Identifies eval.json files.</summary>
+    public const string Format = "learnedopt.eval";
+
+    /// <summary>Bumped when the output files change incompatibly.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>First reported seed; reported seeds are consecutive from here.</summary>
+    public const long FirstSeed = 100;
+
+    /// <summary>First tuning seed, far from the reported ones.</summary>
+    public const long FirstTuningSeed = 1000;
+
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate learned optimizers against tuned baselines over widths, depths, horizons and data sets.");
+        var optimizers = new Option<string[]>("--optimizer") { Description = "A learned-optimizer file (repeat for several).", AllowMultipleArgumentsPerToken = true };
+        var baselines = CliOptions.Create("--baselines", "Baselines: any of adamw, muadam, sgdm, comma-separated, or none.", "adamw,muadam,sgdm");
+        var task = CliOptions.Create("--task", "Base task (the meta-training task).", "fmnist8-mlp");
+        var width = CliOptions.Create("--width", "Base width (the meta-training width).", 32);
+        var depth = CliOptions.Create("--depth", "Base depth.", 2);
+        var horizon = CliOptions.Create("--horizon", "Base horizon in steps (the meta-training horizon).", 200);
+        var batchSize = CliOptions.Create("--batch-size", "Batch size of every cell.", 128);
+        var widths = CliOptions.Create("--widths", "Width sweep, e.g. 32,64,128,256,512.", "");
+        var depths = CliOptions.Create("--depths", "Depth sweep, e.g. 2,4,8.", "");
+        var horizons = CliOptions.Create("--horizons", "Horizon sweep, e.g. 200,1000,2000.", "");
+        var tasks = CliOptions.Create("--tasks", "Task (data set) sweep, e.g. fmnist28-mlp,mnist28-mlp.", "");
+        var seeds = CliOptions.Create("--seeds", $"Reported seeds ({FirstSeed}, {FirstSeed + 1}, …).", 5);
+        var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({FirstTuningSeed}, …).", 2);
+        var lrGrid = CliOptions.Create("--lr-grid", "AdamW/μAdam learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
+        var sgdmGrid = CliOptions.Create("--sgdm-lr-grid", "SGD-with-momentum learning rates.", string.Join(',', EvalGrid.DefaultSgdmLrGrid.Select(Invariant)));
+        var adamFactor = CliOptions.Create("--adam-horizon-factor", "AdamW grid runs this many times the horizon, for speedups above 1.", 4);
+        var evaluations = CliOptions.Create("--evaluations", "Held-out evaluations per run.", 10);
+        var grid = new Option<string?>("--grid") { Description = "A JSON grid file instead of the grid options (see --print-grid)." };
+        var printGrid = new Option<bool>("--print-grid") { Description = "Print the resolved grid as JSON and exit." };
+        var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
+        var output = CliOptions.Required<string>("--out", "Output folder; an unfinished evaluation there is resumed.");
+        Option[] gridOptions = [optimizers, baselines, task, width, depth, horizon, batchSize, widths, depths, horizons, tasks, seeds, tuningSeeds, lrGrid, sgdmGrid, adamFactor, evaluations];
+        foreach (var o in gridOptions.Concat([grid, printGrid, jobs, output])) command.Options.Add(o);
+
+        command.SetAction(result =>
+        {
+            EvalGrid evalGrid;
+            if (result.GetValue(grid) is { } gridFile)
+            {
+                if (gridOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } extra)
+                    throw new UserInputException($"Give the grid either with --grid or with options like {extra.Name}, not both.");
+                evalGrid = EvalGrid.Load(gridFile);
+            }
+            else
+            {
+                evalGrid = new EvalGrid(
+                    result.GetValue(optimizers) ?? [], SplitNames(result.GetValue(baselines)!),
+                    result.GetValue(task)!, result.GetValue(width), result.GetValue(depth), result.GetValue(horizon), result.GetValue(batchSize),
+                    OptionalInts(result.GetValue(widths)!, "--widths"), OptionalInts(result.GetValue(depths)!, "--depths"),
+                    OptionalInts(result.GetValue(horizons)!, "--horizons"), SplitNames(result.GetValue(tasks)!),
+                    Consecutive(FirstSeed, result.GetValue(seeds), "--seeds"), Consecutive(FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds"),
+                    Rates(result.GetValue(lrGrid)!, "--lr-grid"), Rates(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
+                    result.GetValue(adamFactor), result.GetValue(evaluations));
+            }
+            evalGrid.Validate();
+            if (result.GetValue(printGrid))
+            {
+                Console.WriteLine(evalGrid.ToJson());
+                return 0;
+            }
+            int jobCount = result.GetValue(jobs);
+            if (jobCount < 1) throw new UserInputException($"--jobs must be at least 1, got {jobCount}.");
+            var contenders = Contenders(evalGrid);
+            string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
+            var identity = Identity(evalGrid);
+            CheckResumable(outDir, identity);
+
+            var cells = evalGrid.Cells();
+            CliConsole.Out.MarkupLine($"Evaluating [bold]{contenders.Count}[/] optimizers on [bold]{cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) → {Markup.Escape(outDir)}");
+            string command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            var started = new JsonObject
+            {
+                ["format"] = Format,
+                ["format_version"] = FormatVersion,
+                ["command"] = command,
+                ["identity"] = identity.DeepClone(),
+                ["grid"] = JsonNode.Parse(evalGrid.ToJson()),
+                ["jobs"] = jobCount,
+                ["finished"] = false,
+            };
+            AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), started.ToJsonString(JsonOptions));
+
+            var clock = Stopwatch.StartNew();
+            var runner = new EvalRunner(evalGrid, contenders, outDir, jobCount, line => Console.WriteLine(line));
+            var (steps, summary, tuning) = runner.Run();
+            EvalCsv.Write(Path.Combine(outDir, "tuning.csv"), tuning);
+            EvalCsv.Write(Path.Combine(outDir, "steps.csv"), steps);
+            EvalCsv.Write(Path.Combine(outDir, "summary.csv"), summary);
+            double seconds = clock.Elapsed.TotalSeconds;
+            started["finished"] = true;
+            started["cells"] = cells.Count;
+            started["cells_computed"] = runner.CellsComputed;
+            started["wall_seconds"] = Math.Round(seconds, 1);
+            started["cells_per_minute"] = runner.CellsComputed > 0 ? Math.Round(runner.CellsComputed / (seconds / 60), 2) : null;
+            AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), started.ToJsonString(JsonOptions));
+
+            PrintSummary(summary);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"done: {runner.CellsComputed} of {cells.Count} cells computed in {seconds:F0} s; wrote {Path.Combine(outDir, "summary.csv")}, steps.csv, tuning.csv, eval.json"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static List<EvalContender> Contenders(EvalGrid grid)
+    {
+        var contenders = new List<EvalContender>();
+        foreach (var path in grid.Optimizers)
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            if (contenders.Any(c => c.Name == name) || EvalGrid.KnownBaselines.Contains(name))
+                throw new UserInputException($"Two optimizers would both be called '{name}' in the results; rename one of the files.");
+            contenders.Add(EvalContender.FromFile(name, LearnedOptimizerFile.Load(path)));
+        }
+        contenders.AddRange(grid.Baselines.Select(EvalContender.FromBaseline));
+        return contenders;
+    }
+
+    // What makes two evaluations the same: the grid and the exact bytes of every optimizer file.
+    private static JsonObject Identity(EvalGrid grid) => new()
+    {
+        ["grid"] = JsonNode.Parse(grid.ToJson()),
+        ["optimizer_sha256"] = new JsonArray(grid.Optimizers.Select(p => (JsonNode)Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p)))).ToArray()),
+        ["format_version"] = FormatVersion,
+    };
+
+    private static void CheckResumable(string outDir, JsonObject identity)
+    {
+        string path = Path.Combine(outDir, "eval.json");
+        if (!File.Exists(path))
+        {
+            if (Directory.Exists(Path.Combine(outDir, "cells")))
+                throw new UserInputException($"{outDir} holds evaluation cells but no eval.json; choose another --out.");
+            return;
+        }
+        JsonNode? previous;
+        try { previous = JsonNode.Parse(File.ReadAllText(path))?["identity"]; }
+        catch (JsonException) { previous = null; }
+        if (previous is null || !JsonNode.DeepEquals(previous, identity))
+            throw new UserInputException($"{outDir} holds an evaluation of a different grid or optimizer files; choose another --out, or repeat the same command to resume it.");
+        Console.WriteLine($"resuming the evaluation in {outDir}: finished cells are kept");
+    }
+
+    private static void PrintSummary(IReadOnlyList<EvalSummaryRow> rows)
+    {
+        var table = new Table().AddColumns("cell", "optimizer", "lr", "final train loss", "held-out acc.", "speedup");
+        foreach (var r in rows)
+            table.AddRow(Markup.Escape($"{r.Task} w{r.Width} d{r.Depth} h{r.Horizon}"), Markup.Escape(r.Optimizer), r.Lr is { } lr ? Invariant(lr) : "",
+                string.Create(CultureInfo.InvariantCulture, $"{r.FinalTrainLossMean:F3} ± {r.FinalTrainLossStd:F3}{(r.Diverged > 0 ? $" ({r.Diverged} diverged)" : "")}"),
+                double.IsNaN(r.EvalAccuracyMean) ? "" : r.EvalAccuracyMean.ToString("P1", CultureInfo.InvariantCulture),
+                double.IsNaN(r.SpeedupMean) ? "" : string.Create(CultureInfo.InvariantCulture, $"{(r.SpeedupCensored > 0 ? "≥" : "")}{r.SpeedupMean:F2}×"));
+        CliConsole.Out.Write(table);
+    }
+
+    private static string[] SplitNames(string text) =>
+        text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int[] OptionalInts(string text, string optionName) =>
+        string.IsNullOrWhiteSpace(text) ? [] : CliOptions.ParsePositiveInts(text, optionName);
+
+    private static long[] Consecutive(long first, int count, string optionName) => count >= 0
+        ? Enumerable.Range(0, count).Select(i => first + i).ToArray()
+        : throw new UserInputException($"{optionName} must be a count ≥ 0, got {count}.");
+
+    private static double[] Rates(string text, string optionName) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
+            double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+                ? v
+                : throw new UserInputException($"{optionName} has '{p}', which is not a positive number.")).ToArray();
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using LearnedOpt.MetaTrain.Training;
+using LearnedOpt.Parameters;
+using LearnedOpt.Tasks.Tasks;
+using MathNet.Numerics.Statistics;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.Evaluation;
+
+/// <summary>
+/// Runs an <see cref="EvalGrid"/> cell by cell. Within a cell every run is independent (its own seed, task streams and
+/// optimizer), so runs go in parallel on <c>jobs</c> threads, each with one libtorch intra-op thread; results are
+/// stored by job index, so neither thread timing nor the number of jobs changes a number. A finished cell is written to
+/// <c>cells/ID/</c> (its summary last), and a cell whose summary exists is not recomputed.
+/// </summary>
+internal sealed class EvalRunner
+{
+    private readonly EvalGrid _grid;
+    private readonly IReadOnlyList<EvalContender> _contenders;
+    private readonly string _cellsDir;
+    private readonly int _jobs;
+    private readonly Action<string> _log;
+
+    public EvalRunner(EvalGrid grid, IReadOnlyList<EvalContender> contenders, string outDir, int jobs, Action<string> log)
+    {
+        if (jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {jobs}.");
+        _grid = grid;
+        _contenders = contenders;
+        _cellsDir = Path.Combine(outDir, "cells");
+        _jobs = jobs;
+        _log = log;
+    }
+
+    /// <summary>Cells finished by this call (not counting those found already done).</summary>
+    public int CellsComputed { get; private set; }
+
+    /// <summary>Evaluates every cell not already done and returns all cells' rows, in grid order.</summary>
+    public (List<EvalStepRow> Steps, List<EvalSummaryRow> Summary, List<EvalTuningRow> Tuning) Run()
+    {
+        Directory.CreateDirectory(_cellsDir);
+        int previousThreads = get_num_threads();
+        // One intra-op thread per run: more would oversubscribe the cores (measured: 10× slower), and multi-threaded
+        // kernels sum in a different order, so the numbers would depend on --jobs (measured: 1e-7 apart).
+        set_num_threads(1);
+        try
+        {
+            double? muAdamLr = null;
+            var tuning = new List<EvalTuningRow>();
+            if (_contenders.FirstOrDefault(c => c.Name == "muadam") is { } muAdam)
+            {
+                // μP's promise: tuned once at the base width, the rate transfers to every cell.
+                var baseTuning = LoadOrRun(Path.Combine(_cellsDir, "muadam-base-tuning.csv"), () => Tune(_grid.BaseCell, muAdam));
+                tuning.AddRange(baseTuning);
+                muAdamLr = Pick(baseTuning).Best;
+            }
+            var steps = new List<EvalStepRow>();
+            var summary = new List<EvalSummaryRow>();
+            foreach (var cell in _grid.Cells())
+            {
+                string dir = Path.Combine(_cellsDir, cell.Id);
+                string summaryPath = Path.Combine(dir, "summary.csv");
+                if (!File.Exists(summaryPath))
+                {
+                    var clock = Stopwatch.StartNew();
+                    RunCell(cell, dir, muAdamLr);
+                    CellsComputed++;
+                    _log($"{cell}: done in {clock.Elapsed.TotalSeconds:F0} s");
+                }
+                else _log($"{cell}: already done, kept");
+                steps.AddRange(EvalCsv.Read<EvalStepRow>(Path.Combine(dir, "steps.csv"), "an evaluation steps file"));
+                summary.AddRange(EvalCsv.Read<EvalSummaryRow>(summaryPath, "an evaluation summary"));
+                tuning.AddRange(EvalCsv.Read<EvalTuningRow>(Path.Combine(dir, "tuning.csv"), "an evaluation tuning file"));
+            }
+            return (steps, summary, tuning);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private static List<EvalTuningRow> LoadOrRun(string path, Func<List<EvalTuningRow>> run)
+    {
+        if (File.Exists(path)) return EvalCsv.Read<EvalTuningRow>(path, "an evaluation tuning file");
+        var rows = run();
+        EvalCsv.Write(path, rows);
+        return rows;
+    }
+
+    private void RunCell(EvalCell cell, string dir, double? muAdamLr)
+    {
+        int horizon = cell.Horizon;
+        var tuning = new List<EvalTuningRow>();
+        var picked = new Dictionary<string, (double Best, double? RunnerUp)>();
+        foreach (var c in _contenders.Where(c => c.Baseline is not null && c.Name != "muadam"))
+        {
+            var rows = Tune(cell, c);
+            tuning.AddRange(rows);
+            picked[c.Name] = Pick(rows);
+        }
+        if (muAdamLr is { } mu) picked["muadam"] = (mu, null);
+
+        // Reported runs. AdamW runs every grid rate on the reported seeds, longer than the horizon, for the speedup
+        // envelope; its tuned curve is the picked rate's run cut at the horizon (constant rates: the prefix is that run).
+        var jobs = new List<RunJob>();
+        foreach (var c in _contenders)
+        {
+            if (c.Name == "adamw")
+                jobs.AddRange(from lr in c.LrGrid(_grid) from s in _grid.Seeds
+                              select new RunJob(cell, c, lr == picked["adamw"].Best ? EvalRunKind.Tuned : EvalRunKind.Grid, lr, s, horizon * _grid.AdamHorizonFactor));
+            else
+                jobs.AddRange(_grid.Seeds.Select(s => new RunJob(cell, c, c.Learned is null ? EvalRunKind.Tuned : EvalRunKind.Learned,
+                    c.Learned is null ? picked[c.Name].Best : null, s, horizon)));
+        }
+        var outcomes = Execute(jobs);
+
+        var adamRuns = outcomes.Where(o => o.Optimizer == "adamw").ToArray();
+        var envelope = adamRuns.Length > 0 ? new AdamEnvelope(adamRuns, horizon * _grid.AdamHorizonFactor, RunOutcome.Window(horizon)) : null;
+        var tunedAdam = adamRuns.Where(o => o.Kind == EvalRunKind.Tuned).ToArray();
+        double adamTarget = tunedAdam.Length > 0 ? tunedAdam.Average(o => o.FinalLoss(horizon)) : double.NaN;
+
+        var summary = new List<EvalSummaryRow>();
+        foreach (var group in outcomes.Where(o => o.Kind != EvalRunKind.Grid).GroupBy(o => o.Optimizer))
+        {
+            var contender = _contenders.First(c => c.Name == group.Key);
+            var runs = group.ToArray();
+            picked.TryGetValue(group.Key, out var rates);
+            summary.Add(Summarise(cell, contender, runs, rates.RunnerUp, adamTarget, envelope));
+        }
+        var steps = outcomes.SelectMany(o => StepRows(cell, o, o.Kind == EvalRunKind.Grid ? o.Rows : o.Truncated(horizon))).ToList();
+
+        Directory.CreateDirectory(dir);
+        EvalCsv.Write(Path.Combine(dir, "steps.csv"), steps);
+        EvalCsv.Write(Path.Combine(dir, "tuning.csv"), tuning);
+        EvalCsv.Write(Path.Combine(dir, "summary.csv"), summary); // last: its presence marks the cell done
+    }
+
+    private EvalSummaryRow Summarise(EvalCell cell, EvalContender contender, RunOutcome[] runs, double? runnerUp, double adamTarget, AdamEnvelope? envelope)
+    {
+        int h = cell.Horizon;
+        var finals = runs.Select(r => r.FinalLoss(h)).ToArray();
+        var heldOut = runs.Select(r => r.HeldOutAt(h)).ToArray();
+        var reached = double.IsNaN(adamTarget) ? [] : runs.Select(r => r.StepsToReach(adamTarget, h)).Where(s => s.HasValue).Select(s => (double)s!.Value).ToArray();
+        var speedups = envelope is null ? [] : finals.Select(f => envelope.Speedup(f, h)).ToArray();
+        static (double Mean, double Std) Stats(IEnumerable<double> values)
+        {
+            var finite = values.Where(double.IsFinite).ToArray();
+            return finite.Length switch { 0 => (double.NaN, double.NaN), 1 => (finite[0], 0), _ => finite.MeanStandardDeviation() };
+        }
+        var (finalMean, finalStd) = Stats(finals);
+        var (meanMean, meanStd) = Stats(runs.Select(r => r.MeanLoss(h)));
+        var (evalMean, evalStd) = Stats(heldOut.Select(e => e.Loss));
+        var (accMean, accStd) = Stats(heldOut.Select(e => e.Accuracy));
+        var (speedMean, speedStd) = Stats(speedups.Select(s => s.Speedup));
+        var b = _grid.BaseCell;
+        return new EvalSummaryRow(
+            contender.Name, contender.Learned is null ? EvalRunKind.Tuned : EvalRunKind.Learned, cell.Task, cell.Dataset, cell.Width, cell.Depth, h,
+            b.Task, b.Width, b.Depth, b.Horizon,
+            runs[0].Lr, runnerUp, string.Join(' ', contender.LrGrid(_grid).Select(r => r.ToString("R", System.Globalization.CultureInfo.InvariantCulture))),
+            runs.Length, runs.Count(r => r.Diverged), runs.Average(r => r.InitialLoss),
+            finalMean, finalStd, meanMean, meanStd, evalMean, evalStd, accMean, accStd,
+            reached.Length > 0 ? reached.Average() : null, reached.Length, speedMean, speedStd, speedups.Count(s => s.Censored));
+    }
+
+    // Tunes a baseline on a cell: every grid rate on every tuning seed, at the cell's horizon.
+    private List<EvalTuningRow> Tune(EvalCell cell, EvalContender contender)
+    {
+        var jobs = (from lr in contender.LrGrid(_grid) from s in _grid.TuningSeeds select new RunJob(cell, contender, EvalRunKind.Tuned, lr, s, cell.Horizon)).ToList();
+        return Execute(jobs).Select(o => new EvalTuningRow(contender.Name, cell.Task, cell.Width, cell.Depth, cell.Horizon, o.Lr!.Value, o.Seed, o.FinalLoss(cell.Horizon), o.Diverged)).ToList();
+    }
+
+    /// <summary>The rate with the lowest mean final loss over tuning seeds, and the runner-up.</summary>
+    internal static (double Best, double? RunnerUp) Pick(IEnumerable<EvalTuningRow> rows)
+    {
+        var ranked = rows.GroupBy(r => r.Lr).Select(g => (Lr: g.Key, Loss: g.Average(r => r.FinalTrainLoss)))
+            .OrderBy(x => double.IsFinite(x.Loss) ? x.Loss : double.MaxValue).ThenBy(x => x.Lr).ToArray();
+        return (ranked[0].Lr, ranked.Length > 1 ? ranked[1].Lr : null);
+    }
+
+    private RunOutcome[] Execute(IReadOnlyList<RunJob> jobs)
+    {
+        // Tasks are built on this thread (data sets load once) and shared read-only by the runs.
+        var tasks = jobs.Select(j => (j.Cell, j.Contender.Network)).Distinct().ToDictionary(k => k, k => TaskRegistry.Create(k.Cell.Task,
+            new TaskOptions(Width: k.Cell.Width, Depth: k.Cell.Depth, Parametrization: k.Network, BatchSize: k.Cell.BatchSize)));
+        var outcomes = new RunOutcome[jobs.Count];
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, i =>
+        {
+            var job = jobs[i];
+            var task = tasks[(job.Cell, job.Contender.Network)];
+            var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
+            var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
+            foreach (var p in result.Parameters) p.Dispose();
+            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, result.Divergence is not null);
+        });
+        return outcomes;
+    }
+
+    /// <summary>The largest divisor of <paramref name="horizon"/> giving at least <paramref name="evaluations"/> evaluations, so one falls exactly on the horizon.</summary>
+    internal static int EvaluationInterval(int horizon, int evaluations)
+    {
+        int interval = Math.Max(1, horizon / evaluations);
+        while (horizon % interval != 0) interval--;
+        return interval;
+    }
+
+    // Every step up to 500-step horizons; beyond, every k-th step plus the evaluation and final rows, to keep
+    // steps.csv to about 500 rows per run (the metrics were computed from every step before this).
+    private static IEnumerable<EvalStepRow> StepRows(EvalCell cell, RunOutcome o, IReadOnlyList<StepMetrics> rows) =>
+        rows.Where(r => r.Step % Math.Max(1, cell.Horizon / 500) == 0 || r.EvalLoss.HasValue || r.TrainLoss is null).Select(r => new EvalStepRow(o.Optimizer, o.Kind, o.Lr, cell.Task, cell.Dataset, cell.Width, cell.Depth, cell.Horizon, o.Seed,
+            r.Step, r.TrainLoss, r.EvalLoss, r.EvalAccuracy, Math.Round(r.WallMs, 3)));
+
+    private sealed record RunJob(EvalCell Cell, EvalContender Contender, string Kind, double? Lr, long Seed, int Steps);
+}

@@ -1,0 +1,79 @@
+using LearnedOpt.MetaTrain.Training;
+
+namespace LearnedOpt.MetaTrain.Evaluation;
+
+/// <summary>
+/// One finished evaluation run and the per-run metrics derived from it. A diverged run's missing or non-finite losses
+/// count as its initial loss, so divergence is scored as "made no progress" rather than dropped.
+/// </summary>
+/// <param name="Optimizer">Optimizer label.</param>
+/// <param name="Kind">One of <see cref="EvalRunKind"/>.</param>
+/// <param name="Lr">Baseline learning rate, or null.</param>
+/// <param name="Seed">Run seed.</param>
+/// <param name="Rows">The training log (the final evaluation row last).</param>
+/// <param name="Diverged">Whether the loss became non-finite.</param>
+internal sealed record RunOutcome(string Optimizer, string Kind, double? Lr, long Seed, IReadOnlyList<StepMetrics> Rows, bool Diverged)
+{
+    /// <summary>Training loss of the first batch, before any update.</summary>
+    public double InitialLoss => Rows[0].TrainLoss ?? double.NaN;
+
+    /// <summary>Per-step training losses over <paramref name="steps"/> steps, the diverged tail filled with the initial loss.</summary>
+    public double[] Losses(int steps)
+    {
+        var losses = new double[steps];
+        double initial = InitialLoss;
+        for (int t = 0; t < steps; t++)
+            losses[t] = t < Rows.Count && Rows[t].Step == t && Rows[t].TrainLoss is { } v && double.IsFinite(v) ? v : initial;
+        return losses;
+    }
+
+    /// <summary>The smoothing window for a horizon: the last 5 % of its steps (at least one).</summary>
+    public static int Window(int horizon) => Math.Max(1, (int)Math.Ceiling(horizon / 20.0));
+
+    /// <summary>The trailing mean of <paramref name="losses"/> over <paramref name="window"/> steps.</summary>
+    public static double[] Smoothed(double[] losses, int window)
+    {
+        var smoothed = new double[losses.Length];
+        double sum = 0;
+        for (int t = 0; t < losses.Length; t++)
+        {
+            sum += losses[t];
+            if (t >= window) sum -= losses[t - window];
+            smoothed[t] = sum / Math.Min(t + 1, window);
+        }
+        return smoothed;
+    }
+
+    /// <summary>Final training loss at <paramref name="horizon"/>: the mean of its last 5 % of steps.</summary>
+    public double FinalLoss(int horizon) => Smoothed(Losses(horizon), Window(horizon))[^1];
+
+    /// <summary>Training loss averaged over the first <paramref name="horizon"/> steps.</summary>
+    public double MeanLoss(int horizon) => Losses(horizon).Average();
+
+    /// <summary>Held-out loss and accuracy after <paramref name="horizon"/> updates (NaN when not measured or diverged).</summary>
+    public (double Loss, double Accuracy) HeldOutAt(int horizon)
+    {
+        var row = Rows.LastOrDefault(r => r.Step == horizon && r.EvalLoss.HasValue);
+        return row is null ? (double.NaN, double.NaN) : (row.EvalLoss!.Value, row.EvalAccuracy ?? double.NaN);
+    }
+
+    /// <summary>Steps until the smoothed training loss first reaches <paramref name="target"/>, or null if it never does.</summary>
+    public int? StepsToReach(double target, int horizon)
+    {
+        var smoothed = Smoothed(Losses(horizon), Window(horizon));
+        int index = Array.FindIndex(smoothed, v => v <= target);
+        return index < 0 ? null : index + 1;
+    }
+
+    /// <summary>
+    /// The log of the first <paramref name="horizon"/> updates, ending with a final row at step
+    /// <paramref name="horizon"/> (its held-out evaluation, no training loss), as if the run had stopped there.
+    /// </summary>
+    public IReadOnlyList<StepMetrics> Truncated(int horizon)
+    {
+        var kept = Rows.Where(r => r.Step < horizon).ToList();
+        var end = Rows.FirstOrDefault(r => r.Step == horizon);
+        if (end is not null) kept.Add(end with { TrainLoss = null });
+        return kept;
+    }
+}
