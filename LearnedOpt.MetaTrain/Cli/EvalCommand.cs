@@ -45,7 +45,8 @@ internal static class EvalCommand
         var tasks = CliOptions.Create("--tasks", "Task (data set) sweep, e.g. fmnist28-mlp,mnist28-mlp.", "");
         var seeds = CliOptions.Create("--seeds", $"Reported seeds ({FirstSeed}, {FirstSeed + 1}, …).", 5);
         var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({FirstTuningSeed}, …).", 2);
-        var lrGrid = CliOptions.Create("--lr-grid", "AdamW/μAdam learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
+        var lrGrid = CliOptions.Create("--lr-grid", "AdamW learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
+        var muAdamGrid = CliOptions.Create("--muadam-lr-grid", "μAdam learning rates (tuned at the base cell).", string.Join(',', EvalGrid.DefaultMuAdamLrGrid.Select(Invariant)));
         var sgdmGrid = CliOptions.Create("--sgdm-lr-grid", "SGD-with-momentum learning rates.", string.Join(',', EvalGrid.DefaultSgdmLrGrid.Select(Invariant)));
         var adamFactor = CliOptions.Create("--adam-horizon-factor", "AdamW grid runs this many times the horizon, for speedups above 1.", 4);
         var evaluations = CliOptions.Create("--evaluations", "Held-out evaluations per run.", 10);
@@ -53,7 +54,7 @@ internal static class EvalCommand
         var printGrid = new Option<bool>("--print-grid") { Description = "Print the resolved grid as JSON and exit." };
         var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Output folder; an unfinished evaluation there is resumed.");
-        Option[] gridOptions = [optimizers, baselines, task, width, depth, horizon, batchSize, widths, depths, horizons, tasks, seeds, tuningSeeds, lrGrid, sgdmGrid, adamFactor, evaluations];
+        Option[] gridOptions = [optimizers, baselines, task, width, depth, horizon, batchSize, widths, depths, horizons, tasks, seeds, tuningSeeds, lrGrid, muAdamGrid, sgdmGrid, adamFactor, evaluations];
         foreach (var o in gridOptions.Concat([grid, printGrid, jobs, output])) command.Options.Add(o);
 
         command.SetAction(result =>
@@ -73,7 +74,7 @@ internal static class EvalCommand
                     OptionalInts(result.GetValue(widths)!, "--widths"), OptionalInts(result.GetValue(depths)!, "--depths"),
                     OptionalInts(result.GetValue(horizons)!, "--horizons"), SplitNames(result.GetValue(tasks)!),
                     Consecutive(FirstSeed, result.GetValue(seeds), "--seeds"), Consecutive(FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds"),
-                    Rates(result.GetValue(lrGrid)!, "--lr-grid"), Rates(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
+                    Rates(result.GetValue(lrGrid)!, "--lr-grid"), Rates(result.GetValue(muAdamGrid)!, "--muadam-lr-grid"), Rates(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
                     result.GetValue(adamFactor), result.GetValue(evaluations));
             }
             evalGrid.Validate();

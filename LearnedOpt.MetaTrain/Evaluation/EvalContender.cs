@@ -37,6 +37,7 @@ internal sealed class EvalContender
     {
         null => [],
         BaselineOptimizerKind.Momentum => grid.SgdmLrGrid,
+        BaselineOptimizerKind.MuAdam => grid.MuAdamLrGrid,
         _ => grid.AdamLrGrid,
     };
 

@@ -25,7 +25,8 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// <param name="Tasks">Task (data-set) sweep.</param>
 /// <param name="Seeds">Reported run seeds.</param>
 /// <param name="TuningSeeds">Seeds used only to pick learning rates.</param>
-/// <param name="AdamLrGrid">Learning rates tried for adamw and muadam.</param>
+/// <param name="AdamLrGrid">Learning rates tried for adamw.</param>
+/// <param name="MuAdamLrGrid">Learning rates tried for muadam at the base cell.</param>
 /// <param name="SgdmLrGrid">Learning rates tried for SGD with momentum 0.9.</param>
 /// <param name="AdamHorizonFactor">
 /// The AdamW grid runs on the reported seeds this many times longer than the cell's horizon, so that speedups
@@ -47,12 +48,19 @@ internal sealed record EvalGrid(
     long[] Seeds,
     long[] TuningSeeds,
     double[] AdamLrGrid,
+    double[] MuAdamLrGrid,
     double[] SgdmLrGrid,
     int AdamHorizonFactor = 4,
     int Evaluations = 10)
 {
     /// <summary>The learning-rate grid the issue prescribes for AdamW.</summary>
     public static readonly double[] DefaultAdamLrGrid = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2];
+
+    /// <summary>
+    /// μAdam's per-tensor 1/fan_in multipliers shrink hidden updates, so its best base rate sits higher than AdamW's; the
+    /// grid reaches 3e-1 so that the transferred rate is not stuck at an edge.
+    /// </summary>
+    public static readonly double[] DefaultMuAdamLrGrid = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1];
 
     /// <summary>SGD needs larger rates than Adam.</summary>
     public static readonly double[] DefaultSgdmLrGrid = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0];
@@ -101,8 +109,8 @@ internal sealed record EvalGrid(
     {
         static void Check([DoesNotReturnIf(false)] bool ok, string message) { if (!ok) throw new UserInputException(message); }
         Check(Optimizers is not null && Baselines is not null && Widths is not null && Depths is not null && Horizons is not null && Tasks is not null
-              && Seeds is not null && TuningSeeds is not null && AdamLrGrid is not null && SgdmLrGrid is not null && Task is not null,
-            "The grid needs optimizers, baselines, task, widths, depths, horizons, tasks, seeds, tuning_seeds, adam_lr_grid and sgdm_lr_grid.");
+              && Seeds is not null && TuningSeeds is not null && AdamLrGrid is not null && MuAdamLrGrid is not null && SgdmLrGrid is not null && Task is not null,
+            "The grid needs optimizers, baselines, task, widths, depths, horizons, tasks, seeds, tuning_seeds, adam_lr_grid, mu_adam_lr_grid and sgdm_lr_grid.");
         Check(Optimizers.Length + Baselines.Length > 0, "The grid has no optimizer to evaluate; give --optimizer FILE and/or --baselines.");
         foreach (var b in Baselines)
             Check(KnownBaselines.Contains(b), $"Unknown baseline '{b}'; use any of {string.Join(", ", KnownBaselines)}.");
@@ -116,7 +124,8 @@ internal sealed record EvalGrid(
         Check(!Seeds.Intersect(TuningSeeds).Any(), "Tuning seeds must differ from the reported seeds, or the tuning would see the test.");
         bool tunes = Baselines.Length > 0;
         Check(!tunes || TuningSeeds.Length > 0, "Baselines are tuned on tuning seeds; give --tuning-seeds N with N ≥ 1.");
-        Check(!tunes || AdamLrGrid.Length > 0 && AdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The AdamW learning-rate grid needs positive rates.");
+        Check(!Baselines.Contains("adamw") || AdamLrGrid.Length > 0 && AdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The AdamW learning-rate grid needs positive rates.");
+        Check(!Baselines.Contains("muadam") || MuAdamLrGrid.Length > 0 && MuAdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The μAdam learning-rate grid needs positive rates.");
         Check(!Baselines.Contains("sgdm") || SgdmLrGrid.Length > 0 && SgdmLrGrid.All(r => r > 0 && double.IsFinite(r)), "The SGD learning-rate grid needs positive rates.");
         Check(AdamHorizonFactor is >= 1 and <= 100, $"adam_horizon_factor must be between 1 and 100, got {AdamHorizonFactor}.");
         Check(Evaluations is >= 1 and <= 1000, $"evaluations must be between 1 and 1000, got {Evaluations}.");

@@ -190,7 +190,7 @@ internal sealed class EvalRunner
             var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
             var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
             foreach (var p in result.Parameters) p.Dispose();
-            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, result.Divergence is not null);
+            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
         });
         return outcomes;
     }

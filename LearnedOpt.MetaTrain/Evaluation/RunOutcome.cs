@@ -3,27 +3,39 @@ using LearnedOpt.MetaTrain.Training;
 namespace LearnedOpt.MetaTrain.Evaluation;
 
 /// <summary>
-/// One finished evaluation run and the per-run metrics derived from it. A diverged run's missing or non-finite losses
-/// count as its initial loss, so divergence is scored as "made no progress" rather than dropped.
+/// One finished evaluation run and the per-run metrics derived from it. Losses above the initial loss, non-finite ones
+/// and those a stopped run never reached count as the initial loss, so a blow-up scores as "made no progress" instead
+/// of dominating a mean over seeds with a loss of 1e8.
 /// </summary>
 /// <param name="Optimizer">Optimizer label.</param>
 /// <param name="Kind">One of <see cref="EvalRunKind"/>.</param>
 /// <param name="Lr">Baseline learning rate, or null.</param>
 /// <param name="Seed">Run seed.</param>
 /// <param name="Rows">The training log (the final evaluation row last).</param>
-/// <param name="Diverged">Whether the loss became non-finite.</param>
-internal sealed record RunOutcome(string Optimizer, string Kind, double? Lr, long Seed, IReadOnlyList<StepMetrics> Rows, bool Diverged)
+/// <param name="NonFinite">Whether the loss became non-finite (training stopped there).</param>
+internal sealed record RunOutcome(string Optimizer, string Kind, double? Lr, long Seed, IReadOnlyList<StepMetrics> Rows, bool NonFinite)
 {
+    /// <summary>Diverged: the loss became non-finite, or the last 5 % of the run ended above the initial loss.</summary>
+    public bool Diverged
+    {
+        get
+        {
+            if (NonFinite) return true;
+            var raw = Rows.Where(r => r.TrainLoss.HasValue).Select(r => r.TrainLoss!.Value).ToArray();
+            return raw.TakeLast(Window(raw.Length)).Average() > InitialLoss;
+        }
+    }
+
     /// <summary>Training loss of the first batch, before any update.</summary>
     public double InitialLoss => Rows[0].TrainLoss ?? double.NaN;
 
-    /// <summary>Per-step training losses over <paramref name="steps"/> steps, the diverged tail filled with the initial loss.</summary>
+    /// <summary>Per-step training losses over <paramref name="steps"/> steps, capped at the initial loss, a stopped run's tail filled with it.</summary>
     public double[] Losses(int steps)
     {
         var losses = new double[steps];
         double initial = InitialLoss;
         for (int t = 0; t < steps; t++)
-            losses[t] = t < Rows.Count && Rows[t].Step == t && Rows[t].TrainLoss is { } v && double.IsFinite(v) ? v : initial;
+            losses[t] = t < Rows.Count && Rows[t].Step == t && Rows[t].TrainLoss is { } v && double.IsFinite(v) ? Math.Min(v, initial) : initial;
         return losses;
     }
 

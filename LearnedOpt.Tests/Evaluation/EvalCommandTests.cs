@@ -23,7 +23,7 @@ public class EvalCommandTests
     private static string[] TinyWith(string optimizer, string outDir, string evaluations, params string[] extra) =>
     [
         "eval", "--optimizer", optimizer, "--baselines", "adamw,muadam", "--width", "8", "--depth", "1", "--horizon", "20", "--batch-size", "32",
-        "--widths", "16", "--seeds", "2", "--tuning-seeds", "1", "--lr-grid", "1e-3,1e-2", "--adam-horizon-factor", "2", "--evaluations", evaluations,
+        "--widths", "16", "--seeds", "2", "--tuning-seeds", "1", "--lr-grid", "1e-3,1e-2", "--muadam-lr-grid", "1e-3,1e-2", "--adam-horizon-factor", "2", "--evaluations", evaluations,
         "--out", outDir, .. extra,
     ];
 

@@ -6,7 +6,7 @@ namespace LearnedOpt.Tests.Evaluation;
 public class EvalGridTests
 {
     internal static EvalGrid Small => new([], ["adamw"], "fmnist8-mlp", 32, 2, 200, 128, [32, 64], [2, 4], [200, 1000], [], [100, 101], [1000],
-        EvalGrid.DefaultAdamLrGrid, EvalGrid.DefaultSgdmLrGrid);
+        EvalGrid.DefaultAdamLrGrid, EvalGrid.DefaultMuAdamLrGrid, EvalGrid.DefaultSgdmLrGrid);
 
     [Fact]
     public void Cells_are_the_base_then_each_sweep_varying_one_axis_without_duplicates()

@@ -32,6 +32,17 @@ public class EvalMetricsTests
     }
 
     [Fact]
+    public void A_blow_up_counts_as_no_progress_and_as_diverged_though_it_stayed_finite()
+    {
+        var blowUp = Run(1.0, 2, 1, 5e7, 3e8);
+        Assert.False(blowUp.NonFinite);
+        Assert.True(blowUp.Diverged);
+        Assert.Equal(new[] { 2.0, 1, 2, 2 }, blowUp.Losses(4));
+        Assert.Equal(2.0, blowUp.FinalLoss(4));
+        Assert.False(Run(1e-3, 2, 3, 1).Diverged); // a spike above the start is not divergence when the run recovers
+    }
+
+    [Fact]
     public void A_run_cut_at_the_horizon_ends_with_that_steps_evaluation_and_no_training_loss()
     {
         var cut = Run(1e-3, 5, 4, 3, 2, 1).Truncated(2);
