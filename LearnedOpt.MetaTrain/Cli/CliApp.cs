@@ -21,6 +21,8 @@ internal static class CliApp
         root.Subcommands.Add(LoCommand.Create());
         root.Subcommands.Add(MetaTrainCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
