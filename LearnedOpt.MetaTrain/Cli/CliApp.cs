@@ -22,6 +22,8 @@ internal static class CliApp
         root.Subcommands.Add(MetaTrainCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 

@@ -1,7 +1,6 @@
 using LearnedOpt.Parameters;
 using System.CommandLine;
 using System.Globalization;
-using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Data;
@@ -38,7 +37,7 @@ internal static class CoordCheckCommand
             var data = DatasetCatalog.Get("fmnist8");
             using var inputs = data.TrainInputs.narrow(0, 0, 256);
             using var labels = data.TrainLabels.narrow(0, 0, 256);
-            var rows = new List<(string Param, CoordinateRecord Record)>();
+            var rows = new List<CoordinateCheckRow>();
             foreach (var (param, kind) in new[] { (Parametrization.MuP, BaselineOptimizerKind.MuAdam), (Parametrization.Standard, BaselineOptimizerKind.Adam) })
             {
                 var settings = new CoordinateCheckSettings(widthList, result.GetValue(depth), param, new BaselineOptimizerSettings(kind, result.GetValue(lr)),
@@ -47,15 +46,13 @@ internal static class CoordCheckCommand
                 string name = param == Parametrization.MuP ? "μP + μAdam" : "SP + Adam";
                 double worst = CoordinateCheck.WorstRatio(records);
                 Print(name, records, worst);
-                rows.AddRange(records.Select(r => (param == Parametrization.MuP ? "mup" : "sp", r)));
+                rows.AddRange(records.Select(r => CoordinateCheckRow.From(param == Parametrization.MuP ? "mup" : "sp", r)));
                 if (outDir is not null)
                     CoordinateCheckPlot.Save(Path.Combine(outDir, $"coordcheck-{(param == Parametrization.MuP ? "mup" : "sp")}.png"), records, name);
             }
             if (outDir is not null)
             {
-                var lines = new List<string> { "param,width,step,layer,mean_abs_activation" };
-                lines.AddRange(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Param},{r.Record.Width},{r.Record.Step},{r.Record.Layer},{r.Record.MeanAbsActivation:R}")));
-                AtomicFile.WriteAllText(Path.Combine(outDir, "coordcheck.csv"), string.Join('\n', lines) + "\n");
+                CoordinateCheckCsv.Write(Path.Combine(outDir, "coordcheck.csv"), rows);
                 Console.WriteLine($"wrote {Path.Combine(outDir, "coordcheck.csv")} and coordcheck-*.png");
             }
             return 0;

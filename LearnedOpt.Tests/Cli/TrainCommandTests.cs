@@ -64,7 +64,7 @@ public class TrainCommandTests
         Assert.Equal(CliApp.UserErrorExitCode, code);
         Assert.StartsWith("error: ", error);
         Assert.Contains(expected, error);
-        Assert.DoesNotContain("   at ", error); // no stack trace
+        Assert.DoesNotContain(" at LearnedOpt.", error); // no stack trace
         Assert.False(File.Exists(Path.Combine(outDir, "metrics.csv")));
     }
 

@@ -99,7 +99,7 @@ public class EvalCommandTests
         Assert.Contains("no optimizer to evaluate", empty.Item2);
         Assert.Contains("no seeds to report", Run("eval", "--baselines", "adamw", "--seeds", "0", "--out", temp["d"]).Item2);
         Assert.Contains("--widths has 'x'", Run("eval", "--widths", "32,x", "--out", temp["e"]).Item2);
-        Assert.DoesNotContain("   at ", missing.Item2 + empty.Item2);
+        Assert.DoesNotContain(" at LearnedOpt.", missing.Item2 + empty.Item2);
         Assert.False(Directory.Exists(temp["c"]), "a refused grid leaves no output folder behind");
     }
 }

@@ -75,7 +75,7 @@ public class MetaTrainCommandTests
         var (code, _, error) = CliRunner.Run("metatrain", "--config", config, "--out", temp["run"], "--resume");
         Assert.Equal(CliApp.UserErrorExitCode, code);
         Assert.Contains(MetaCheckpoint.FileName, error);
-        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain(" at LearnedOpt.", error);
         Assert.Equal(bytes.Length / 2, new FileInfo(checkpoint).Length);
     }
 
