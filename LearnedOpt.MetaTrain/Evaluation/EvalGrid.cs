@@ -77,6 +77,7 @@ internal sealed record EvalGrid(
     };
 
     /// <summary>The base cell.</summary>
+    [JsonIgnore]
     public EvalCell BaseCell => new(Task, Width, Depth, Horizon, BatchSize);
 
     /// <summary>The base cell, then each sweep's other cells, without duplicates.</summary>

@@ -183,7 +183,7 @@ internal static class EvalReport
     {
         md.AppendLine("## Divergences").AppendLine();
         var diverged = summary.Where(r => r.Diverged > 0).ToList();
-        if (diverged.Count == 0) md.AppendLine("None: every reported run's loss stayed finite.");
+        if (diverged.Count == 0) md.AppendLine("None: no reported run diverged (a non-finite loss, or a run ending above its initial loss).");
         foreach (var r in diverged)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {EvalOptimizers.Label(r.Optimizer, r.Kind)} on {CellKey.Of(r).Label}: {r.Diverged} of {r.Seeds} seeds diverged (counted at the initial loss, {r.InitialLoss:F3})."));
