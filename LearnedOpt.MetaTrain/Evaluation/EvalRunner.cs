@@ -38,45 +38,34 @@ internal sealed class EvalRunner
     public (List<EvalStepRow> Steps, List<EvalSummaryRow> Summary, List<EvalTuningRow> Tuning) Run()
     {
         Directory.CreateDirectory(_cellsDir);
-        int previousThreads = get_num_threads();
-        // One intra-op thread per run: more would oversubscribe the cores (measured: 10× slower), and multi-threaded
-        // kernels sum in a different order, so the numbers would depend on --jobs (measured: 1e-7 apart).
-        set_num_threads(1);
-        try
+        double? muAdamLr = null;
+        var tuning = new List<EvalTuningRow>();
+        if (_contenders.FirstOrDefault(c => c.Name == "muadam") is { } muAdam)
         {
-            double? muAdamLr = null;
-            var tuning = new List<EvalTuningRow>();
-            if (_contenders.FirstOrDefault(c => c.Name == "muadam") is { } muAdam)
-            {
-                // μP's promise: tuned once at the base width, the rate transfers to every cell.
-                var baseTuning = LoadOrRun(Path.Combine(_cellsDir, "muadam-base-tuning.csv"), () => Tune(_grid.BaseCell, muAdam));
-                tuning.AddRange(baseTuning);
-                muAdamLr = Pick(baseTuning).Best;
-            }
-            var steps = new List<EvalStepRow>();
-            var summary = new List<EvalSummaryRow>();
-            foreach (var cell in _grid.Cells())
-            {
-                string dir = Path.Combine(_cellsDir, cell.Id);
-                string summaryPath = Path.Combine(dir, "summary.csv");
-                if (!File.Exists(summaryPath))
-                {
-                    var clock = Stopwatch.StartNew();
-                    RunCell(cell, dir, muAdamLr);
-                    CellsComputed++;
-                    _log($"{cell}: done in {clock.Elapsed.TotalSeconds:F0} s");
-                }
-                else _log($"{cell}: already done, kept");
-                steps.AddRange(EvalCsv.Read<EvalStepRow>(Path.Combine(dir, "steps.csv"), "an evaluation steps file"));
-                summary.AddRange(EvalCsv.Read<EvalSummaryRow>(summaryPath, "an evaluation summary"));
-                tuning.AddRange(EvalCsv.Read<EvalTuningRow>(Path.Combine(dir, "tuning.csv"), "an evaluation tuning file"));
-            }
-            return (steps, summary, tuning);
+            // μP's promise: tuned once at the base width, the rate transfers to every cell.
+            var baseTuning = LoadOrRun(Path.Combine(_cellsDir, "muadam-base-tuning.csv"), () => Tune(_grid.BaseCell, muAdam));
+            tuning.AddRange(baseTuning);
+            muAdamLr = Pick(baseTuning).Best;
         }
-        finally
+        var steps = new List<EvalStepRow>();
+        var summary = new List<EvalSummaryRow>();
+        foreach (var cell in _grid.Cells())
         {
-            set_num_threads(previousThreads);
+            string dir = Path.Combine(_cellsDir, cell.Id);
+            string summaryPath = Path.Combine(dir, "summary.csv");
+            if (!File.Exists(summaryPath))
+            {
+                var clock = Stopwatch.StartNew();
+                RunCell(cell, dir, muAdamLr);
+                CellsComputed++;
+                _log($"{cell}: done in {clock.Elapsed.TotalSeconds:F0} s");
+            }
+            else _log($"{cell}: already done, kept");
+            steps.AddRange(EvalCsv.Read<EvalStepRow>(Path.Combine(dir, "steps.csv"), "an evaluation steps file"));
+            summary.AddRange(EvalCsv.Read<EvalSummaryRow>(summaryPath, "an evaluation summary"));
+            tuning.AddRange(EvalCsv.Read<EvalTuningRow>(Path.Combine(dir, "tuning.csv"), "an evaluation tuning file"));
         }
+        return (steps, summary, tuning);
     }
 
     private static List<EvalTuningRow> LoadOrRun(string path, Func<List<EvalTuningRow>> run)
@@ -188,9 +177,21 @@ internal sealed class EvalRunner
             var job = jobs[i];
             var task = tasks[(job.Cell, job.Contender.Network)];
             var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
-            var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
-            foreach (var p in result.Parameters) p.Dispose();
-            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
+            // One intra-op thread per run, set on the thread that runs it (libtorch's OpenMP thread count is per
+            // calling thread): more would oversubscribe the cores, and multi-threaded kernels sum in another order,
+            // so the numbers would depend on which thread a run landed on (measured: 1e-7 apart).
+            int previousThreads = get_num_threads();
+            set_num_threads(1);
+            try
+            {
+                var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
+                foreach (var p in result.Parameters) p.Dispose();
+                outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
+            }
+            finally
+            {
+                set_num_threads(previousThreads);
+            }
         });
         return outcomes;
     }
