@@ -19,7 +19,7 @@ internal sealed class AdamEnvelope
         {
             var curves = rate.Select(r => r.Losses(steps)).ToArray();
             var mean = Enumerable.Range(0, steps).Select(t => curves.Average(c => c[t])).ToArray();
-            var smoothed = RunOutcome.Smoothed(mean, window);
+            var smoothed = Smoothing.TrailingMean(mean, window);
             for (int t = 0; t < steps; t++) _envelope[t] = Math.Min(_envelope[t], smoothed[t]);
         }
         for (int t = 1; t < steps; t++) _envelope[t] = Math.Min(_envelope[t], _envelope[t - 1]);

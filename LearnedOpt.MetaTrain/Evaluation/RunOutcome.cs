@@ -42,22 +42,8 @@ internal sealed record RunOutcome(string Optimizer, string Kind, double? Lr, lon
     /// <summary>The smoothing window for a horizon: the last 5 % of its steps (at least one).</summary>
     public static int Window(int horizon) => Math.Max(1, (int)Math.Ceiling(horizon / 20.0));
 
-    /// <summary>The trailing mean of <paramref name="losses"/> over <paramref name="window"/> steps.</summary>
-    public static double[] Smoothed(double[] losses, int window)
-    {
-        var smoothed = new double[losses.Length];
-        double sum = 0;
-        for (int t = 0; t < losses.Length; t++)
-        {
-            sum += losses[t];
-            if (t >= window) sum -= losses[t - window];
-            smoothed[t] = sum / Math.Min(t + 1, window);
-        }
-        return smoothed;
-    }
-
     /// <summary>Final training loss at <paramref name="horizon"/>: the mean of its last 5 % of steps.</summary>
-    public double FinalLoss(int horizon) => Smoothed(Losses(horizon), Window(horizon))[^1];
+    public double FinalLoss(int horizon) => Smoothing.TrailingMean(Losses(horizon), Window(horizon))[^1];
 
     /// <summary>Training loss averaged over the first <paramref name="horizon"/> steps.</summary>
     public double MeanLoss(int horizon) => Losses(horizon).Average();
@@ -72,7 +58,7 @@ internal sealed record RunOutcome(string Optimizer, string Kind, double? Lr, lon
     /// <summary>Steps until the smoothed training loss first reaches <paramref name="target"/>, or null if it never does.</summary>
     public int? StepsToReach(double target, int horizon)
     {
-        var smoothed = Smoothed(Losses(horizon), Window(horizon));
+        var smoothed = Smoothing.TrailingMean(Losses(horizon), Window(horizon));
         int index = Array.FindIndex(smoothed, v => v <= target);
         return index < 0 ? null : index + 1;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearnedOpt.MetaTrain.Evaluation;
+using MathNet.Numerics.Statistics;
 using ScottPlot;
 
 namespace LearnedOpt.MetaTrain.Reports;
@@ -62,22 +63,13 @@ internal static class EvalCurvesPlot
         foreach (var seed in bySeed)
         {
             var points = seed.Where(r => r.TrainLoss is { } v && double.IsFinite(v)).OrderBy(r => r.Step).ToArray();
-            double sum = 0;
+            var smoothed = Smoothing.TrailingMean(points.Select(r => r.TrainLoss!.Value).ToArray(), window);
             for (int i = 0; i < points.Length; i++)
             {
-                sum += points[i].TrainLoss!.Value;
-                if (i >= window) sum -= points[i - window].TrainLoss!.Value;
                 if (!atStep.TryGetValue(points[i].Step, out var values)) atStep[points[i].Step] = values = [];
-                values.Add(sum / Math.Min(i + 1, window));
+                values.Add(smoothed[i]);
             }
         }
-        return atStep.Select(kv => new CurvePoint(kv.Key, kv.Value.Average(), SampleStd(kv.Value))).ToList();
-    }
-
-    private static double SampleStd(List<double> values)
-    {
-        if (values.Count < 2) return 0;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return atStep.Select(kv => new CurvePoint(kv.Key, kv.Value.Average(), kv.Value.Count < 2 ? 0 : kv.Value.StandardDeviation())).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.Training;
 using ScottPlot;
 
@@ -19,7 +20,7 @@ internal static class LossPlot
             raw.LineWidth = 1;
             raw.Color = Colors.SteelBlue.WithAlpha(0.3);
             raw.LegendText = "train (batch)";
-            var smooth = plot.Add.ScatterLine(xs, Smooth(ys, Math.Max(1, ys.Length / 50)));
+            var smooth = plot.Add.ScatterLine(xs, Smoothing.TrailingMean(ys, Math.Max(1, ys.Length / 50)));
             smooth.LineWidth = 2;
             smooth.Color = Colors.SteelBlue;
             smooth.LegendText = "train (smoothed)";
@@ -39,19 +40,5 @@ internal static class LossPlot
         plot.ShowLegend(Alignment.UpperRight);
 
         PlotFile.SavePng(plot, path, 900, 520);
-    }
-
-    // Trailing moving average over `window` points.
-    private static double[] Smooth(double[] values, int window)
-    {
-        var result = new double[values.Length];
-        double sum = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            sum += values[i];
-            if (i >= window) sum -= values[i - window];
-            result[i] = sum / Math.Min(i + 1, window);
-        }
-        return result;
     }
 }
