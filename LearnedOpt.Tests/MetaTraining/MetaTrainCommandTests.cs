@@ -190,6 +190,30 @@ public class MetaTrainCommandTests
     }
 
     [Fact]
+    public void Every_preset_is_valid_and_the_mulo_presets_follow_the_muLO_recipe()
+    {
+        foreach (var (name, preset) in MetaTrainPresets.All)
+        {
+            preset.Validate();
+            Assert.Equal(name, preset.Name);
+            Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
+        }
+        foreach (var name in new[] { "mulo-s", "mulo-m" })
+        {
+            var c = MetaTrainPresets.Get(name);
+            Assert.Equal(("pes", 50, 0.01), (c.Estimator.Kind, c.Estimator.TruncationLength, c.Estimator.Sigma));
+            Assert.Equal((100, 1000), (c.Horizon.Min, c.Horizon.Max));
+            Assert.Equal((3e-3, 1e-3), (c.Outer.LearningRate, c.Outer.FinalLearningRate));
+            // The SP variant is the same recipe on the standard parametrisation.
+            var sp = MetaTrainPresets.Get(name + "-sp");
+            Assert.Equal(c.ToJson().Replace("\"mup\"", "\"sp\"").Replace($"\"{name}\"", $"\"{name}-sp\""), sp.ToJson());
+        }
+        Assert.Equal(8, MetaTrainPresets.Get("mulo-s").Estimator.Particles);
+        Assert.Equal(new[] { 128 }, MetaTrainPresets.Get("mulo-s").Suites.SelectMany(s => s.Widths));
+        Assert.Equal(new[] { 128, 512, 1024 }, MetaTrainPresets.Get("mulo-m").Suites.SelectMany(s => s.Widths));
+    }
+
+    [Fact]
     public void Unknown_fields_missing_presets_and_mixed_sources_are_refused()
     {
         using var temp = new TempFolder();
