@@ -7,7 +7,7 @@ dotnet build "$root/LearnedOpt.MetaTrain" -c Release -v q -nologo >/dev/null
 bin="$root/LearnedOpt.MetaTrain/bin/Release/net10.0/learnedopt.dll"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-grid=(--optimizer "$root/pretrained/quick/quick.safetensors" --width 32 --horizon 200 --widths 64,128 --seeds 3 --tuning-seeds 1 "$@")
+grid=(--optimizer "$root/pretrained/quick/quick.safetensors" --width 32 --horizon 200 --widths 64 --seeds 3 --tuning-seeds 1 "$@")
 for jobs in 1 2 1 2; do
   dotnet "$bin" eval "${grid[@]}" --jobs "$jobs" --out "$work/jobs$jobs-$RANDOM" >/dev/null
 done
