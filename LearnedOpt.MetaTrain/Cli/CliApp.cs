@@ -24,6 +24,7 @@ internal static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(LocalSgdCommand.Create());
         return root;
     }
 

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using LearnedOpt.LocalSgd;
+using LearnedOpt.MetaTrain.Evaluation;
+using LearnedOpt.MetaTrain.LocalSgd;
+using LearnedOpt.MetaTrain.Reports;
+using LearnedOpt.Optimizers;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary><c>learnedopt localsgd</c>: simulate local SGD with K workers and an outer optimizer; write rounds.csv and plots.</summary>
+internal static class LocalSgdCommand
+{
+    /// <summary>The outer optimizers the command knows by name.</summary>
+    public static readonly string[] OuterNames = ["fedavg", "slowmo", "diloco"];
+
+    public static Command Create()
+    {
+        var command = new Command("localsgd", "Simulate local SGD: K workers × H local steps per round, combined by an outer optimizer.");
+        var task = new TaskCliOptions();
+        task.AddTo(command);
+        var outer = CliOptions.Create("--outer", "Outer optimizer: fedavg, slowmo or diloco.", "fedavg");
+        var outerLr = new Option<double?>("--outer-lr") { Description = "Outer learning rate (default: 1 for fedavg and slowmo, 0.7 for diloco)." };
+        var outerMomentum = new Option<double?>("--outer-momentum") { Description = "Outer momentum (default: 0.5 for slowmo, 0.9 for diloco)." };
+        var workers = CliOptions.Create("--workers", "K, the number of workers.", 8);
+        var localSteps = CliOptions.Create("--local-steps", "H, local steps per round.", 8);
+        var rounds = CliOptions.Create("--rounds", "Communication rounds.", 100);
+        var inner = new Option<string?>("--inner") { Description = "Workers' optimizer: sgd, momentum or adamw (default sgd; adamw for diloco)." };
+        var innerLr = new Option<double?>("--inner-lr") { Description = "Workers' learning rate (default 0.5 for sgd as in the learned local-SGD paper, 1e-3 for adamw)." };
+        var compress = CliOptions.Create("--compress", "Compression of what workers send, e.g. topk:1.5%,2bit (default none).", "none");
+        var seed = CliOptions.Create("--seed", "Initialisation and worker batches derive from it.", 0L);
+        var evalEvery = CliOptions.Create("--eval-every", "Evaluate the global parameters every N rounds.", 10);
+        var jobs = CliOptions.Create("--jobs", "Workers run in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
+        var output = CliOptions.Required<string>("--out", "Folder for rounds.csv and the plots.");
+        foreach (Option o in new Option[] { outer, outerLr, outerMomentum, workers, localSteps, rounds, inner, innerLr, compress, seed, evalEvery, jobs, output })
+            command.Options.Add(o);
+
+        command.SetAction(result =>
+        {
+            string outerText = result.GetValue(outer)!;
+            string outerName = outerText.Trim().ToLowerInvariant();
+            var outerSettings = OuterSettings(outerText, result.GetValue(outerLr), result.GetValue(outerMomentum));
+            var innerKind = (result.GetValue(inner) ?? (outerName == "diloco" ? "adamw" : "sgd")).Trim().ToLowerInvariant() switch
+            {
+                "sgd" => BaselineOptimizerKind.Sgd,
+                "momentum" => BaselineOptimizerKind.Momentum,
+                "adamw" => BaselineOptimizerKind.AdamW,
+                var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum or adamw."),
+            };
+            double lr = result.GetValue(innerLr) ?? (innerKind == BaselineOptimizerKind.AdamW ? 1e-3 : 0.5);
+            var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
+                new BaselineOptimizerSettings(innerKind, lr), result.GetValue(evalEvery));
+            settings.Validate();
+            var compression = DeltaCompressionSettings.Parse(result.GetValue(compress)!);
+            var trainingTask = task.CreateTask(result);
+            string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
+            CliConsole.Out.MarkupLine(Markup.Escape($"Local SGD on {trainingTask.Name}: {settings.Workers} workers × {settings.LocalSteps} {innerKind} steps ({lr:g3}) per round, {settings.Rounds} rounds, outer {outerName} (lr {outerSettings.LearningRate:g3}, momentum {outerSettings.Momentum:g3})."));
+
+            using var simulator = new LocalSgdSimulator(trainingTask, settings, compression, result.GetValue(jobs));
+            using var outerOptimizer = new SgdOuterOptimizer(simulator.Global, outerSettings);
+            var rows = ProgressDisplay.Run("rounds", settings.Rounds, report =>
+                simulator.Run(outerOptimizer, r => report(r.Round + 1, string.Create(CultureInfo.InvariantCulture, $"loss {r.TrainLoss:F4}"))));
+            EvalCsv.Write(Path.Combine(outDir, "rounds.csv"), rows);
+            LocalSgdPlot.Save(outDir, rows, $"{trainingTask.Name} — {outerName}, K={settings.Workers}, H={settings.LocalSteps}");
+            var last = rows[^1];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"done: {rows.Count} rounds in {last.WallMs / 1000:F1} s; last round's train loss {last.TrainLoss:F4}; held-out loss {last.EvalLoss:F4}{(last.EvalAccuracy is { } a ? $", accuracy {a:P1}" : "")}; {last.BitsSent / 8e6:F2} MB sent"));
+            Console.WriteLine($"wrote {Path.Combine(outDir, "rounds.csv")}, loss-vs-rounds.png, loss-vs-bits.png");
+            return double.IsFinite(last.TrainLoss) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static OuterSgdSettings OuterSettings(string text, double? lr, double? momentum)
+    {
+        var preset = text.Trim().ToLowerInvariant() switch
+        {
+            "fedavg" => OuterSgdSettings.FedAvg,
+            "slowmo" => OuterSgdSettings.SlowMo,
+            "diloco" => OuterSgdSettings.DiLoCo,
+            _ when File.Exists(text) => throw new UserInputException($"{text} is a file; learned outer optimizers (LOpt-A, LAgg-A) are not available yet, use one of {string.Join(", ", OuterNames)}."),
+            _ => throw new UserInputException($"Unknown --outer '{text}'; use one of {string.Join(", ", OuterNames)}."),
+        };
+        var settings = preset with { LearningRate = lr ?? preset.LearningRate, Momentum = momentum ?? preset.Momentum };
+        settings.Validate();
+        return settings;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using LearnedOpt.LocalSgd;
+using LearnedOpt.Optimizers;
+using LearnedOpt.Randomness;
+using LearnedOpt.Tasks.Tasks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.LocalSgd;
+
+/// <summary>
+/// Local SGD on one machine: K workers, each with its own copy of the parameters, its own inner optimizer (whose state
+/// persists across rounds, as in DiLoCo) and its own batch stream (IID shards of the training split). Every round the
+/// workers start from the global parameters, take H steps, and their deltas go (optionally compressed) to the outer
+/// optimizer. Workers run in parallel, one libtorch thread each; deltas are combined in worker order, so results do
+/// not depend on thread timing.
+/// </summary>
+internal sealed class LocalSgdSimulator : IDisposable
+{
+    private readonly ITrainingTask _task;
+    private readonly LocalSgdSettings _settings;
+    private readonly int _jobs;
+    private readonly Worker[] _workers;
+    private readonly ErrorFeedbackCompressor[]? _compressors;
+
+    public LocalSgdSimulator(ITrainingTask task, LocalSgdSettings settings, DeltaCompressionSettings? compression, int jobs)
+    {
+        settings.Validate();
+        compression?.Validate();
+        if (jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {jobs}.");
+        _task = task;
+        _settings = settings;
+        _jobs = jobs;
+        Global = task.InitializeParameters(Seeds.Derive(settings.Seed, "init")).Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
+        _workers = Enumerable.Range(0, settings.Workers).Select(k => new Worker(task, Global, settings, k)).ToArray();
+        _compressors = compression is null ? null : _workers.Select(_ => new ErrorFeedbackCompressor(compression)).ToArray();
+    }
+
+    /// <summary>The global parameters (what an outer optimizer is created over).</summary>
+    public IReadOnlyList<Parameter> Global { get; }
+
+    /// <summary>Runs every round with <paramref name="outer"/>, reporting each round to <paramref name="onRound"/>.</summary>
+    public List<LocalSgdRound> Run(IOuterOptimizer outer, Action<LocalSgdRound>? onRound = null)
+    {
+        var rows = new List<LocalSgdRound>(_settings.Rounds);
+        var clock = Stopwatch.StartNew();
+        long bits = 0;
+        for (int round = 0; round < _settings.Rounds; round++)
+        {
+            var losses = new double[_workers.Length];
+            var deltas = new Tensor[_workers.Length][];
+            Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, k =>
+                (losses[k], deltas[k]) = SingleThreaded(() => _workers[k].RunRound(Global)));
+            try
+            {
+                IReadOnlyList<IReadOnlyList<Tensor>> sent = deltas;
+                if (_compressors is not null)
+                {
+                    var compressed = deltas.Select((d, k) => _compressors[k].Compress(d)).ToArray();
+                    bits += compressed.Sum(c => c.BitsSent);
+                    foreach (var d in deltas.SelectMany(d => d)) d.Dispose();
+                    deltas = compressed.Select(c => c.Tensors.ToArray()).ToArray();
+                    sent = deltas;
+                }
+                else bits += deltas.Sum(d => d.Sum(t => 32 * t.numel()));
+                outer.Step(sent);
+            }
+            finally
+            {
+                foreach (var d in deltas.SelectMany(d => d)) d.Dispose();
+            }
+            bool evaluate = (round + 1) % _settings.EvalEvery == 0 || round == _settings.Rounds - 1;
+            TaskEvaluation? eval = evaluate ? _task.Evaluate(Global) : null;
+            var row = new LocalSgdRound(round, (long)(round + 1) * _settings.LocalSteps, losses.Average(), eval?.Loss,
+                eval is { } e && !double.IsNaN(e.Accuracy) ? e.Accuracy : null, bits, clock.Elapsed.TotalMilliseconds);
+            rows.Add(row);
+            onRound?.Invoke(row);
+            if (!double.IsFinite(row.TrainLoss)) break;
+        }
+        return rows;
+    }
+
+    // libtorch's OpenMP thread count belongs to the calling thread: one per worker, so workers do not fight over cores
+    // and kernels sum in the same order whichever thread runs them.
+    private static T SingleThreaded<T>(Func<T> work)
+    {
+        int previous = get_num_threads();
+        set_num_threads(1);
+        try { return work(); }
+        finally { set_num_threads(previous); }
+    }
+
+    public void Dispose()
+    {
+        foreach (var w in _workers) w.Dispose();
+        if (_compressors is not null) foreach (var c in _compressors) c.Dispose();
+        foreach (var p in Global) p.Dispose();
+    }
+
+    // One worker: parameters, inner optimizer and batch stream that live across rounds.
+    private sealed class Worker : IDisposable
+    {
+        private readonly ITrainingTask _task;
+        private readonly int _localSteps;
+        private readonly Parameter[] _parameters;
+        private readonly optim.Optimizer _optimizer;
+        private readonly IBatchStream _batches;
+
+        public Worker(ITrainingTask task, IReadOnlyList<Parameter> global, LocalSgdSettings settings, int index)
+        {
+            _task = task;
+            _localSteps = settings.LocalSteps;
+            using (no_grad())
+                _parameters = global.Select(g => new Parameter(g.detach().clone().DetachFromDisposeScope())).ToArray();
+            _optimizer = BaselineOptimizers.Create(settings.Inner, _parameters, task.Parameters);
+            _batches = task.TrainBatches(Seeds.Derive(settings.Seed, "worker", index));
+        }
+
+        // Starts from the global parameters, takes H steps, returns the mean local loss and Δ = θ_worker − θ_global.
+        public (double Loss, Tensor[] Delta) RunRound(IReadOnlyList<Parameter> global)
+        {
+            using (no_grad())
+                for (int i = 0; i < _parameters.Length; i++) _parameters[i].copy_(global[i]);
+            double sum = 0;
+            for (int h = 0; h < _localSteps; h++)
+            {
+                using var scope = NewDisposeScope();
+                _optimizer.zero_grad();
+                using var batch = _batches.Next();
+                var loss = _task.Loss(_parameters, batch);
+                double value = loss.ToDouble();
+                sum += value;
+                if (!double.IsFinite(value)) return (value, _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray());
+                loss.backward();
+                _optimizer.step();
+            }
+            using (no_grad())
+                return (sum / _localSteps, _parameters.Select((p, i) => (p - global[i]).DetachFromDisposeScope()).ToArray());
+        }
+
+        public void Dispose()
+        {
+            _optimizer.Dispose();
+            foreach (var p in _parameters) p.Dispose();
+        }
+    }
+}
