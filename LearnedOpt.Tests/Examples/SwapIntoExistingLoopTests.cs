@@ -29,12 +29,23 @@ public class SwapIntoExistingLoopTests
     [Fact]
     public void Every_example_region_appears_verbatim_in_the_README()
     {
-        string source = File.ReadAllText(RepositoryFile(Path.Combine("LearnedOpt.Tests", "Examples", "SwapIntoExistingLoop.cs")));
         string readme = Normalise(File.ReadAllText(RepositoryFile("README.md")));
-        var regions = Regex.Matches(source, @"// <readme-(?<name>[a-z]+)>\n(?<code>.*?)\n\s*// </readme-\k<name>>", RegexOptions.Singleline);
-        Assert.Equal(4, regions.Count);
-        foreach (Match region in regions)
-            Assert.True(readme.Contains(Normalise(region.Groups["code"].Value)), $"README.md does not quote region '{region.Groups["name"].Value}' verbatim");
+        foreach (var (file, count) in new[] { ("SwapIntoExistingLoop.cs", 4), ("LocalSgdOwnLoop.cs", 1) })
+        {
+            string source = File.ReadAllText(RepositoryFile(Path.Combine("LearnedOpt.Tests", "Examples", file))).Replace("\r", "");
+            var regions = Regex.Matches(source, @"// <readme-(?<name>[a-z]+)>\n(?<code>.*?)\n\s*// </readme-\k<name>>", RegexOptions.Singleline);
+            Assert.Equal(count, regions.Count);
+            foreach (Match region in regions)
+                Assert.True(readme.Contains(Normalise(region.Groups["code"].Value)), $"README.md does not quote region '{region.Groups["name"].Value}' of {file} verbatim");
+        }
+    }
+
+    [Fact]
+    public void The_local_SGD_loop_with_a_DiLoCo_outer_step_learns()
+    {
+        var losses = LocalSgdOwnLoop.Run(EmbeddedDatasets.FashionMnist8(), rounds: 12);
+        Assert.Equal(12 * 4 * 8, losses.Count);
+        Assert.True(losses.TakeLast(32).Average() < 0.6 * losses.Take(32).Average(), $"{losses.Take(32).Average()} → {losses.TakeLast(32).Average()}");
     }
 
     [Fact]
