@@ -3,7 +3,6 @@ using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Tasks;
 using MathNet.Numerics.Statistics;
-using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaTrain.Evaluation;
 
@@ -177,21 +176,9 @@ internal sealed class EvalRunner
             var job = jobs[i];
             var task = tasks[(job.Cell, job.Contender.Network)];
             var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
-            // One intra-op thread per run, set on the thread that runs it (libtorch's OpenMP thread count is per
-            // calling thread): more would oversubscribe the cores, and multi-threaded kernels sum in another order,
-            // so the numbers would depend on which thread a run landed on (measured: 1e-7 apart).
-            int previousThreads = get_num_threads();
-            set_num_threads(1);
-            try
-            {
-                var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
-                foreach (var p in result.Parameters) p.Dispose();
-                outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
-            }
-            finally
-            {
-                set_num_threads(previousThreads);
-            }
+            var result = SingleThreadedTorch.Run(() => TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings));
+            foreach (var p in result.Parameters) p.Dispose();
+            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
         });
         return outcomes;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LearnedOpt.LocalSgd;
+using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Randomness;
 using LearnedOpt.Tasks.Tasks;
@@ -51,7 +52,7 @@ internal sealed class LocalSgdSimulator : IDisposable
             var losses = new double[_workers.Length];
             var deltas = new Tensor[_workers.Length][];
             Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, k =>
-                (losses[k], deltas[k]) = SingleThreaded(() => _workers[k].RunRound(Global)));
+                (losses[k], deltas[k]) = SingleThreadedTorch.Run(() => _workers[k].RunRound(Global)));
             try
             {
                 IReadOnlyList<IReadOnlyList<Tensor>> sent = deltas;
@@ -79,16 +80,6 @@ internal sealed class LocalSgdSimulator : IDisposable
             if (!double.IsFinite(row.TrainLoss)) break;
         }
         return rows;
-    }
-
-    // libtorch's OpenMP thread count belongs to the calling thread: one per worker, so workers do not fight over cores
-    // and kernels sum in the same order whichever thread runs them.
-    private static T SingleThreaded<T>(Func<T> work)
-    {
-        int previous = get_num_threads();
-        set_num_threads(1);
-        try { return work(); }
-        finally { set_num_threads(previous); }
     }
 
     public void Dispose()
