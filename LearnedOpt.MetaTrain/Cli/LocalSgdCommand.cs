@@ -61,7 +61,7 @@ internal static class LocalSgdCommand
             using var outerOptimizer = new SgdOuterOptimizer(simulator.Global, outerSettings);
             var rows = ProgressDisplay.Run("rounds", settings.Rounds, report =>
                 simulator.Run(outerOptimizer, r => report(r.Round + 1, string.Create(CultureInfo.InvariantCulture, $"loss {r.TrainLoss:F4}"))));
-            EvalCsv.Write(Path.Combine(outDir, "rounds.csv"), rows);
+            RecordCsv.Write(Path.Combine(outDir, "rounds.csv"), rows);
             LocalSgdPlot.Save(outDir, rows, $"{trainingTask.Name} — {outerName}, K={settings.Workers}, H={settings.LocalSteps}");
             var last = rows[^1];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Tasks;
@@ -52,30 +53,38 @@ internal sealed class EvalRunner
         {
             string dir = Path.Combine(_cellsDir, cell.Id);
             string summaryPath = Path.Combine(dir, "summary.csv");
+            CellRows rows;
             if (!File.Exists(summaryPath))
             {
                 var clock = Stopwatch.StartNew();
-                RunCell(cell, dir, muAdamLr);
+                rows = RunCell(cell, dir, muAdamLr);
                 CellsComputed++;
                 _log($"{cell}: done in {clock.Elapsed.TotalSeconds:F0} s");
             }
-            else _log($"{cell}: already done, kept");
-            steps.AddRange(EvalCsv.Read<EvalStepRow>(Path.Combine(dir, "steps.csv"), "an evaluation steps file"));
-            summary.AddRange(EvalCsv.Read<EvalSummaryRow>(summaryPath, "an evaluation summary"));
-            tuning.AddRange(EvalCsv.Read<EvalTuningRow>(Path.Combine(dir, "tuning.csv"), "an evaluation tuning file"));
+            else
+            {
+                rows = new CellRows(
+                    RecordCsv.Read<EvalStepRow>(Path.Combine(dir, "steps.csv"), "an evaluation steps file"),
+                    RecordCsv.Read<EvalSummaryRow>(summaryPath, "an evaluation summary"),
+                    RecordCsv.Read<EvalTuningRow>(Path.Combine(dir, "tuning.csv"), "an evaluation tuning file"));
+                _log($"{cell}: already done, kept");
+            }
+            steps.AddRange(rows.Steps);
+            summary.AddRange(rows.Summary);
+            tuning.AddRange(rows.Tuning);
         }
         return (steps, summary, tuning);
     }
 
     private static List<EvalTuningRow> LoadOrRun(string path, Func<List<EvalTuningRow>> run)
     {
-        if (File.Exists(path)) return EvalCsv.Read<EvalTuningRow>(path, "an evaluation tuning file");
+        if (File.Exists(path)) return RecordCsv.Read<EvalTuningRow>(path, "an evaluation tuning file");
         var rows = run();
-        EvalCsv.Write(path, rows);
+        RecordCsv.Write(path, rows);
         return rows;
     }
 
-    private void RunCell(EvalCell cell, string dir, double? muAdamLr)
+    private CellRows RunCell(EvalCell cell, string dir, double? muAdamLr)
     {
         int horizon = cell.Horizon;
         var tuning = new List<EvalTuningRow>();
@@ -118,9 +127,10 @@ internal sealed class EvalRunner
         var steps = outcomes.SelectMany(o => StepRows(cell, o, o.Kind == EvalRunKind.Grid ? o.Rows : o.Truncated(horizon))).ToList();
 
         Directory.CreateDirectory(dir);
-        EvalCsv.Write(Path.Combine(dir, "steps.csv"), steps);
-        EvalCsv.Write(Path.Combine(dir, "tuning.csv"), tuning);
-        EvalCsv.Write(Path.Combine(dir, "summary.csv"), summary); // last: its presence marks the cell done
+        RecordCsv.Write(Path.Combine(dir, "steps.csv"), steps);
+        RecordCsv.Write(Path.Combine(dir, "tuning.csv"), tuning);
+        RecordCsv.Write(Path.Combine(dir, "summary.csv"), summary); // last: its presence marks the cell done
+        return new CellRows(steps, summary, tuning);
     }
 
     private EvalSummaryRow Summarise(EvalCell cell, EvalContender contender, RunOutcome[] runs, double? runnerUp, double adamTarget, AdamEnvelope? envelope)
@@ -196,6 +206,8 @@ internal sealed class EvalRunner
     private static IEnumerable<EvalStepRow> StepRows(EvalCell cell, RunOutcome o, IReadOnlyList<StepMetrics> rows) =>
         rows.Where(r => r.Step % Math.Max(1, cell.Horizon / 500) == 0 || r.EvalLoss.HasValue || r.TrainLoss is null).Select(r => new EvalStepRow(o.Optimizer, o.Kind, o.Lr, cell.Task, cell.Dataset, cell.Width, cell.Depth, cell.Horizon, o.Seed,
             r.Step, r.TrainLoss, r.EvalLoss, r.EvalAccuracy, Math.Round(r.WallMs, 3)));
+
+    private sealed record CellRows(List<EvalStepRow> Steps, List<EvalSummaryRow> Summary, List<EvalTuningRow> Tuning);
 
     private sealed record RunJob(EvalCell Cell, EvalContender Contender, string Kind, double? Lr, long Seed, int Steps);
 }

@@ -27,9 +27,9 @@ internal static class CsvKinds
 {
     private static readonly (CsvKind Kind, string[] Columns)[] Known =
     [
-        (CsvKind.Steps, EvalCsv.Columns<EvalStepRow>()),
-        (CsvKind.Summary, EvalCsv.Columns<EvalSummaryRow>()),
-        (CsvKind.Tuning, EvalCsv.Columns<EvalTuningRow>()),
+        (CsvKind.Steps, RecordCsv.Columns<EvalStepRow>()),
+        (CsvKind.Summary, RecordCsv.Columns<EvalSummaryRow>()),
+        (CsvKind.Tuning, RecordCsv.Columns<EvalTuningRow>()),
         (CsvKind.CoordinateCheck, CoordinateCheckCsv.Columns),
     ];
 

@@ -71,15 +71,15 @@ internal sealed class EvalFolder
 
     /// <summary>Reads <c>tuning.csv</c>; empty when the file is absent (no baseline was tuned).</summary>
     public IReadOnlyList<EvalTuningRow> ReadTuning() =>
-        File.Exists(TuningPath) ? EvalCsv.Read<EvalTuningRow>(TuningPath, "an evaluation tuning file") : [];
+        File.Exists(TuningPath) ? RecordCsv.Read<EvalTuningRow>(TuningPath, "an evaluation tuning file") : [];
 
     /// <summary>Reads a summary file, which must have rows.</summary>
     public static IReadOnlyList<EvalSummaryRow> ReadSummary(string path) =>
-        NotEmpty(EvalCsv.Read<EvalSummaryRow>(path, "an evaluation summary file"), path, "an evaluation summary with at least one cell");
+        NotEmpty(RecordCsv.Read<EvalSummaryRow>(path, "an evaluation summary file"), path, "an evaluation summary with at least one cell");
 
     /// <summary>Reads a steps file, which must have rows.</summary>
     public static IReadOnlyList<EvalStepRow> ReadSteps(string path) =>
-        NotEmpty(EvalCsv.Read<EvalStepRow>(path, "an evaluation steps file"), path, "the steps of at least one run");
+        NotEmpty(RecordCsv.Read<EvalStepRow>(path, "an evaluation steps file"), path, "the steps of at least one run");
 
     private static List<T> NotEmpty<T>(List<T> rows, string path, string what) =>
         rows.Count > 0 ? rows : throw new InvalidDataException($"{path} has a header but no rows; expected {what}.");

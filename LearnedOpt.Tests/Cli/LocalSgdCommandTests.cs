@@ -1,3 +1,4 @@
+using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.LocalSgd;
@@ -19,13 +20,13 @@ public class LocalSgdCommandTests
         var (code, output, error) = CliRunner.Run(Tiny(temp["dense"], "--outer", "diloco"));
         Assert.True(code == 0, error);
         Assert.Contains("done: 6 rounds", output);
-        var dense = EvalCsv.Read<LocalSgdRound>(Path.Combine(temp["dense"], "rounds.csv"), "rounds");
+        var dense = RecordCsv.Read<LocalSgdRound>(Path.Combine(temp["dense"], "rounds.csv"), "rounds");
         Assert.Equal(6, dense.Count);
         Assert.Equal(2, dense.Count(r => r.EvalLoss.HasValue));
         Assert.True(File.Exists(Path.Combine(temp["dense"], "loss-vs-rounds.png")) && File.Exists(Path.Combine(temp["dense"], "loss-vs-bits.png")));
 
         Assert.Equal(0, CliRunner.Run(Tiny(temp["sparse"], "--outer", "diloco", "--compress", "topk:1.5%,2bit")).ExitCode);
-        var sparse = EvalCsv.Read<LocalSgdRound>(Path.Combine(temp["sparse"], "rounds.csv"), "rounds");
+        var sparse = RecordCsv.Read<LocalSgdRound>(Path.Combine(temp["sparse"], "rounds.csv"), "rounds");
         Assert.InRange((double)sparse[^1].BitsSent / dense[^1].BitsSent, 0.001, 0.05);
     }
 

@@ -1,3 +1,4 @@
+using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
@@ -34,20 +35,20 @@ public class EvalCommandTests
         var (code, output, error) = CliRunner.Run(Tiny(LearnedFile(temp), temp["out"]));
         Assert.True(code == 0, error);
         Assert.Contains("done: 2 of 2 cells", output);
-        var summary = EvalCsv.Read<EvalSummaryRow>(Path.Combine(temp["out"], "summary.csv"), "summary");
+        var summary = RecordCsv.Read<EvalSummaryRow>(Path.Combine(temp["out"], "summary.csv"), "summary");
         Assert.Equal(2 * 3, summary.Count);
         Assert.All(summary, r => Assert.True(r.Seeds == 2 && double.IsFinite(r.FinalTrainLossMean) && r.FinalTrainLossMean < r.InitialLoss + 1));
         var adam = summary.Where(r => r.Optimizer == "adamw").ToArray();
         Assert.All(adam, r => Assert.True(r.Lr is 1e-3 or 1e-2 && r.LrRunnerUp is 1e-3 or 1e-2 && r.Lr != r.LrRunnerUp && r.LrGrid == "0.001 0.01"));
         Assert.Single(summary.Where(r => r.Optimizer == "muadam").Select(r => r.Lr).Distinct()); // tuned once, transferred
 
-        var steps = EvalCsv.Read<EvalStepRow>(Path.Combine(temp["out"], "steps.csv"), "steps");
+        var steps = RecordCsv.Read<EvalStepRow>(Path.Combine(temp["out"], "steps.csv"), "steps");
         // learned and μAdam: 2 cells × 2 seeds × (20 steps + final row); AdamW grid: 2 rates × 2 seeds × (40 + 1) per cell,
         // the tuned rate's runs written as kind "tuned" cut at the horizon.
         Assert.Equal(2 * 2 * 21, steps.Count(r => r.Optimizer == "tiny-lo"));
         Assert.Equal(2 * 2 * 41, steps.Count(r => r.Optimizer == "adamw" && r.Kind == EvalRunKind.Grid));
         Assert.Equal(2 * 2 * 21, steps.Count(r => r.Optimizer == "adamw" && r.Kind == EvalRunKind.Tuned));
-        var tuning = EvalCsv.Read<EvalTuningRow>(Path.Combine(temp["out"], "tuning.csv"), "tuning");
+        var tuning = RecordCsv.Read<EvalTuningRow>(Path.Combine(temp["out"], "tuning.csv"), "tuning");
         Assert.DoesNotContain(tuning, r => r.Seed is 100 or 101);
         Assert.Equal(2 + 2 * 2, tuning.Count); // μAdam at the base cell, AdamW on both cells
     }
@@ -80,8 +81,8 @@ public class EvalCommandTests
         string lo = LearnedFile(temp);
         Assert.Equal(0, CliRunner.Run(Tiny(lo, temp["one"], "--jobs", "1")).ExitCode);
         Assert.Equal(0, CliRunner.Run(Tiny(lo, temp["two"], "--jobs", "2")).ExitCode);
-        var one = EvalCsv.Read<EvalSummaryRow>(Path.Combine(temp["one"], "summary.csv"), "summary");
-        var two = EvalCsv.Read<EvalSummaryRow>(Path.Combine(temp["two"], "summary.csv"), "summary");
+        var one = RecordCsv.Read<EvalSummaryRow>(Path.Combine(temp["one"], "summary.csv"), "summary");
+        var two = RecordCsv.Read<EvalSummaryRow>(Path.Combine(temp["two"], "summary.csv"), "summary");
         Assert.Equal(one.Select(r => (r.Optimizer, r.Width, r.Lr, r.FinalTrainLossMean, r.EvalLossMean)), two.Select(r => (r.Optimizer, r.Width, r.Lr, r.FinalTrainLossMean, r.EvalLossMean)));
     }
 

@@ -1,3 +1,4 @@
+using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Evaluation;
 
 namespace LearnedOpt.Tests.Reports;
@@ -36,9 +37,9 @@ internal static class EvalFixture
               "created": "2026-11-30T12:00:00Z"
             }
             """);
-        EvalCsv.Write(Path.Combine(folder, "summary.csv"), Summary());
-        EvalCsv.Write(Path.Combine(folder, "steps.csv"), Steps());
-        EvalCsv.Write(Path.Combine(folder, "tuning.csv"), Tuning());
+        RecordCsv.Write(Path.Combine(folder, "summary.csv"), Summary());
+        RecordCsv.Write(Path.Combine(folder, "steps.csv"), Steps());
+        RecordCsv.Write(Path.Combine(folder, "tuning.csv"), Tuning());
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public class PlotCommandTests
     public void A_summary_whose_axes_have_one_value_each_plots_nothing_and_says_so()
     {
         using var temp = new TempFolder();
-        EvalCsv.Write(temp["summary.csv"], EvalFixture.Summary().Where(r => r.Width == 64 && r.Depth == 2 && r.Horizon == 20));
+        RecordCsv.Write(temp["summary.csv"], EvalFixture.Summary().Where(r => r.Width == 64 && r.Depth == 2 && r.Horizon == 20));
         var (code, output, error) = CliRunner.Run("plot", temp["summary.csv"]);
         Assert.True(code == 0, error);
         Assert.Contains("no sweep axis (width, depth or horizon) with two values", output);

@@ -4,14 +4,14 @@ using CsvHelper.Configuration;
 using CsvHelper.TypeConversion;
 using LearnedOpt.IO;
 
-namespace LearnedOpt.MetaTrain.Evaluation;
+namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>
-/// Reads and writes the evaluation CSVs (<see cref="EvalStepRow"/>, <see cref="EvalSummaryRow"/>,
-/// <see cref="EvalTuningRow"/>) with CsvHelper: snake_case headers, invariant culture, empty cells for missing values.
+/// Reads and writes CSV files of positional records (the evaluation's steps, summary and tuning rows, local SGD's
+/// rounds) with CsvHelper: snake_case headers, invariant culture, empty cells for missing values.
 /// Reading checks the header first, so a file from another version names its missing columns.
 /// </summary>
-internal static class EvalCsv
+internal static class RecordCsv
 {
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
     {

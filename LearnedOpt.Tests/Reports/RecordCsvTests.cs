@@ -1,9 +1,10 @@
 using LearnedOpt.MetaTrain.Evaluation;
+using LearnedOpt.MetaTrain.Reports;
 
-namespace LearnedOpt.Tests.Evaluation;
+namespace LearnedOpt.Tests.Reports;
 
 /// <summary>The evaluation CSVs: snake_case headers, exact round trips, clear errors for foreign files.</summary>
-public class EvalCsvTests
+public class RecordCsvTests
 {
     private static readonly EvalStepRow[] Steps =
     [
@@ -15,10 +16,10 @@ public class EvalCsvTests
     public void Step_rows_round_trip_exactly_with_the_documented_header()
     {
         using var temp = new TempFolder();
-        EvalCsv.Write(temp["steps.csv"], Steps);
+        RecordCsv.Write(temp["steps.csv"], Steps);
         Assert.Equal("optimizer,kind,lr,task,dataset,width,depth,horizon,seed,step,train_loss,eval_loss,eval_accuracy,wall_ms",
             File.ReadLines(temp["steps.csv"]).First());
-        Assert.Equal(Steps, EvalCsv.Read<EvalStepRow>(temp["steps.csv"], "an evaluation steps file"));
+        Assert.Equal(Steps, RecordCsv.Read<EvalStepRow>(temp["steps.csv"], "an evaluation steps file"));
     }
 
     [Fact]
@@ -26,12 +27,12 @@ public class EvalCsvTests
     {
         using var temp = new TempFolder();
         File.WriteAllText(temp["old.csv"], "optimizer,kind,step,train_loss\nadamw,grid,0,2.3\n");
-        var e = Assert.Throws<InvalidDataException>(() => EvalCsv.Read<EvalStepRow>(temp["old.csv"], "an evaluation steps file"));
+        var e = Assert.Throws<InvalidDataException>(() => RecordCsv.Read<EvalStepRow>(temp["old.csv"], "an evaluation steps file"));
         Assert.Contains("column lr, task, dataset", e.Message);
-        EvalCsv.Write(temp["steps.csv"], Steps);
+        RecordCsv.Write(temp["steps.csv"], Steps);
         File.WriteAllText(temp["bad.csv"], File.ReadAllText(temp["steps.csv"]).Replace("1234.5", "soon"));
-        Assert.Contains("line 3", Assert.Throws<InvalidDataException>(() => EvalCsv.Read<EvalStepRow>(temp["bad.csv"], "x")).Message);
+        Assert.Contains("line 3", Assert.Throws<InvalidDataException>(() => RecordCsv.Read<EvalStepRow>(temp["bad.csv"], "x")).Message);
         File.WriteAllText(temp["empty.csv"], "");
-        Assert.Contains("is empty", Assert.Throws<InvalidDataException>(() => EvalCsv.Read<EvalStepRow>(temp["empty.csv"], "x")).Message);
+        Assert.Contains("is empty", Assert.Throws<InvalidDataException>(() => RecordCsv.Read<EvalStepRow>(temp["empty.csv"], "x")).Message);
     }
 }
