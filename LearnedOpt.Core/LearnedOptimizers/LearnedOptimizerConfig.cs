@@ -14,20 +14,36 @@ namespace LearnedOpt.LearnedOptimizers;
 /// <param name="HiddenLayers">Hidden layers of the meta-network.</param>
 /// <param name="StepMultiplier">Overall step size (1e-3 for SP LOs, 1e-2 for μLO).</param>
 /// <param name="ExpMultiplier">Scale of the magnitude output inside the exponential.</param>
+/// <param name="Role">Per-step optimizer or local-SGD outer optimizer.</param>
+/// <param name="Workers">
+/// 0, or for an outer optimizer that sees each worker's delta (LAgg-A) the K it was built for: the gradient feature is
+/// then replaced by the K per-worker pseudo-gradients −Δ_k.
+/// </param>
 public sealed record LearnedOptimizerConfig(
     LearnedOptimizerKind Kind,
     Parametrization Parametrization,
     int HiddenSize = 32,
     int HiddenLayers = 2,
     double StepMultiplier = 1e-3,
-    double ExpMultiplier = 1e-3)
+    double ExpMultiplier = 1e-3,
+    LearnedOptimizerRole Role = LearnedOptimizerRole.PerStep,
+    int Workers = 0)
 {
+    /// <summary>The largest K an LAgg-A optimizer may be built for.</summary>
+    public const int MaxWorkers = 1024;
+
     /// <summary>The published defaults: hidden 32×2, exp_mult 1e-3, step_mult 1e-2 for μLO and 1e-3 otherwise.</summary>
     public static LearnedOptimizerConfig Default(LearnedOptimizerKind kind, Parametrization parametrization) =>
         new(kind, parametrization, StepMultiplier: parametrization == Parametrization.MuP ? 1e-2 : 1e-3);
 
-    /// <summary>Per-tensor features before the time features: 8 for MLPLOpt, 28 for AdafacLO.</summary>
-    public int TensorFeatureCount => Kind == LearnedOptimizerKind.Mlp ? MlpLOptFeatures.Count : AdafacFeatures.Count;
+    /// <summary>
+    /// Per-tensor features before the time features: 8 for MLPLOpt, 28 for AdafacLO, and 27 + K for LAgg-A (the
+    /// single gradient column becomes one column per worker).
+    /// </summary>
+    public int TensorFeatureCount => (Kind == LearnedOptimizerKind.Mlp ? MlpLOptFeatures.Count : AdafacFeatures.Count) + (Workers > 0 ? Workers - 1 : 0);
+
+    /// <summary>True for LAgg-A: an outer optimizer fed each worker's delta separately.</summary>
+    public bool SeesEachWorker => Workers > 0;
 
     /// <summary>Meta-network inputs: tensor features plus the 11 time features.</summary>
     public int InputCount => TensorFeatureCount + TimeFeatures.Count;
@@ -41,6 +57,10 @@ public sealed record LearnedOptimizerConfig(
         if (HiddenLayers is < 0 or > 16) throw new ArgumentException($"Hidden layers must be between 0 and 16, got {HiddenLayers}.");
         if (!(StepMultiplier > 0) || !double.IsFinite(StepMultiplier)) throw new ArgumentException($"The step multiplier must be positive and finite, got {StepMultiplier}.");
         if (!(ExpMultiplier >= 0) || !double.IsFinite(ExpMultiplier)) throw new ArgumentException($"The exp multiplier must be finite and ≥ 0, got {ExpMultiplier}.");
+        if (!Enum.IsDefined(Role)) throw new ArgumentException($"Unknown learned-optimizer role {(int)Role}.");
+        if (Workers is < 0 or > MaxWorkers) throw new ArgumentException($"The number of workers must be between 0 and {MaxWorkers}, got {Workers}.");
+        if (Workers > 0 && Role != LearnedOptimizerRole.Outer) throw new ArgumentException("Only an outer (local-SGD) learned optimizer can see each worker's delta; set the role to outer or workers to 0.");
+        if (Workers > 0 && Kind != LearnedOptimizerKind.Adafac) throw new ArgumentException("Per-worker delta features (LAgg-A) are built on AdafacLO; use the adafac kind.");
     }
 
     /// <summary>The step scale of a parameter: its μP multiplier for μLO, 1 for an SP learned optimizer.</summary>

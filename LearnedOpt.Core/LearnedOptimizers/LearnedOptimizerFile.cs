@@ -9,7 +9,9 @@ namespace LearnedOpt.LearnedOptimizers;
 /// <summary>
 /// The learned-optimizer file: a standard safetensors file whose tensors are θ (float32, named as the update rule
 /// reads them) and whose <c>__metadata__</c> describes the optimizer (format, version, kind, feature set, sizes,
-/// multipliers, parametrisation) plus <c>provenance.*</c> notes on how it was trained. Any safetensors reader can
+/// multipliers, parametrisation, role: <c>per_step</c> or <c>outer</c>, and for LAgg-A its number of workers) plus
+/// <c>provenance.*</c> notes on how it was trained. Files written before roles existed have no <c>role</c> and are
+/// per-step optimizers. Any safetensors reader can
 /// open it; <see cref="Load"/> validates every field before a tensor reaches libtorch.
 /// </summary>
 public static class LearnedOptimizerFile
@@ -31,13 +33,15 @@ public static class LearnedOptimizerFile
             ["format"] = FormatName,
             ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["kind"] = KindName(c.Kind),
-            ["feature_set"] = FeatureSetName(c.Kind),
+            ["feature_set"] = FeatureSetName(c),
             ["input_count"] = Invariant(c.InputCount),
             ["hidden_size"] = Invariant(c.HiddenSize),
             ["hidden_layers"] = Invariant(c.HiddenLayers),
             ["step_multiplier"] = c.StepMultiplier.ToString("R", CultureInfo.InvariantCulture),
             ["exp_multiplier"] = c.ExpMultiplier.ToString("R", CultureInfo.InvariantCulture),
             ["parametrization"] = c.Parametrization == Parametrization.MuP ? "mup" : "sp",
+            ["role"] = RoleName(c.Role),
+            ["workers"] = Invariant(c.Workers),
         };
         foreach (var (key, value) in definition.Provenance) metadata[ProvenancePrefix + key] = value;
         using var scope = NewDisposeScope();
@@ -82,19 +86,27 @@ public static class LearnedOptimizerFile
             "mup" => Parametrization.MuP,
             var other => throw new InvalidDataException($"{name} has unknown parametrisation '{other}'; expected sp or mup."),
         };
-        if (Field("feature_set") != FeatureSetName(kind))
-            throw new InvalidDataException($"{name} says feature set '{Field("feature_set")}', which does not belong to a {KindName(kind)} optimizer ({FeatureSetName(kind)}).");
+        var role = meta.GetValueOrDefault("role", "per_step") switch
+        {
+            "per_step" => LearnedOptimizerRole.PerStep,
+            "outer" => LearnedOptimizerRole.Outer,
+            var other => throw new InvalidDataException($"{name} has unknown role '{other}'; expected per_step or outer."),
+        };
+        int workers = meta.ContainsKey("workers") ? IntField("workers") : 0;
 
         LearnedOptimizerConfig config;
         try
         {
-            config = new LearnedOptimizerConfig(kind, parametrization, IntField("hidden_size"), IntField("hidden_layers"), DoubleField("step_multiplier"), DoubleField("exp_multiplier"));
+            config = new LearnedOptimizerConfig(kind, parametrization, IntField("hidden_size"), IntField("hidden_layers"), DoubleField("step_multiplier"), DoubleField("exp_multiplier"),
+                role, workers);
             config.Validate();
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{name}: {e.Message}");
         }
+        if (Field("feature_set") != FeatureSetName(config))
+            throw new InvalidDataException($"{name} says feature set '{Field("feature_set")}', which does not belong to a {Describe(config)} ({FeatureSetName(config)}).");
         int inputs = IntField("input_count");
         if (inputs != config.InputCount)
             throw new InvalidDataException($"{name} declares {inputs} meta-network inputs, but a {KindName(kind)} optimizer has {config.InputCount} features.");
@@ -123,7 +135,19 @@ public static class LearnedOptimizerFile
     /// <summary>The command-line name of a kind.</summary>
     public static string KindName(LearnedOptimizerKind kind) => kind == LearnedOptimizerKind.Mlp ? "mlp" : "adafac";
 
-    private static string FeatureSetName(LearnedOptimizerKind kind) => kind == LearnedOptimizerKind.Mlp ? "mlplopt-19" : "adafac-39";
+    /// <summary>The command-line name of a role.</summary>
+    public static string RoleName(LearnedOptimizerRole role) => role == LearnedOptimizerRole.Outer ? "outer" : "per_step";
+
+    /// <summary>What the optimizer is, in words: "per-step adafac optimizer", "LOpt-A outer optimizer", "LAgg-A outer optimizer for 8 workers".</summary>
+    public static string Describe(LearnedOptimizerConfig config) => config.Role switch
+    {
+        LearnedOptimizerRole.Outer when config.SeesEachWorker => $"LAgg-A outer optimizer for {config.Workers} workers",
+        LearnedOptimizerRole.Outer => "LOpt-A outer optimizer",
+        _ => $"per-step {KindName(config.Kind)} optimizer",
+    };
+
+    private static string FeatureSetName(LearnedOptimizerConfig config) => config.Kind == LearnedOptimizerKind.Mlp ? "mlplopt-19"
+        : config.SeesEachWorker ? $"adafac-lagg-{config.InputCount}" : "adafac-39";
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

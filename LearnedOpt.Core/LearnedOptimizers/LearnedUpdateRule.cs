@@ -61,16 +61,23 @@ internal sealed class LearnedUpdateRule
     /// Applies one update to every tensor. <paramref name="scales"/> are the per-tensor step scales
     /// (<see cref="LearnedOptimizerConfig.ScaleFor"/>). Returns new tensors; the inputs are not modified.
     /// </summary>
+    /// <remarks>
+    /// An LAgg-A rule also needs <paramref name="workerGradients"/>: per parameter, the K workers' pseudo-gradients
+    /// stacked as <c>[K, *shape]</c>; every other rule must not be given them.
+    /// </remarks>
     public (Tensor[] Parameters, LearnedOptimizerState State) Apply(
-        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, LearnedOptimizerState state, MetaParameters theta, IReadOnlyList<double> scales)
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, LearnedOptimizerState state, MetaParameters theta, IReadOnlyList<double> scales,
+        IReadOnlyList<Tensor>? workerGradients = null)
     {
         if (parameters.Count != gradients.Count || parameters.Count != state.Tensors.Count || parameters.Count != scales.Count)
             throw new ArgumentException($"Got {parameters.Count} parameters, {gradients.Count} gradients, {state.Tensors.Count} states and {scales.Count} scales; they must match.");
+        if (workerGradients is not null && workerGradients.Count != parameters.Count)
+            throw new ArgumentException($"Got per-worker gradients for {workerGradients.Count} of {parameters.Count} parameters.");
         var next = new Tensor[parameters.Count];
         var nextState = new Tensor[parameters.Count][];
         for (int i = 0; i < parameters.Count; i++)
         {
-            var update = UpdateTensor(parameters[i], gradients[i], state.Tensors[i], theta, state.Step, scales[i]);
+            var update = UpdateTensor(parameters[i], gradients[i], state.Tensors[i], theta, state.Step, scales[i], workerGradients?[i]);
             next[i] = parameters[i] - update.Step;
             nextState[i] = update.State;
         }
@@ -78,10 +85,11 @@ internal sealed class LearnedUpdateRule
     }
 
     /// <summary>The update of one tensor at step <paramref name="step"/>.</summary>
-    public TensorUpdate UpdateTensor(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale)
+    public TensorUpdate UpdateTensor(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale,
+        Tensor? workerGradients = null)
     {
         var p = AsVector(parameter);
-        var prepared = Features.Prepare(p, AsVector(gradient), state, theta);
+        var prepared = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients);
 
         long rows = p.shape[0], perRow = Math.Max(1, p.numel() / Math.Max(rows, 1));
         long blockRows = Math.Max(1, BlockElements / perRow);
@@ -112,13 +120,42 @@ internal sealed class LearnedUpdateRule
     /// The explicit meta-network inputs of one tensor, <c>[elements, InputCount]</c>: normalised features followed
     /// by the time features. A reference for tests; the update itself never materialises this matrix.
     /// </summary>
-    public Tensor ExplicitInputs(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step)
+    public Tensor ExplicitInputs(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, Tensor? workerGradients = null)
     {
         var p = AsVector(parameter);
-        var raw = Features.Prepare(p, AsVector(gradient), state, theta).Block(0, p.shape[0]);
+        var raw = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients).Block(0, p.shape[0]);
         var normalised = raw * (raw.square().mean([0], keepdim: true) + 1e-5).rsqrt();
         var time = TimeFeatures.For(step).to(p.dtype).unsqueeze(0).expand(raw.shape[0], -1);
         return cat([normalised, time], 1);
+    }
+
+    // LAgg-A: the gradient column (the mean pseudo-gradient) is replaced by one column per worker.
+    private IPreparedFeatures WithWorkerColumns(IPreparedFeatures prepared, Tensor p, Tensor? workerGradients)
+    {
+        if (!Config.SeesEachWorker)
+        {
+            return workerGradients is null ? prepared
+                : throw new ArgumentException("Per-worker gradients were given to a learned optimizer that does not see each worker (only LAgg-A does).");
+        }
+        if (workerGradients is null)
+            throw new ArgumentException($"This LAgg-A learned optimizer needs the pseudo-gradients of each of its {Config.Workers} workers.");
+        var perWorker = workerGradients.reshape([workerGradients.shape[0], .. p.shape]);
+        if (perWorker.shape[0] != Config.Workers)
+            throw new ArgumentException($"This LAgg-A learned optimizer was meta-trained for {Config.Workers} workers and got the deltas of {perWorker.shape[0]}.");
+        return new PerWorkerFeatures(prepared, perWorker);
+    }
+
+    private sealed class PerWorkerFeatures(IPreparedFeatures inner, Tensor perWorker) : IPreparedFeatures
+    {
+        public Tensor[] NewState => inner.NewState;
+
+        public Tensor Block(long start, long length)
+        {
+            var block = inner.Block(start, length);
+            long workers = perWorker.shape[0];
+            var columns = perWorker.narrow(1, start, length).reshape(workers, -1).t();
+            return cat([columns, block.narrow(1, 1, block.shape[1] - 1)], 1);
+        }
     }
 
     // Scalars are treated as one-element vectors, as the reference does.

@@ -26,4 +26,16 @@ internal static class OuterDeltas
         for (int k = 1; k < deltas.Count; k++) sum.add_(deltas[k][index]);
         return sum.div_(deltas.Count);
     }
+
+    /// <summary>
+    /// The pseudo-gradients a learned outer optimizer reads: per parameter g = −mean_k Δ_k and, when
+    /// <paramref name="perWorker"/>, the stacked −Δ_k as <c>[K, *shape]</c> (null otherwise).
+    /// </summary>
+    public static (Tensor[] Mean, Tensor[]? PerWorker) PseudoGradients(IReadOnlyList<IReadOnlyList<Tensor>> deltas, bool perWorker)
+    {
+        int count = deltas[0].Count;
+        var mean = Enumerable.Range(0, count).Select(i => Mean(deltas, i).neg_()).ToArray();
+        var stacked = perWorker ? Enumerable.Range(0, count).Select(i => stack(deltas.Select(d => d[i]).ToArray()).neg_()).ToArray() : null;
+        return (mean, stacked);
+    }
 }

@@ -18,6 +18,9 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
 
     public static string BiasName(int layer) => $"mlp.b{layer}";
 
+    /// <summary>θ name of the last layer's weight (the one producing direction and magnitude).</summary>
+    public string OutputWeightName => WeightName(LayerSizes.Length - 1);
+
     /// <summary>The expected θ names and shapes, in order.</summary>
     public IEnumerable<(string Name, long[] Shape)> Shapes()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.LocalSgd;
@@ -20,7 +21,7 @@ internal static class LocalSgdCommand
         var command = new Command("localsgd", "Simulate local SGD: K workers × H local steps per round, combined by an outer optimizer.");
         var task = new TaskCliOptions();
         task.AddTo(command);
-        var outer = CliOptions.Create("--outer", "Outer optimizer: fedavg, slowmo or diloco.", "fedavg");
+        var outer = CliOptions.Create("--outer", "Outer optimizer: fedavg, slowmo, diloco, or a learned outer optimizer file (LOpt-A, LAgg-A).", "fedavg");
         var outerLr = new Option<double?>("--outer-lr") { Description = "Outer learning rate (default: 1 for fedavg and slowmo, 0.7 for diloco)." };
         var outerMomentum = new Option<double?>("--outer-momentum") { Description = "Outer momentum (default: 0.5 for slowmo, 0.9 for diloco)." };
         var workers = CliOptions.Create("--workers", "K, the number of workers.", 8);
@@ -40,7 +41,14 @@ internal static class LocalSgdCommand
         {
             string outerText = result.GetValue(outer)!;
             string outerName = outerText.Trim().ToLowerInvariant();
-            var outerSettings = OuterSettings(outerText, result.GetValue(outerLr), result.GetValue(outerMomentum));
+            using var learned = File.Exists(outerText) ? LearnedOptimizerFile.Load(outerText) : null;
+            var outerSettings = learned is null ? OuterSettings(outerText, result.GetValue(outerLr), result.GetValue(outerMomentum)) : null;
+            if (learned is not null)
+            {
+                if (result.GetValue(outerLr) is not null || result.GetValue(outerMomentum) is not null)
+                    throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
+                outerName = Path.GetFileName(outerText);
+            }
             var innerKind = (result.GetValue(inner) ?? (outerName == "diloco" ? "adamw" : "sgd")).Trim().ToLowerInvariant() switch
             {
                 "sgd" => BaselineOptimizerKind.Sgd,
@@ -52,13 +60,19 @@ internal static class LocalSgdCommand
             var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
                 new BaselineOptimizerSettings(innerKind, lr), result.GetValue(evalEvery));
             settings.Validate();
+            if (learned is not null) CheckLearnedOuter(learned, outerText, settings.Workers);
             var compression = DeltaCompressionSettings.Parse(result.GetValue(compress)!);
             var trainingTask = task.CreateTask(result);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-            CliConsole.Out.MarkupLine(Markup.Escape($"Local SGD on {trainingTask.Name}: {settings.Workers} workers × {settings.LocalSteps} {innerKind} steps ({lr:g3}) per round, {settings.Rounds} rounds, outer {outerName} (lr {outerSettings.LearningRate:g3}, momentum {outerSettings.Momentum:g3})."));
+            string outerDescription = outerSettings is null
+                ? $"{outerName} ({LearnedOptimizerFile.Describe(learned!.Config)})"
+                : $"{outerName} (lr {outerSettings.LearningRate:g3}, momentum {outerSettings.Momentum:g3})";
+            CliConsole.Out.MarkupLine(Markup.Escape($"Local SGD on {trainingTask.Name}: {settings.Workers} workers × {settings.LocalSteps} {innerKind} steps ({lr:g3}) per round, {settings.Rounds} rounds, outer {outerDescription}."));
 
             using var simulator = new LocalSgdSimulator(trainingTask, settings, compression, result.GetValue(jobs));
-            using var outerOptimizer = new SgdOuterOptimizer(simulator.Global, outerSettings);
+            using IOuterOptimizer outerOptimizer = learned is null
+                ? new SgdOuterOptimizer(simulator.Global, outerSettings!)
+                : new LearnedOuterOptimizer(learned, simulator.Global, trainingTask.Parameters);
             var rows = ProgressDisplay.Run("rounds", settings.Rounds, report =>
                 simulator.Run(outerOptimizer, r => report(r.Round + 1, string.Create(CultureInfo.InvariantCulture, $"loss {r.TrainLoss:F4}"))));
             RecordCsv.Write(Path.Combine(outDir, "rounds.csv"), rows);
@@ -79,11 +93,19 @@ internal static class LocalSgdCommand
             "fedavg" => OuterSgdSettings.FedAvg,
             "slowmo" => OuterSgdSettings.SlowMo,
             "diloco" => OuterSgdSettings.DiLoCo,
-            _ when File.Exists(text) => throw new UserInputException($"{text} is a file; learned outer optimizers (LOpt-A, LAgg-A) are not available yet, use one of {string.Join(", ", OuterNames)}."),
-            _ => throw new UserInputException($"Unknown --outer '{text}'; use one of {string.Join(", ", OuterNames)}."),
+            _ => throw new UserInputException($"Unknown --outer '{text}'; use one of {string.Join(", ", OuterNames)}, or the path of a learned outer optimizer file."),
         };
         var settings = preset with { LearningRate = lr ?? preset.LearningRate, Momentum = momentum ?? preset.Momentum };
         settings.Validate();
         return settings;
+    }
+
+    /// <summary>Refuses, before any training, a learned file that cannot combine <paramref name="workers"/> workers' deltas.</summary>
+    public static void CheckLearnedOuter(LearnedOptimizerDefinition learned, string path, int workers)
+    {
+        if (learned.Config.Role != LearnedOptimizerRole.Outer)
+            throw new UserInputException($"{path} is a {LearnedOptimizerFile.Describe(learned.Config)}, not a local-SGD outer optimizer; give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).");
+        if (learned.Config.SeesEachWorker && learned.Config.Workers != workers)
+            throw new UserInputException($"{path} is an LAgg-A outer optimizer meta-trained for {learned.Config.Workers} workers; run it with --workers {learned.Config.Workers}, or use an LOpt-A file, which takes any number.");
     }
 }

@@ -22,7 +22,7 @@ internal sealed class LocalSgdSimulator : IDisposable
     private readonly ITrainingTask _task;
     private readonly LocalSgdSettings _settings;
     private readonly int _jobs;
-    private readonly Worker[] _workers;
+    private readonly LocalSgdWorker[] _workers;
     private readonly ErrorFeedbackCompressor[]? _compressors;
 
     public LocalSgdSimulator(ITrainingTask task, LocalSgdSettings settings, DeltaCompressionSettings? compression, int jobs)
@@ -34,7 +34,7 @@ internal sealed class LocalSgdSimulator : IDisposable
         _settings = settings;
         _jobs = jobs;
         Global = task.InitializeParameters(Seeds.Derive(settings.Seed, "init")).Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
-        _workers = Enumerable.Range(0, settings.Workers).Select(k => new Worker(task, Global, settings, k)).ToArray();
+        _workers = Enumerable.Range(0, settings.Workers).Select(k => new LocalSgdWorker(task, Global, settings.Inner, settings.LocalSteps, Seeds.Derive(settings.Seed, "worker", k))).ToArray();
         _compressors = compression is null ? null : _workers.Select(_ => new ErrorFeedbackCompressor(compression)).ToArray();
     }
 
@@ -87,53 +87,5 @@ internal sealed class LocalSgdSimulator : IDisposable
         foreach (var w in _workers) w.Dispose();
         if (_compressors is not null) foreach (var c in _compressors) c.Dispose();
         foreach (var p in Global) p.Dispose();
-    }
-
-    // One worker: parameters, inner optimizer and batch stream that live across rounds.
-    private sealed class Worker : IDisposable
-    {
-        private readonly ITrainingTask _task;
-        private readonly int _localSteps;
-        private readonly Parameter[] _parameters;
-        private readonly optim.Optimizer _optimizer;
-        private readonly IBatchStream _batches;
-
-        public Worker(ITrainingTask task, IReadOnlyList<Parameter> global, LocalSgdSettings settings, int index)
-        {
-            _task = task;
-            _localSteps = settings.LocalSteps;
-            using (no_grad())
-                _parameters = global.Select(g => new Parameter(g.detach().clone().DetachFromDisposeScope())).ToArray();
-            _optimizer = BaselineOptimizers.Create(settings.Inner, _parameters, task.Parameters);
-            _batches = task.TrainBatches(Seeds.Derive(settings.Seed, "worker", index));
-        }
-
-        // Starts from the global parameters, takes H steps, returns the mean local loss and Δ = θ_worker − θ_global.
-        public (double Loss, Tensor[] Delta) RunRound(IReadOnlyList<Parameter> global)
-        {
-            using (no_grad())
-                for (int i = 0; i < _parameters.Length; i++) _parameters[i].copy_(global[i]);
-            double sum = 0;
-            for (int h = 0; h < _localSteps; h++)
-            {
-                using var scope = NewDisposeScope();
-                _optimizer.zero_grad();
-                using var batch = _batches.Next();
-                var loss = _task.Loss(_parameters, batch);
-                double value = loss.ToDouble();
-                sum += value;
-                if (!double.IsFinite(value)) return (value, _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray());
-                loss.backward();
-                _optimizer.step();
-            }
-            using (no_grad())
-                return (sum / _localSteps, _parameters.Select((p, i) => (p - global[i]).DetachFromDisposeScope()).ToArray());
-        }
-
-        public void Dispose()
-        {
-            _optimizer.Dispose();
-            foreach (var p in _parameters) p.Dispose();
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Unrolls;
 using LearnedOpt.Optimizers;
 
 namespace LearnedOpt.MetaTrain.MetaTraining;
@@ -12,7 +13,26 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// <param name="HiddenSize">Meta-network hidden units.</param>
 /// <param name="HiddenLayers">Meta-network hidden layers.</param>
 /// <param name="StepMultiplier">Step multiplier; null for the published default of the parametrisation.</param>
-internal sealed record LearnedOptimizerSection(string Kind = "adafac", string Parametrization = "mup", int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null);
+/// <param name="Role">
+/// per_step (an optimizer for every training step), lopt_a (a local-SGD outer optimizer reading the mean worker delta)
+/// or lagg_a (one reading each of local_sgd.workers deltas); the outer roles need a local_sgd section.
+/// </param>
+/// <param name="ZeroOutputInit">
+/// Start from a zero last layer, so the initial learned optimizer makes no update instead of a random one (a random
+/// outer optimizer wrecks the first rounds and PES spends its first steps recovering).
+/// </param>
+internal sealed record LearnedOptimizerSection(string Kind = "adafac", string Parametrization = "mup", int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null,
+    string Role = "per_step", bool ZeroOutputInit = false);
+
+/// <summary>Local SGD inside each inner run of a learned outer optimizer: horizons then count communication rounds.</summary>
+/// <param name="Workers">K, workers per round.</param>
+/// <param name="LocalSteps">Candidate H; each episode draws one.</param>
+/// <param name="InnerLearningRate">The workers' SGD learning rate (0.5 in the learned local-SGD paper).</param>
+internal sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null, double InnerLearningRate = 0.5)
+{
+    public LocalSgdUnrollSettings Settings() =>
+        new(Workers, LocalSteps ?? [4, 8, 16], new BaselineOptimizerSettings(BaselineOptimizerKind.Sgd, InnerLearningRate));
+}
 
 /// <summary>How the meta-gradient is estimated.</summary>
 /// <param name="Kind">pes, es or tbptt.</param>
@@ -55,8 +75,12 @@ internal sealed record MetaTrainConfig(
     OuterSection Outer,
     EvalSection Eval,
     int CheckpointEvery = 10,
-    int MaxBadSteps = 10)
+    int MaxBadSteps = 10,
+    LocalSgdSection? LocalSgd = null)
 {
+    /// <summary>True when this run meta-trains a local-SGD outer optimizer (LOpt-A or LAgg-A).</summary>
+    public bool TrainsOuterOptimizer => LearnedOptimizer.Role is "lopt_a" or "lagg_a";
+
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -100,7 +124,19 @@ internal sealed record MetaTrainConfig(
             "sp" => Parameters.Parametrization.Standard,
             _ => throw new UserInputException($"learned_optimizer.parametrization must be mup or sp, got '{LearnedOptimizer.Parametrization}'."),
         };
-        var config = LearnedOptimizerConfig.Default(kind, parametrization) with { HiddenSize = LearnedOptimizer.HiddenSize, HiddenLayers = LearnedOptimizer.HiddenLayers };
+        var role = LearnedOptimizer.Role switch
+        {
+            "per_step" => LearnedOptimizerRole.PerStep,
+            "lopt_a" or "lagg_a" => LearnedOptimizerRole.Outer,
+            _ => throw new UserInputException($"learned_optimizer.role must be per_step, lopt_a or lagg_a, got '{LearnedOptimizer.Role}'."),
+        };
+        var config = LearnedOptimizerConfig.Default(kind, parametrization) with
+        {
+            HiddenSize = LearnedOptimizer.HiddenSize,
+            HiddenLayers = LearnedOptimizer.HiddenLayers,
+            Role = role,
+            Workers = LearnedOptimizer.Role == "lagg_a" ? LocalSgd?.Workers ?? 0 : 0,
+        };
         if (LearnedOptimizer.StepMultiplier is { } sm) config = config with { StepMultiplier = sm };
         try { config.Validate(); }
         catch (ArgumentException e) { throw new UserInputException($"learned_optimizer: {e.Message}"); }
@@ -114,6 +150,10 @@ internal sealed record MetaTrainConfig(
         Check(!string.IsNullOrWhiteSpace(Name), "name must not be empty.");
         Check(LearnedOptimizer is not null && Estimator is not null && Suites is not null && Horizon is not null && Outer is not null && Eval is not null,
             "The config needs learned_optimizer, estimator, suites, horizon, outer and eval sections.");
+        Check(LearnedOptimizer.Role is "per_step" or "lopt_a" or "lagg_a", $"learned_optimizer.role must be per_step, lopt_a or lagg_a, got '{LearnedOptimizer.Role}'.");
+        Check(!TrainsOuterOptimizer || LocalSgd is not null, $"learned_optimizer.role {LearnedOptimizer.Role} trains a local-SGD outer optimizer and needs a local_sgd section (workers, local_steps, inner_learning_rate).");
+        Check(TrainsOuterOptimizer || LocalSgd is null, "A local_sgd section only applies to learned_optimizer.role lopt_a or lagg_a; remove it or set the role.");
+        if (LocalSgd is not null) LocalSgd.Settings().Validate();
         OptimizerConfig();
         Check(Estimator.Kind is "pes" or "es" or "tbptt", $"estimator.kind must be pes, es or tbptt, got '{Estimator.Kind}'.");
         Check(Estimator.Particles >= 1, $"estimator.particles must be at least 1, got {Estimator.Particles}.");
@@ -123,6 +163,9 @@ internal sealed record MetaTrainConfig(
         Check(Estimator.EsLoss == "mean" || Estimator.Kind == "es", $"estimator.es_loss '{Estimator.EsLoss}' applies to full-run ES only; set estimator.kind to es or remove es_loss.");
         Check(Estimator.RecomputeBatches is >= 1 and <= 1000, $"estimator.recompute_batches must be between 1 and 1000, got {Estimator.RecomputeBatches}.");
         Check(Estimator.MetaLoss is "train" or "validation", $"estimator.meta_loss must be train or validation, got '{Estimator.MetaLoss}'.");
+        Check(!TrainsOuterOptimizer || Estimator.Kind != "tbptt", "A learned outer optimizer is meta-trained with pes or es: backpropagating through the workers' rounds is not supported; set estimator.kind to pes.");
+        Check(!TrainsOuterOptimizer || (Estimator.MetaLoss == "train" && Estimator.EsLoss != "last_recomputed"),
+            "A learned outer optimizer's meta-loss is the workers' training loss of each round; remove estimator.meta_loss and es_loss last_recomputed.");
         Check(Suites.Length >= 1, "suites needs at least one task suite.");
         for (int i = 0; i < Suites.Length; i++)
         {

@@ -19,6 +19,8 @@ internal static class MetaTrainPresets
         ["mulo-s-sp"] = MuloS("sp"),
         ["mulo-m"] = MuloM("mup"),
         ["mulo-m-sp"] = MuloM("sp"),
+        ["lopt-a"] = OuterOptimizer("lopt_a"),
+        ["lagg-a"] = OuterOptimizer("lagg_a"),
     };
 
     public static MetaTrainConfig Get(string name) => All.TryGetValue(name, out var config)
@@ -54,4 +56,18 @@ internal static class MetaTrainPresets
         new OuterSection(Steps: 500, LearningRate: 3e-3, WarmupSteps: 50, FinalLearningRate: 1e-3),
         new EvalSection(Every: 250, Seeds: 2, Steps: 1000),
         CheckpointEvery: 10);
+
+    // Learned local-SGD outer optimizers (anchors §5): K = 8 SGD workers (lr 0.5) with H ∈ {4, 8, 16} on a
+    // Fashion-MNIST MLP, PES over rounds. The reference meta-trains for thousands of steps with truncation 50 and
+    // horizons of 100–1000 rounds; here truncation, particles and horizons are scaled to a 2-core workstation.
+    private static MetaTrainConfig OuterOptimizer(string role) => new(
+        role.Replace('_', '-'), 0,
+        new LearnedOptimizerSection("adafac", "sp", Role: role),
+        new EstimatorSection("pes", Particles: 4, TruncationLength: 10, Sigma: 0.01),
+        [Fmnist8Width32],
+        new HorizonSection(50, 200),
+        new OuterSection(Steps: 400, LearningRate: 3e-3, WarmupSteps: 40, FinalLearningRate: 1e-3),
+        new EvalSection(Every: 100, Seeds: 2, Steps: 100),
+        CheckpointEvery: 25,
+        LocalSgd: new LocalSgdSection(Workers: 8, LocalSteps: [4, 8, 16], InnerLearningRate: 0.5));
 }

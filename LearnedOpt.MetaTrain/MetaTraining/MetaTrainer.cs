@@ -1,4 +1,6 @@
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.LocalSgd;
+using LearnedOpt.MetaTrain.LocalSgd;
 using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
 using LearnedOpt.MetaTrain.Training;
@@ -59,6 +61,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         else
         {
             initial = _rule.InitializeTheta(Seeds.Derive(config.Seed, "theta"));
+            if (config.LearnedOptimizer.ZeroOutputInit) initial[_rule.MetaNet.OutputWeightName].zero_();
         }
 
         var names = initial.Entries.Select(e => e.Name).ToArray();
@@ -133,7 +136,8 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 MetaTrainLog.AppendEvaluation(Path.Combine(outputDirectory, "eval.csv"), evalRows);
                 foreach (var group in evalRows.GroupBy(r => r.Optimizer))
                     board.add_scalar($"eval/{group.Key}_mean_train_loss", (float)group.Average(r => r.MeanTrainLoss), step + 1);
-                log($"eval at outer step {step + 1}: learned mean train loss {evalRows.Where(r => r.Optimizer == "learned").Average(r => r.MeanTrainLoss):F4}, AdamW {evalRows.Where(r => r.Optimizer == "adamw").Average(r => r.MeanTrainLoss):F4}");
+                string baseline = config.TrainsOuterOptimizer ? "fedavg" : "adamw";
+                log($"eval at outer step {step + 1}: learned mean train loss {evalRows.Where(r => r.Optimizer == "learned").Average(r => r.MeanTrainLoss):F4}, {baseline} {evalRows.Where(r => r.Optimizer == baseline).Average(r => r.MeanTrainLoss):F4}");
             }
         }
 
@@ -166,6 +170,15 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         var family = Family(suite);
         var schedule = new TruncationSchedule(config.Horizon.Min, config.Horizon.Max, config.Horizon.Stagger);
         var e = config.Estimator;
+        if (config.TrainsOuterOptimizer)
+        {
+            var localSgd = config.LocalSgd!.Settings();
+            IInnerRun Rounds(long s, TruncationSchedule sched) => new LocalSgdInnerRun(family, _rule, sched, localSgd, s);
+            return e.Kind == "pes"
+                ? new TruncatedPesEstimator(s => Rounds(s, schedule), e.Particles, e.TruncationLength, e.Sigma, seed)
+                : new FullEsEstimator(s => Rounds(s, schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
+                    e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1);
+        }
         return e.Kind switch
         {
             "pes" => new TruncatedPesEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, e.Sigma, seed),
@@ -176,11 +189,12 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         };
     }
 
-    // θ against AdamW on held-out task seeds of the first suite (seeds the training never draws).
+    // θ against AdamW (an outer optimizer: against FedAvg) on held-out task seeds of the first suite (seeds the training never draws).
     private List<MetaEvalRow> Evaluate(MetaParameters theta, int outerStep)
     {
         var family = Family(config.Suites[0]);
         using var definition = new LearnedOptimizerDefinition(_rule.Config, theta.Clone());
+        if (config.TrainsOuterOptimizer) return EvaluateOuter(family, definition, outerStep);
         var rows = new List<MetaEvalRow>();
         for (int j = 0; j < config.Eval.Seeds; j++)
         {
@@ -196,6 +210,30 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 var losses = result.Rows.Where(r => r.TrainLoss.HasValue).Select(r => task.Normalizer.Normalize(r.TrainLoss!.Value)).ToArray();
                 rows.Add(new MetaEvalRow(outerStep, j, name, losses.Average(), losses[^1], result.Final.EvalLoss ?? double.NaN));
                 foreach (var p in result.Parameters) p.Dispose();
+            }
+        }
+        return rows;
+    }
+
+    // Local SGD with the learned outer optimizer and with FedAvg, eval.steps rounds at the middle candidate H.
+    private List<MetaEvalRow> EvaluateOuter(MlpTaskFamily family, LearnedOptimizerDefinition definition, int outerStep)
+    {
+        var localSgd = config.LocalSgd!.Settings();
+        int localSteps = localSgd.LocalSteps.Order().ElementAt(localSgd.LocalSteps.Length / 2);
+        var rows = new List<MetaEvalRow>();
+        for (int j = 0; j < config.Eval.Seeds; j++)
+        {
+            var task = family.Sample(Seeds.Derive(config.Seed, "eval-task", j));
+            var settings = new LocalSgdSettings(localSgd.Workers, localSteps, config.Eval.Steps, Seeds.Derive(config.Seed, "eval-run", j), localSgd.Inner, config.Eval.Steps);
+            foreach (var name in new[] { "learned", "fedavg" })
+            {
+                using var simulator = new LocalSgdSimulator(task, settings, compression: null, jobs: 1);
+                using IOuterOptimizer outer = name == "learned"
+                    ? new LearnedOuterOptimizer(definition, simulator.Global, task.Parameters)
+                    : new SgdOuterOptimizer(simulator.Global, OuterSgdSettings.FedAvg);
+                var rounds = simulator.Run(outer);
+                var losses = rounds.Select(r => task.Normalizer.Normalize(r.TrainLoss)).ToArray();
+                rows.Add(new MetaEvalRow(outerStep, j, name, losses.Average(), losses[^1], rounds[^1].EvalLoss ?? double.NaN));
             }
         }
         return rows;

@@ -1,4 +1,6 @@
+using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Reports;
+using LearnedOpt.Parameters;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.LocalSgd;
@@ -48,13 +50,50 @@ public class LocalSgdCommandTests
         Assert.DoesNotContain(" at LearnedOpt.", error);
     }
 
+    private static string OuterFile(TempFolder temp, string name, LearnedOptimizerRole role, int workers = 0)
+    {
+        var config = LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.Standard) with { Role = role, Workers = workers };
+        using var lo = LearnedOptimizerDefinition.Initialize(config, seed: 5);
+        LearnedOptimizerFile.Save(lo, temp[name]);
+        return temp[name];
+    }
+
     [Fact]
-    public void A_learned_optimizer_file_as_outer_optimizer_is_refused_until_learned_outer_optimizers_exist()
+    public void A_learned_outer_optimizer_file_runs_with_SGD_workers()
     {
         using var temp = new TempFolder();
-        File.WriteAllText(temp["lo.safetensors"], "x");
-        var (code, _, error) = CliRunner.Run(Tiny(temp["out"], "--outer", temp["lo.safetensors"]));
+        var (code, output, error) = CliRunner.Run(Tiny(temp["out"], "--outer", OuterFile(temp, "lagg.safetensors", LearnedOptimizerRole.Outer, workers: 4)));
+        Assert.True(code == 0, error);
+        Assert.Contains("LAgg-A outer optimizer for 4 workers", output);
+        Assert.Contains("Sgd steps (0.5)", output);
+        Assert.Equal(6, RecordCsv.Read<LocalSgdRound>(Path.Combine(temp["out"], "rounds.csv"), "rounds").Count);
+    }
+
+    [Theory]
+    [InlineData("per-step", "is a per-step adafac optimizer, not a local-SGD outer optimizer")]
+    [InlineData("lagg-8", "meta-trained for 8 workers; run it with --workers 8")]
+    [InlineData("outer-lr", "--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco")]
+    [InlineData("junk", "junk.safetensors")]
+    public void A_learned_file_that_cannot_be_the_outer_optimizer_is_refused_before_training(string kind, string expected)
+    {
+        using var temp = new TempFolder();
+        string[] extra = kind switch
+        {
+            "per-step" => ["--outer", OuterFile(temp, "step.safetensors", LearnedOptimizerRole.PerStep)],
+            "lagg-8" => ["--outer", OuterFile(temp, "lagg8.safetensors", LearnedOptimizerRole.Outer, workers: 8)],
+            "outer-lr" => ["--outer", OuterFile(temp, "lopt.safetensors", LearnedOptimizerRole.Outer), "--outer-lr", "0.5"],
+            _ => ["--outer", WriteJunk(temp)],
+        };
+        var (code, _, error) = CliRunner.Run(Tiny(temp["out"], extra));
         Assert.Equal(CliApp.UserErrorExitCode, code);
-        Assert.Contains("learned outer optimizers (LOpt-A, LAgg-A) are not available yet", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain(" at LearnedOpt.", error);
+        Assert.False(File.Exists(Path.Combine(temp["out"], "rounds.csv")));
+    }
+
+    private static string WriteJunk(TempFolder temp)
+    {
+        File.WriteAllText(temp["junk.safetensors"], "x");
+        return temp["junk.safetensors"];
     }
 }

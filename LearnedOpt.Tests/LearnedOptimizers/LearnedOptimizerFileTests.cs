@@ -42,6 +42,46 @@ public class LearnedOptimizerFileTests
         Assert.Equal(lo.Config.InputCount.ToString(), meta["input_count"]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void Outer_optimizers_keep_their_role_and_number_of_workers(int workers)
+    {
+        using var temp = new TempFolder();
+        var config = LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.Standard) with { Role = LearnedOptimizerRole.Outer, Workers = workers };
+        using var lo = LearnedOptimizerDefinition.Initialize(config, seed: 4);
+        LearnedOptimizerFile.Save(lo, temp["outer.safetensors"]);
+        using var back = LearnedOptimizerFile.Load(temp["outer.safetensors"]);
+        Assert.Equal(config, back.Config);
+        var meta = Metadata(temp["outer.safetensors"]);
+        Assert.Equal("outer", meta["role"]);
+        Assert.Equal(workers == 0 ? "adafac-39" : "adafac-lagg-46", meta["feature_set"]);
+    }
+
+    [Fact]
+    public void A_file_written_before_roles_existed_is_a_per_step_optimizer()
+    {
+        using var temp = new TempFolder();
+        using var lo = Lo();
+        LearnedOptimizerFile.Save(lo, temp["lo.safetensors"]);
+        string old = Rewrite(temp, temp["lo.safetensors"], t => t.Select(e => (e.Name, e.Tensor)).ToList(), m => { m.Remove("role"); m.Remove("workers"); });
+        using var back = LearnedOptimizerFile.Load(old);
+        Assert.Equal(LearnedOptimizerRole.PerStep, back.Config.Role);
+        Assert.Equal(lo.Config, back.Config);
+    }
+
+    [Fact]
+    public void An_unknown_role_or_a_per_worker_count_on_a_per_step_file_is_refused()
+    {
+        using var temp = new TempFolder();
+        using var lo = Lo();
+        LearnedOptimizerFile.Save(lo, temp["lo.safetensors"]);
+        string role = Rewrite(temp, temp["lo.safetensors"], t => t.Select(e => (e.Name, e.Tensor)).ToList(), m => m["role"] = "server");
+        Assert.Contains("unknown role 'server'", Assert.Throws<InvalidDataException>(() => LearnedOptimizerFile.Load(role)).Message);
+        string workers = Rewrite(temp, temp["lo.safetensors"], t => t.Select(e => (e.Name, e.Tensor)).ToList(), m => m["workers"] = "8");
+        Assert.Contains("Only an outer (local-SGD) learned optimizer", Assert.Throws<InvalidDataException>(() => LearnedOptimizerFile.Load(workers)).Message);
+    }
+
     public static TheoryData<string, string> Corruptions => new()
     {
         { "version", "has format version 2; this LearnedOpt reads version 1" },

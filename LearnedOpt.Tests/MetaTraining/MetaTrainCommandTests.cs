@@ -51,6 +51,29 @@ public class MetaTrainCommandTests
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(temp["run"], "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));
     }
 
+    private static MetaTrainConfig TinyOuter(int steps, string role) => Tiny(steps) with
+    {
+        Name = "tiny-outer",
+        LearnedOptimizer = new LearnedOptimizerSection("adafac", "sp", Role: role),
+        LocalSgd = new LocalSgdSection(Workers: 3, LocalSteps: [1, 2], InnerLearningRate: 0.5),
+    };
+
+    [Theory]
+    [InlineData("lopt_a", 0)]
+    [InlineData("lagg_a", 3)]
+    public void A_tiny_outer_optimizer_run_writes_an_outer_optimizer_file_evaluated_against_FedAvg(string role, int workers)
+    {
+        using var temp = new TempFolder();
+        var config = TinyOuter(2, role) with { Eval = new EvalSection(2, 1, 4) };
+        var (code, output, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, config), "--out", temp["run"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("fedavg", output);
+        using var lo = LearnedOptimizerFile.Load(Path.Combine(temp["run"], "tiny-outer.safetensors"));
+        Assert.Equal((LearnedOptimizerRole.Outer, workers), (lo.Config.Role, lo.Config.Workers));
+        var optimizers = File.ReadLines(Path.Combine(temp["run"], "eval.csv")).Skip(1).Select(l => l.Split(',')[2]).ToArray();
+        Assert.Equal(new[] { "learned", "fedavg" }, optimizers);
+    }
+
     [Fact]
     public void A_validation_meta_loss_and_a_recomputed_last_loss_train_a_different_theta()
     {
@@ -171,6 +194,11 @@ public class MetaTrainCommandTests
     [InlineData("kind", "learned_optimizer.kind must be mlp or adafac, got 'lstm'.")]
     [InlineData("es-loss", "estimator.es_loss 'last_recomputed' applies to full-run ES only")]
     [InlineData("meta-loss", "estimator.meta_loss must be train or validation, got 'test'.")]
+    [InlineData("role", "learned_optimizer.role must be per_step, lopt_a or lagg_a, got 'server'.")]
+    [InlineData("outer-without-local-sgd", "learned_optimizer.role lagg_a trains a local-SGD outer optimizer and needs a local_sgd section")]
+    [InlineData("local-sgd-per-step", "A local_sgd section only applies to learned_optimizer.role lopt_a or lagg_a")]
+    [InlineData("outer-tbptt", "A learned outer optimizer is meta-trained with pes or es")]
+    [InlineData("local-steps", "local_sgd.local_steps needs at least one value, each at least 1.")]
     public void Contradictory_fields_are_named(string field, string expected)
     {
         var c = Tiny(3);
@@ -183,6 +211,11 @@ public class MetaTrainCommandTests
             "task" => c with { Suites = [new SuiteSection(["nosuch-mlp"], [8], [1], [16])] },
             "es-loss" => c with { Estimator = c.Estimator with { Kind = "pes", EsLoss = "last_recomputed" } },
             "meta-loss" => c with { Estimator = c.Estimator with { MetaLoss = "test" } },
+            "role" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = "server" } },
+            "outer-without-local-sgd" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = "lagg_a" } },
+            "local-sgd-per-step" => c with { LocalSgd = new LocalSgdSection() },
+            "outer-tbptt" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Kind = "tbptt" } },
+            "local-steps" => TinyOuter(3, "lopt_a") with { LocalSgd = new LocalSgdSection(LocalSteps: [4, 0]) },
             _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
         };
         var e = Assert.Throws<UserInputException>(edited.Validate);
@@ -196,7 +229,17 @@ public class MetaTrainCommandTests
         {
             preset.Validate();
             Assert.Equal(name, preset.Name);
-            Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
+            Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) || preset.TrainsOuterOptimizer ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
+        }
+        // The learned local-SGD presets: K = 8 SGD workers (lr 0.5), H ∈ {4, 8, 16}, on a Fashion-MNIST MLP.
+        foreach (var (name, workers, inputs) in new[] { ("lopt-a", 0, 39), ("lagg-a", 8, 46) })
+        {
+            var c = MetaTrainPresets.Get(name);
+            var local = c.LocalSgd!.Settings();
+            Assert.Equal((8, 0.5), (local.Workers, local.Inner.LearningRate));
+            Assert.Equal(new[] { 4, 8, 16 }, local.LocalSteps);
+            Assert.Equal((LearnedOptimizerRole.Outer, workers, inputs), (c.OptimizerConfig().Role, c.OptimizerConfig().Workers, c.OptimizerConfig().InputCount));
+            Assert.StartsWith("fmnist", c.Suites[0].Tasks[0], StringComparison.Ordinal);
         }
         foreach (var name in new[] { "mulo-s", "mulo-m" })
         {
