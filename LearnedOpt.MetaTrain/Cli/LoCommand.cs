@@ -26,8 +26,10 @@ internal static class LoCommand
         var layers = CliOptions.Create("--layers", "Hidden layers of the meta-network.", 2);
         var stepMult = new Option<double?>("--step-mult") { Description = "Step multiplier (default 1e-2 for mup, 1e-3 for sp)." };
         var expMult = CliOptions.Create("--exp-mult", "Multiplier of the magnitude output inside exp().", 1e-3);
+        var role = CliOptions.Create("--role", "per-step (an optimizer for every training step), lopt-a or lagg-a (local-SGD outer optimizers).", "per-step");
+        var workers = CliOptions.Create("--workers", "For lagg-a: the number of workers K it reads (its inputs are 27 + K + 11).", 8);
         var output = CliOptions.Required<string>("--out", "File to write, e.g. mulo.safetensors.");
-        foreach (Option o in new Option[] { kind, param, seed, hidden, layers, stepMult, expMult, output }) command.Options.Add(o);
+        foreach (Option o in new Option[] { kind, param, seed, hidden, layers, stepMult, expMult, role, workers, output }) command.Options.Add(o);
         command.SetAction(result =>
         {
             var parsedKind = ParseKind(result.GetValue(kind)!);
@@ -37,6 +39,14 @@ internal static class LoCommand
                 HiddenSize = result.GetValue(hidden),
                 HiddenLayers = result.GetValue(layers),
                 ExpMultiplier = result.GetValue(expMult),
+            };
+            config = result.GetValue(role)!.Trim().ToLowerInvariant() switch
+            {
+                "per-step" => config,
+                "lopt-a" => config with { Role = LearnedOptimizerRole.Outer },
+                "lagg-a" => config with { Role = LearnedOptimizerRole.Outer, Workers = result.GetValue(workers) > 0 ? result.GetValue(workers)
+                    : throw new UserInputException($"--workers must be at least 1 for lagg-a, got {result.GetValue(workers)}.") },
+                var other => throw new UserInputException($"Unknown --role '{other}'; use per-step, lopt-a or lagg-a."),
             };
             if (result.GetValue(stepMult) is { } sm) config = config with { StepMultiplier = sm };
             try { config.Validate(); }
@@ -64,6 +74,7 @@ internal static class LoCommand
             void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
             Row("kind", $"{LearnedOptimizerFile.KindName(c.Kind)} ({(c.Kind == LearnedOptimizerKind.Mlp ? "MLPLOpt" : "AdafacLO / small_fc_lopt")})");
             Row("parametrisation", c.Parametrization == Parameters.Parametrization.MuP ? "mup (μLO)" : "sp");
+            Row("role", LearnedOptimizerFile.Describe(c));
             Row("inputs", $"{c.InputCount} ({c.TensorFeatureCount} tensor + 11 time features)");
             Row("meta-network", $"{c.InputCount} → {string.Join(" → ", Enumerable.Repeat(c.HiddenSize, c.HiddenLayers))} → 2, ReLU");
             Row("step multiplier", c.StepMultiplier.ToString("g4", CultureInfo.InvariantCulture));
@@ -85,5 +96,5 @@ internal static class LoCommand
     };
 
     private static string Describe(LearnedOptimizerDefinition d) =>
-        $"{LearnedOptimizerFile.KindName(d.Config.Kind)}, {(d.Config.Parametrization == Parameters.Parametrization.MuP ? "mup" : "sp")}, {d.Config.InputCount} inputs, {d.Theta.ElementCount} meta-parameters";
+        $"{LearnedOptimizerFile.Describe(d.Config)}, {(d.Config.Parametrization == Parameters.Parametrization.MuP ? "mup" : "sp")}, {d.Config.InputCount} inputs, {d.Theta.ElementCount} meta-parameters";
 }

@@ -79,6 +79,7 @@ internal sealed record MetaTrainConfig(
     LocalSgdSection? LocalSgd = null)
 {
     /// <summary>True when this run meta-trains a local-SGD outer optimizer (LOpt-A or LAgg-A).</summary>
+    [JsonIgnore]
     public bool TrainsOuterOptimizer => LearnedOptimizer.Role is "lopt_a" or "lagg_a";
 
     public static readonly JsonSerializerOptions Json = new()

@@ -60,8 +60,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         }
         else
         {
-            initial = _rule.InitializeTheta(Seeds.Derive(config.Seed, "theta"));
-            if (config.LearnedOptimizer.ZeroOutputInit) initial[_rule.MetaNet.OutputWeightName].zero_();
+            initial = InitialTheta();
         }
 
         var names = initial.Entries.Select(e => e.Name).ToArray();
@@ -152,6 +151,14 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         using var final = new LearnedOptimizerDefinition(_rule.Config, Theta().Clone(), provenance);
         LearnedOptimizerFile.Save(final, FinalOptimizerPath);
         return rows;
+    }
+
+    /// <summary>θ at outer step 0: the published initialisation, with a zero last layer when the config asks for it.</summary>
+    internal MetaParameters InitialTheta()
+    {
+        var theta = _rule.InitializeTheta(Seeds.Derive(config.Seed, "theta"));
+        if (config.LearnedOptimizer.ZeroOutputInit) theta[_rule.MetaNet.OutputWeightName].zero_();
+        return theta;
     }
 
     // Task networks use the learned optimizer's parametrisation: μLOs meta-train on μP MLPs, SP LOs on SP MLPs.

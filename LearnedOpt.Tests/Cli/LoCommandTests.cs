@@ -14,7 +14,7 @@ public class LoCommandTests
         using var temp = new TempFolder();
         var (code, output, error) = CliRunner.Run("lo", "init", "--kind", "adafac", "--param", "mup", "--seed", "4", "--out", temp["mulo.safetensors"]);
         Assert.True(code == 0, error);
-        Assert.Contains("adafac, mup, 39 inputs", output);
+        Assert.Contains("per-step adafac optimizer, mup, 39 inputs", output);
         using (var lo = LearnedOptimizerFile.Load(temp["mulo.safetensors"]))
             Assert.Equal(0.01, lo.Config.StepMultiplier);
 
@@ -32,10 +32,26 @@ public class LoCommandTests
         Assert.All(rows.Where(r => r.TrainLoss.HasValue), r => Assert.True(double.IsFinite(r.TrainLoss!.Value)));
     }
 
+    [Fact]
+    public void Init_writes_outer_optimizers_that_train_refuses_as_per_step_optimizers()
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = CliRunner.Run("lo", "init", "--param", "sp", "--role", "lagg-a", "--workers", "8", "--out", temp["lagg.safetensors"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("LAgg-A outer optimizer for 8 workers, sp, 46 inputs", output);
+
+        (code, _, error) = CliRunner.Run("train", "--task", "fmnist8-mlp", "--width", "8", "--steps", "2", "--param", "sp",
+            "--optimizer", temp["lagg.safetensors"], "--out", temp["run"]);
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("for local SGD, not a per-step optimizer", error);
+        Assert.DoesNotContain(" at LearnedOpt.", error);
+    }
+
     [Theory]
     [InlineData(new[] { "lo", "init", "--kind", "lstm", "--out", "x.safetensors" }, "Unknown learned-optimizer kind 'lstm'; use mlp or adafac.")]
     [InlineData(new[] { "lo", "init", "--param", "ntk", "--out", "x.safetensors" }, "Unknown parametrisation 'ntk'; use mup or sp.")]
     [InlineData(new[] { "lo", "init", "--hidden", "0", "--out", "x.safetensors" }, "Hidden size must be between 1 and 4096, got 0.")]
+    [InlineData(new[] { "lo", "init", "--role", "server", "--out", "x.safetensors" }, "Unknown --role 'server'; use per-step, lopt-a or lagg-a.")]
     [InlineData(new[] { "lo", "info", "no-such-file.safetensors" }, "does not exist; create one with `learnedopt lo init`")]
     public void Bad_input_exits_2_with_one_sentence(string[] args, string expected)
     {

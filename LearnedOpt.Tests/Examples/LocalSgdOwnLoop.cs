@@ -1,3 +1,4 @@
+using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.Tasks.Data;
 using TorchSharp;
@@ -12,7 +13,8 @@ namespace LearnedOpt.Tests.Examples;
 /// </summary>
 internal static class LocalSgdOwnLoop
 {
-    public static List<float> Run(ImageClassificationData data, int rounds, int workers = 4, int localSteps = 8)
+    /// <param name="learnedOuterFile">A learned outer optimizer (LOpt-A, or LAgg-A for this many workers) to use instead of DiLoCo's step.</param>
+    public static List<float> Run(ImageClassificationData data, int rounds, int workers = 4, int localSteps = 8, string? learnedOuterFile = null)
     {
         manual_seed(0);
         int pixels = data.Height * data.Width;
@@ -22,7 +24,9 @@ internal static class LocalSgdOwnLoop
         var losses = new List<float>();
         // <readme-localsgd>
         var global = NewModel();
-        var outer = new SgdOuterOptimizer(global.parameters(), OuterSgdSettings.DiLoCo);
+        IOuterOptimizer outer = learnedOuterFile is null
+            ? new SgdOuterOptimizer(global.parameters(), OuterSgdSettings.DiLoCo)
+            : new LearnedOuterOptimizer(LearnedOptimizerFile.Load(learnedOuterFile), global.parameters());
         var replicas = Enumerable.Range(0, workers).Select(_ => NewModel()).ToArray();
         var inner = replicas.Select(r => optim.AdamW(r.parameters(), lr: 1e-3)).ToArray();
         var generators = Enumerable.Range(0, workers).Select(k => new Generator((ulong)k)).ToArray();

@@ -49,6 +49,21 @@ public class SwapIntoExistingLoopTests
     }
 
     [Fact]
+    public void The_local_SGD_loop_runs_with_a_learned_outer_optimizer_file()
+    {
+        using var temp = new TempFolder();
+        string file = temp["lopt-a.safetensors"];
+        var config = LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.Standard) with { Role = LearnedOptimizerRole.Outer };
+        using (var lo = LearnedOptimizerDefinition.Initialize(config, seed: 0))
+            LearnedOptimizerFile.Save(lo, file);
+        var losses = LocalSgdOwnLoop.Run(EmbeddedDatasets.FashionMnist8(), rounds: 3, learnedOuterFile: file);
+        Assert.Equal(3 * 4 * 8, losses.Count);
+        Assert.All(losses, l => Assert.True(float.IsFinite(l)));
+        // Round 2's workers start from what the learned outer step made of round 1: a different point from round 1's start.
+        Assert.NotEqual(losses[0], losses[4 * 8]);
+    }
+
+    [Fact]
     public void The_AdamW_loop_learns_and_the_learned_optimizer_runs_in_the_same_loop()
     {
         var data = EmbeddedDatasets.FashionMnist8(); // the README uses MNIST from the cache; tests stay offline

@@ -75,6 +75,22 @@ public class MetaTrainCommandTests
     }
 
     [Fact]
+    public void A_zero_output_init_starts_meta_training_from_an_outer_optimizer_that_leaves_the_parameters_alone()
+    {
+        var config = TinyOuter(1, "lopt_a") with { LearnedOptimizer = new LearnedOptimizerSection("adafac", "sp", Role: "lopt_a", ZeroOutputInit: true) };
+        using var theta = new MetaTrainer(config, "unused", _ => { }).InitialTheta();
+        Assert.Equal(0, theta["mlp.w2"].abs().sum().ToDouble());
+        Assert.True(theta["mlp.w0"].abs().sum().ToDouble() > 0);
+
+        using var definition = new LearnedOptimizerDefinition(config.OptimizerConfig(), theta.Clone());
+        var global = new[] { new TorchSharp.Modules.Parameter(TorchSharp.torch.randn(4, 3)) };
+        var before = global[0].detach().clone();
+        using var outer = new LearnedOpt.LocalSgd.LearnedOuterOptimizer(definition, global);
+        outer.Step([[TorchSharp.torch.randn(4, 3)], [TorchSharp.torch.randn(4, 3)]]);
+        Assert.True(global[0].Equals(before));
+    }
+
+    [Fact]
     public void A_validation_meta_loss_and_a_recomputed_last_loss_train_a_different_theta()
     {
         using var temp = new TempFolder();
