@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(LocalSgdCommand.Create());
+        root.Subcommands.Add(LocalSgdCompareCommand.Create());
         return root;
     }
 

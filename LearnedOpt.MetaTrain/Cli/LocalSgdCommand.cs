@@ -49,14 +49,16 @@ internal static class LocalSgdCommand
                     throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
                 outerName = Path.GetFileName(outerText);
             }
-            var innerKind = (result.GetValue(inner) ?? (outerName == "diloco" ? "adamw" : "sgd")).Trim().ToLowerInvariant() switch
-            {
-                "sgd" => BaselineOptimizerKind.Sgd,
-                "momentum" => BaselineOptimizerKind.Momentum,
-                "adamw" => BaselineOptimizerKind.AdamW,
-                var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum or adamw."),
-            };
-            double lr = result.GetValue(innerLr) ?? (innerKind == BaselineOptimizerKind.AdamW ? 1e-3 : 0.5);
+            var innerKind = result.GetValue(inner) is { } innerText
+                ? innerText.Trim().ToLowerInvariant() switch
+                {
+                    "sgd" => BaselineOptimizerKind.Sgd,
+                    "momentum" => BaselineOptimizerKind.Momentum,
+                    "adamw" => BaselineOptimizerKind.AdamW,
+                    var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum or adamw."),
+                }
+                : DefaultInnerKind(outerName);
+            double lr = result.GetValue(innerLr) ?? DefaultInnerLr(innerKind);
             var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
                 new BaselineOptimizerSettings(innerKind, lr), result.GetValue(evalEvery));
             settings.Validate();
@@ -86,7 +88,15 @@ internal static class LocalSgdCommand
         return command;
     }
 
-    private static OuterSgdSettings OuterSettings(string text, double? lr, double? momentum)
+    /// <summary>The workers' optimizer when --inner is not given: AdamW under DiLoCo (as in its paper), SGD otherwise.</summary>
+    internal static BaselineOptimizerKind DefaultInnerKind(string outerName) =>
+        outerName == "diloco" ? BaselineOptimizerKind.AdamW : BaselineOptimizerKind.Sgd;
+
+    /// <summary>The workers' learning rate when --inner-lr is not given: 1e-3 for AdamW, 0.5 for SGD (as in the learned local-SGD paper).</summary>
+    internal static double DefaultInnerLr(BaselineOptimizerKind kind) => kind == BaselineOptimizerKind.AdamW ? 1e-3 : 0.5;
+
+    /// <summary>The named outer optimizer's preset (fedavg, slowmo, diloco), with the given rate and momentum if any.</summary>
+    internal static OuterSgdSettings OuterSettings(string text, double? lr, double? momentum)
     {
         var preset = text.Trim().ToLowerInvariant() switch
         {
@@ -101,7 +111,7 @@ internal static class LocalSgdCommand
     }
 
     /// <summary>Refuses, before any training, a learned file that cannot combine <paramref name="workers"/> workers' deltas.</summary>
-    public static void CheckLearnedOuter(LearnedOptimizerDefinition learned, string path, int workers)
+    internal static void CheckLearnedOuter(LearnedOptimizerDefinition learned, string path, int workers)
     {
         if (learned.Config.Role != LearnedOptimizerRole.Outer)
             throw new UserInputException($"{path} is a {LearnedOptimizerFile.Describe(learned.Config)}, not a local-SGD outer optimizer; give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).");

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using LearnedOpt.IO;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.LocalSgd;
+using LearnedOpt.MetaTrain.Reports;
+using LearnedOpt.Optimizers;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary>
+/// <c>learnedopt localsgd-compare</c>: FedAvg, SlowMo and DiLoCo with tuned outer learning rates against learned outer
+/// optimizers (LOpt-A, LAgg-A) on one task; writes tuning.csv, runs.csv, rounds.csv, summary.csv, report.md and a plot.
+/// </summary>
+internal static class LocalSgdCompareCommand
+{
+    /// <summary>The default outer learning-rate grid: around FedAvg's and SlowMo's 1 and DiLoCo's 0.7.</summary>
+    public const string DefaultOuterLrGrid = "0.1,0.2,0.35,0.5,0.7,1,1.4,2";
+
+    public static Command Create()
+    {
+        var command = new Command("localsgd-compare", "Compare local-SGD outer optimizers: baselines with tuned outer learning rates against learned LOpt-A / LAgg-A files.");
+        var task = new TaskCliOptions();
+        task.AddTo(command);
+        var outer = CliOptions.Create("--outer", "Contenders, comma-separated: fedavg, slowmo, diloco, or paths of learned outer optimizer files (LOpt-A, LAgg-A).", "fedavg,slowmo,diloco");
+        var grid = CliOptions.Create("--outer-lr-grid", "Outer learning rates the baselines are tuned over.", DefaultOuterLrGrid);
+        var tuneSeeds = CliOptions.Create("--tune-seeds", $"Tuning seeds ({LocalSgdComparisonSettings.FirstTuningSeed}, …), never reported.", 2);
+        var seeds = CliOptions.Create("--seeds", $"Reported seeds ({LocalSgdComparisonSettings.FirstSeed}, …).", 5);
+        var workers = CliOptions.Create("--workers", "K, the number of workers.", 8);
+        var localSteps = CliOptions.Create("--local-steps", "H, local steps per round.", 8);
+        var rounds = CliOptions.Create("--rounds", "Communication rounds of every run.", 100);
+        var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
+        var output = CliOptions.Required<string>("--out", "Folder for the CSVs, report.md and loss-vs-rounds.png.");
+        foreach (Option o in new Option[] { outer, grid, tuneSeeds, seeds, workers, localSteps, rounds, jobs, output })
+            command.Options.Add(o);
+
+        command.SetAction(result =>
+        {
+            var settings = new LocalSgdComparisonSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds),
+                ParseGrid(result.GetValue(grid)!), Consecutive(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tune-seeds"),
+                Consecutive(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
+            settings.Validate();
+            var learned = new List<LearnedOptimizerDefinition>();
+            try
+            {
+                var contenders = Contenders(result.GetValue(outer)!, settings.Workers, learned);
+                var trainingTask = task.CreateTask(result);
+                string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
+                int tuningRuns = contenders.Count(c => c.IsTuned) * settings.OuterLrGrid.Count * settings.TuningSeeds.Count;
+                CliConsole.Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"Comparing {string.Join(", ", contenders.Select(c => c.Name))} on {trainingTask.Name}: {settings.Workers} workers × {settings.LocalSteps} local steps, {settings.Rounds} rounds; {tuningRuns} tuning runs, then {contenders.Count * settings.Seeds.Count} reported runs ({settings.Jobs} in parallel).")));
+
+                var comparison = LocalSgdComparison.Run(trainingTask, contenders, settings, line => Console.WriteLine(line));
+
+                RecordCsv.Write(Path.Combine(outDir, "tuning.csv"), comparison.Tuning);
+                RecordCsv.Write(Path.Combine(outDir, "runs.csv"), comparison.Runs);
+                RecordCsv.Write(Path.Combine(outDir, "rounds.csv"), comparison.Rounds);
+                LocalSgdComparisonPlot.Save(Path.Combine(outDir, "loss-vs-rounds.png"), comparison.Rounds, comparison.Summary,
+                    $"{trainingTask.Name}: K={settings.Workers}, H={settings.LocalSteps}, train loss (mean over seeds)");
+                AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"),
+                    LocalSgdComparisonReport.Build(CommandLine(result), trainingTask.Name, settings, contenders, comparison));
+                RecordCsv.Write(Path.Combine(outDir, "summary.csv"), comparison.Summary); // last: its presence marks a finished comparison
+
+                var table = new Table();
+                foreach (var header in LocalSgdComparisonReport.ResultHeaders) table.AddColumn(header);
+                foreach (var row in LocalSgdComparisonReport.Ranked(comparison.Summary))
+                    table.AddRow(LocalSgdComparisonReport.ResultCells(row).Select(Markup.Escape).ToArray());
+                CliConsole.Out.Write(table);
+                Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, summary.csv, runs.csv, tuning.csv, rounds.csv, loss-vs-rounds.png");
+                return 0;
+            }
+            finally
+            {
+                foreach (var definition in learned) definition.Dispose();
+            }
+        });
+        return command;
+    }
+
+    // Every contender is resolved and checked before any run, so a typo in the last one costs no training time.
+    private static List<LocalSgdContender> Contenders(string text, int workers, List<LearnedOptimizerDefinition> learned)
+    {
+        var entries = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0) throw new UserInputException("--outer needs at least one outer optimizer, e.g. --outer fedavg,diloco.");
+        var contenders = new List<LocalSgdContender>();
+        foreach (string entry in entries)
+        {
+            LocalSgdContender contender;
+            string name = entry.ToLowerInvariant();
+            if (LocalSgdCommand.OuterNames.Contains(name))
+            {
+                var kind = LocalSgdCommand.DefaultInnerKind(name);
+                contender = new LocalSgdContender(name, LocalSgdCommand.OuterSettings(name, null, null), null,
+                    new BaselineOptimizerSettings(kind, LocalSgdCommand.DefaultInnerLr(kind)));
+            }
+            else if (File.Exists(entry))
+            {
+                var definition = LearnedOptimizerFile.Load(entry);
+                learned.Add(definition);
+                LocalSgdCommand.CheckLearnedOuter(definition, entry, workers);
+                // SGD workers, as `localsgd --outer FILE` and the LOpt-A / LAgg-A meta-training use.
+                contender = new LocalSgdContender(Path.GetFileNameWithoutExtension(entry), null, definition,
+                    new BaselineOptimizerSettings(BaselineOptimizerKind.Sgd, LocalSgdCommand.DefaultInnerLr(BaselineOptimizerKind.Sgd)));
+            }
+            else if (Path.HasExtension(entry) || entry.Contains(Path.DirectorySeparatorChar) || entry.Contains('/'))
+                throw new UserInputException($"--outer {entry}: no such file; give the path of a learned outer optimizer file (LOpt-A, LAgg-A), or one of {string.Join(", ", LocalSgdCommand.OuterNames)}.");
+            else throw new UserInputException($"Unknown --outer '{entry}'; use {string.Join(", ", LocalSgdCommand.OuterNames)}, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).");
+            if (contenders.Any(c => c.Name == contender.Name))
+                throw new UserInputException($"--outer names '{contender.Name}' twice (as a baseline or a file name without extension); give each contender once, renaming a file if needed.");
+            contenders.Add(contender);
+        }
+        return contenders;
+    }
+
+    private static double[] ParseGrid(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new UserInputException("--outer-lr-grid needs at least one rate, e.g. --outer-lr-grid 0.5,1.");
+        var rates = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+            ? v
+            : throw new UserInputException($"--outer-lr-grid has '{p}', which is not a positive number; give positive rates such as 0.5,1.")).ToArray();
+        if (rates.GroupBy(r => r).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--outer-lr-grid lists {twice.Key} twice; give each rate once."));
+        return rates;
+    }
+
+    private static long[] Consecutive(long first, int count, string optionName) => count >= 1
+        ? Enumerable.Range(0, count).Select(i => first + i).ToArray()
+        : throw new UserInputException($"{optionName} must be at least 1, got {count}.");
+
+    // The command as typed (tokens after the program name), quoted where a token has spaces.
+    private static string CommandLine(ParseResult result) =>
+        "learnedopt " + string.Join(' ', result.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value));
+}
