@@ -3,6 +3,7 @@ using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.MetaTraining;
+using TorchSharp;
 
 namespace LearnedOpt.Tests.MetaTraining;
 
