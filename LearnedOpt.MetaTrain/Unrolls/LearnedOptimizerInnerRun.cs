@@ -26,8 +26,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private ITrainingTask _task = null!;
     private IBatchStream _batches = null!;
     private IBatchStream? _validation;
-    private Tensor[] _parameters = [];
-    private LearnedOptimizerState _state = new(0, []);
+    private readonly InnerRunTensors _tensors = new();
     private double[] _scales = [];
     private int _remaining;
 
@@ -44,7 +43,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     }
 
     /// <summary>The current parameters (for tests and evaluation).</summary>
-    public IReadOnlyList<Tensor> Parameters => _parameters;
+    public IReadOnlyList<Tensor> Parameters => _tensors.Parameters;
 
     public InnerStep Step(MetaParameters theta)
     {
@@ -52,7 +51,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         using (var scope = NewDisposeScope())
         {
             using var batch = _batches.Next();
-            var leaves = _parameters.Select(p => p.detach().requires_grad_()).ToArray();
+            var leaves = _tensors.Parameters.Select(p => p.detach().requires_grad_()).ToArray();
             var lossTensor = _task.Loss(leaves, batch);
             loss = lossTensor.ToDouble();
             var grads = autograd.grad([lossTensor], leaves);
@@ -60,10 +59,10 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
             if (_validation is not null)
             {
                 using var heldOut = _validation.Next();
-                loss = _task.Loss(_parameters, heldOut).ToDouble();
+                loss = _task.Loss(_tensors.Parameters, heldOut).ToDouble();
             }
-            var (next, state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
-            Replace(next, state);
+            var (next, state) = _rule.Apply(_tensors.Parameters, grads.ToArray(), _tensors.State, theta, _scales);
+            _tensors.Replace(next, state);
         }
         double normalised = _task.Normalizer.Normalize(loss);
         double finalLoss = _remaining == 1 && _metaLoss.FinalLossBatches > 0 ? FinalLoss() : double.NaN;
@@ -73,16 +72,17 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     public (Tensor Loss, bool EpisodeEnded) StepWithGraph(MetaParameters theta)
     {
         using var batch = _batches.Next();
-        foreach (var p in _parameters.Where(p => !p.requires_grad)) p.requires_grad_();
-        var loss = _task.Loss(_parameters, batch);
+        foreach (var p in _tensors.Parameters.Where(p => !p.requires_grad)) p.requires_grad_();
+        var loss = _task.Loss(_tensors.Parameters, batch);
         // create_graph alone does not keep the graph in TorchSharp 0.107 (../shared/design.md): retain it too.
-        var grads = autograd.grad([loss], _parameters, retain_graph: true, create_graph: true);
+        var grads = autograd.grad([loss], _tensors.Parameters, retain_graph: true, create_graph: true);
         if (_validation is not null)
         {
             using var heldOut = _validation.Next();
-            loss = _task.Loss(_parameters, heldOut);
+            loss = _task.Loss(_tensors.Parameters, heldOut);
         }
-        (_parameters, _state) = _rule.Apply(_parameters, grads.ToArray(), _state, theta, _scales);
+        var (parameters, state) = _rule.Apply(_tensors.Parameters, grads.ToArray(), _tensors.State, theta, _scales);
+        _tensors.Track(parameters, state);
         var normalised = (loss / _task.Normalizer.Scale).clamp(0, _task.Normalizer.Max);
         bool ended = Advance();
         return (normalised, ended);
@@ -90,10 +90,9 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
 
     public void CutGraph()
     {
-        _parameters = _parameters.Select(p => p.detach().DetachFromDisposeScope()).ToArray();
-        _state = _state.Detach();
-        foreach (var slots in _state.Tensors)
-            foreach (var t in slots) t.DetachFromDisposeScope();
+        var state = _tensors.State.Detach();
+        foreach (var t in state.Tensors.SelectMany(s => s)) t.DetachFromDisposeScope();
+        _tensors.Track(_tensors.Parameters.Select(p => p.detach().DetachFromDisposeScope()).ToArray(), state);
     }
 
     public void Export(string prefix, EstimatorState into)
@@ -102,10 +101,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         into.Counters[prefix + "remaining"] = _remaining;
         into.Counters[prefix + "batch"] = _batches.Position;
         if (_validation is not null) into.Counters[prefix + "validation_batch"] = _validation.Position;
-        into.Counters[prefix + "lo_step"] = _state.Step;
-        for (int i = 0; i < _parameters.Length; i++) into.Tensors[$"{prefix}param.{i}"] = _parameters[i];
-        for (int i = 0; i < _state.Tensors.Count; i++)
-            for (int j = 0; j < _state.Tensors[i].Length; j++) into.Tensors[$"{prefix}state.{i}.{j}"] = _state.Tensors[i][j];
+        _tensors.Export(prefix, into);
     }
 
     public void Import(string prefix, EstimatorState from)
@@ -115,16 +111,8 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         _remaining = (int)from.Counter(prefix + "remaining");
         _batches.Seek(from.Counter(prefix + "batch"));
         _validation?.Seek(from.Counter(prefix + "validation_batch"));
-        using var noGrad = no_grad();
-        var parameters = _parameters.Select((p, i) => Restored(from.Tensor($"{prefix}param.{i}"), p)).ToArray();
-        var slots = _state.Tensors.Select((s, i) => s.Select((t, j) => Restored(from.Tensor($"{prefix}state.{i}.{j}"), t)).ToArray()).ToArray();
-        Replace(parameters, new LearnedOptimizerState(from.Counter(prefix + "lo_step"), slots));
+        _tensors.Import(prefix, from);
     }
-
-    // A checkpointed tensor, checked against the shape this episode's task needs.
-    private static Tensor Restored(Tensor saved, Tensor like) => saved.shape.SequenceEqual(like.shape)
-        ? saved.clone()
-        : throw new InvalidDataException($"A checkpointed inner-run tensor has shape [{string.Join(", ", saved.shape)}] where [{string.Join(", ", like.shape)}] was expected; the checkpoint is from a different configuration.");
 
     // The episode's final parameters on several fresh batches of the meta-loss split: a less noisy "last loss" for ES.
     private double FinalLoss()
@@ -137,7 +125,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         for (int i = 0; i < _metaLoss.FinalLossBatches; i++)
         {
             using var batch = stream.Next();
-            sum += _task.Normalizer.Normalize(_task.Loss(_parameters, batch).ToDouble());
+            sum += _task.Normalizer.Normalize(_task.Loss(_tensors.Parameters, batch).ToDouble());
         }
         return sum / _metaLoss.FinalLossBatches;
     }
@@ -163,7 +151,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
             var state = _rule.InitialState(parameters);
             foreach (var slots in state.Tensors)
                 foreach (var t in slots) t.DetachFromDisposeScope();
-            Replace(parameters, state);
+            _tensors.Replace(parameters, state);
         }
         // Counter-based like the batches: episode e's horizon depends on (seed, e) only.
         var random = new Random(unchecked((int)Seeds.Derive(_seed, "horizon", _episode)));
@@ -171,21 +159,5 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(random, horizon) : horizon;
     }
 
-    // Keeps the new parameters and state beyond the current dispose scope and frees the old ones.
-    private void Replace(Tensor[] parameters, LearnedOptimizerState state)
-    {
-        foreach (var p in parameters) p.DetachFromDisposeScope();
-        foreach (var slots in state.Tensors)
-            foreach (var t in slots) t.DetachFromDisposeScope();
-        foreach (var p in _parameters) p.Dispose();
-        _state.Dispose();
-        _parameters = parameters;
-        _state = state;
-    }
-
-    public void Dispose()
-    {
-        foreach (var p in _parameters) p.Dispose();
-        _state.Dispose();
-    }
+    public void Dispose() => _tensors.Dispose();
 }

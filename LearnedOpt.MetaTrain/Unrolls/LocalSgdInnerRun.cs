@@ -27,8 +27,7 @@ internal sealed class LocalSgdInnerRun : IInnerRun
     private int _episode = -1;
     private ITrainingTask _task = null!;
     private LocalSgdWorker[] _workers = [];
-    private Tensor[] _global = [];
-    private LearnedOptimizerState _state = new(0, []);
+    private readonly InnerRunTensors _tensors = new();
     private double[] _scales = [];
     private int _remaining;
 
@@ -49,7 +48,7 @@ internal sealed class LocalSgdInnerRun : IInnerRun
     }
 
     /// <summary>The current global parameters (for tests).</summary>
-    public IReadOnlyList<Tensor> Parameters => _global;
+    public IReadOnlyList<Tensor> Parameters => _tensors.Parameters;
 
     /// <summary>H of the current episode.</summary>
     public int LocalSteps { get; private set; }
@@ -60,12 +59,12 @@ internal sealed class LocalSgdInnerRun : IInnerRun
         var deltas = new Tensor[_workers.Length][];
         try
         {
-            for (int k = 0; k < _workers.Length; k++) (losses[k], deltas[k]) = _workers[k].RunRound(_global);
+            for (int k = 0; k < _workers.Length; k++) (losses[k], deltas[k]) = _workers[k].RunRound(_tensors.Parameters);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (mean, perWorker) = OuterDeltas.PseudoGradients(deltas, _rule.Config.SeesEachWorker);
-            var (next, state) = _rule.Apply(_global, mean, _state, theta, _scales, perWorker);
-            Replace(next, state);
+            var (next, state) = _rule.Apply(_tensors.Parameters, mean, _tensors.State, theta, _scales, perWorker);
+            _tensors.Replace(next, state);
         }
         finally
         {
@@ -79,11 +78,8 @@ internal sealed class LocalSgdInnerRun : IInnerRun
     {
         into.Counters[prefix + "episode"] = _episode;
         into.Counters[prefix + "remaining"] = _remaining;
-        into.Counters[prefix + "lo_step"] = _state.Step;
         for (int k = 0; k < _workers.Length; k++) into.Counters[$"{prefix}worker.{k}.batch"] = _workers[k].BatchPosition;
-        for (int i = 0; i < _global.Length; i++) into.Tensors[$"{prefix}param.{i}"] = _global[i];
-        for (int i = 0; i < _state.Tensors.Count; i++)
-            for (int j = 0; j < _state.Tensors[i].Length; j++) into.Tensors[$"{prefix}state.{i}.{j}"] = _state.Tensors[i][j];
+        _tensors.Export(prefix, into);
     }
 
     public void Import(string prefix, EstimatorState from)
@@ -92,15 +88,8 @@ internal sealed class LocalSgdInnerRun : IInnerRun
         StartEpisode();
         _remaining = (int)from.Counter(prefix + "remaining");
         for (int k = 0; k < _workers.Length; k++) _workers[k].SeekBatches(from.Counter($"{prefix}worker.{k}.batch"));
-        using var noGrad = no_grad();
-        var parameters = _global.Select((p, i) => Restored(from.Tensor($"{prefix}param.{i}"), p)).ToArray();
-        var slots = _state.Tensors.Select((s, i) => s.Select((t, j) => Restored(from.Tensor($"{prefix}state.{i}.{j}"), t)).ToArray()).ToArray();
-        Replace(parameters, new LearnedOptimizerState(from.Counter(prefix + "lo_step"), slots));
+        _tensors.Import(prefix, from);
     }
-
-    private static Tensor Restored(Tensor saved, Tensor like) => saved.shape.SequenceEqual(like.shape)
-        ? saved.clone()
-        : throw new InvalidDataException($"A checkpointed local-SGD tensor has shape [{string.Join(", ", saved.shape)}] where [{string.Join(", ", like.shape)}] was expected; the checkpoint is from a different configuration.");
 
     private bool Advance()
     {
@@ -120,7 +109,7 @@ internal sealed class LocalSgdInnerRun : IInnerRun
         using (no_grad())
         {
             var parameters = _task.InitializeParameters(Seeds.Derive(episodeSeed, "init")).Select(t => t.DetachFromDisposeScope()).ToArray();
-            Replace(parameters, _rule.InitialState(parameters));
+            _tensors.Replace(parameters, _rule.InitialState(parameters));
         }
         long WorkerSeed(int k) => Seeds.Derive(episodeSeed, "worker", k);
         if (_workers.Length > 0 && _workers[0].Fits(_task))
@@ -130,27 +119,16 @@ internal sealed class LocalSgdInnerRun : IInnerRun
         else
         {
             foreach (var w in _workers) w.Dispose();
-            _workers = Enumerable.Range(0, _settings.Workers).Select(k => new LocalSgdWorker(_task, _global, _settings.Inner, LocalSteps, WorkerSeed(k))).ToArray();
+            _workers = Enumerable.Range(0, _settings.Workers).Select(k => new LocalSgdWorker(_task, _tensors.Parameters, _settings.Inner, LocalSteps, WorkerSeed(k))).ToArray();
         }
         // Counter-based: episode e's horizon (in rounds) depends on (seed, e) only.
         int horizon = _schedule.SampleHorizon(random);
         _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(random, horizon) : horizon;
     }
 
-    private void Replace(Tensor[] parameters, LearnedOptimizerState state)
-    {
-        foreach (var p in parameters) p.DetachFromDisposeScope();
-        foreach (var t in state.Tensors.SelectMany(s => s)) t.DetachFromDisposeScope();
-        foreach (var p in _global) p.Dispose();
-        _state.Dispose();
-        _global = parameters;
-        _state = state;
-    }
-
     public void Dispose()
     {
         foreach (var w in _workers) w.Dispose();
-        foreach (var p in _global) p.Dispose();
-        _state.Dispose();
+        _tensors.Dispose();
     }
 }
