@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(LocalSgdCommand.Create());
         root.Subcommands.Add(LocalSgdCompareCommand.Create());
+        root.Subcommands.Add(TrajectoriesCommand.Create());
         return root;
     }
 

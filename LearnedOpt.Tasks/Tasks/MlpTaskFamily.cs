@@ -22,6 +22,16 @@ public sealed record MlpTaskFamily(
     /// <inheritdoc />
     public ITrainingTask Sample(long seed)
     {
+        var (name, options) = Draw(seed);
+        return TaskRegistry.Create(name, options);
+    }
+
+    /// <summary>
+    /// The registered task name and options that <see cref="Sample"/> builds for <paramref name="seed"/>, so callers can
+    /// record what was drawn (width, depth, batch size, task seed) next to the task.
+    /// </summary>
+    public (string TaskName, TaskOptions Options) Draw(long seed)
+    {
         if (TaskNames.Count == 0 || Widths.Count == 0 || Depths.Count == 0 || BatchSizes.Count == 0)
             throw new UserInputException("A task family needs at least one task name, width, depth and batch size.");
         var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
@@ -33,6 +43,6 @@ public sealed record MlpTaskFamily(
             BatchSize = BatchSizes[random.Next(BatchSizes.Count)],
             TaskSeed = random.NextInt64(),
         };
-        return TaskRegistry.Create(name, options);
+        return (name, options);
     }
 }

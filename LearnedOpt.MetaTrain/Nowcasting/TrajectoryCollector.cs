@@ -1,0 +1,159 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Training;
+using LearnedOpt.Nowcasting;
+using LearnedOpt.Optimizers;
+using LearnedOpt.Parameters;
+using LearnedOpt.Randomness;
+using LearnedOpt.Tasks.Tasks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.Nowcasting;
+
+/// <summary>
+/// Runs AdamW on tasks drawn from an MLP family and stores parameter snapshots for training a nowcaster. Run r draws its
+/// task with <c>Seeds.Derive(seed, "trajectory-task", r)</c> and trains with run seed <c>Seeds.Derive(seed, "trajectory", r)</c>,
+/// whose "init" and "data" seeds are those <see cref="TrainingRun"/> uses, so a plain training run reproduces any trajectory.
+/// Runs go in parallel, each with one libtorch thread, and each writes its own file: results do not depend on the job count.
+/// </summary>
+internal static class TrajectoryCollector
+{
+    /// <summary>One planned run: its task, drawn and checked before anything is trained or written.</summary>
+    private sealed record PlannedRun(int Run, long RunSeed, ITrainingTask Task, TrajectoryTaskInfo Info);
+
+    private static readonly JsonSerializerOptions ManifestJsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The training seed of run <paramref name="run"/>.</summary>
+    public static long RunSeed(long seed, int run) => Seeds.Derive(seed, "trajectory", run);
+
+    /// <summary>The task-drawing seed of run <paramref name="run"/>.</summary>
+    public static long TaskSeed(long seed, int run) => Seeds.Derive(seed, "trajectory-task", run);
+
+    /// <summary>The family the settings describe.</summary>
+    public static MlpTaskFamily Family(TrajectorySettings settings) =>
+        new(settings.Tasks, settings.Widths, settings.Depths, settings.BatchSizes,
+            new TaskOptions(Activation: settings.Activation, Parametrization: settings.Parametrization));
+
+    /// <summary>
+    /// Validates the settings and every drawn task (the nowcaster's graph must support it), then collects every run into
+    /// <paramref name="outDir"/> (<c>run-000.safetensors</c>, …) and writes <c>trajectories.json</c> last.
+    /// </summary>
+    public static TrajectoryManifest Collect(TrajectorySettings settings, string outDir, string command, Action<string>? log = null) =>
+        Collect(settings, () => outDir, command, log);
+
+    /// <summary>
+    /// As <see cref="Collect(TrajectorySettings, string, string, Action{string}?)"/>, asking <paramref name="prepareOutDir"/>
+    /// for the folder only once the settings and tasks have passed, so bad input leaves no folder behind.
+    /// </summary>
+    public static TrajectoryManifest Collect(TrajectorySettings settings, Func<string> prepareOutDir, string command, Action<string>? log = null)
+    {
+        var plan = Plan(settings);
+        string outDir = prepareOutDir();
+        var summaries = new TrajectoryRunSummary[plan.Count];
+        int done = 0;
+        try
+        {
+            Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs }, i =>
+            {
+                summaries[i] = SingleThreadedTorch.Run(() => CollectRun(settings, plan[i], outDir));
+                int finished = Interlocked.Increment(ref done);
+                log?.Invoke($"run {plan[i].Run} ({plan[i].Task.Name}): loss {summaries[i].FirstLoss:F4} → {summaries[i].LastLoss:F4} [{finished}/{plan.Count}]");
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        var manifest = new TrajectoryManifest(TrajectoryManifest.FormatName, 1, command, settings, summaries);
+        AtomicFile.WriteAllText(Path.Combine(outDir, TrajectoryManifest.FileName), JsonSerializer.Serialize(manifest, ManifestJsonOptions));
+        return manifest;
+    }
+
+    private static List<PlannedRun> Plan(TrajectorySettings settings)
+    {
+        settings.Validate();
+        var family = Family(settings);
+        var plan = new List<PlannedRun>(settings.Runs);
+        for (int r = 0; r < settings.Runs; r++)
+        {
+            var (name, options) = family.Draw(TaskSeed(settings.Seed, r));
+            var task = TaskRegistry.Create(name, options);
+            try
+            {
+                using var graph = NeuralGraph.FromParameters(task.Parameters);
+            }
+            catch (UserInputException e)
+            {
+                throw new UserInputException($"Run {r} draws {task.Name}, which the nowcaster cannot represent ({e.Message.TrimEnd('.')}); choose MLP tasks in --tasks.", e);
+            }
+            var info = new TrajectoryTaskInfo(name, task.Name, options.Width, options.Depth, options.BatchSize,
+                options.Activation.ToString().ToLowerInvariant(), options.Parametrization == Parametrization.MuP ? "mup" : "sp", options.TaskSeed);
+            plan.Add(new PlannedRun(r, RunSeed(settings.Seed, r), task, info));
+        }
+        return plan;
+    }
+
+    private static TrajectoryRunSummary CollectRun(TrajectorySettings settings, PlannedRun run, string outDir)
+    {
+        var task = run.Task;
+        var specs = task.Parameters;
+        int count = settings.SnapshotCount;
+        var scalar = settings.DType == TrajectoryDType.Float16 ? ScalarType.Float16 : ScalarType.Float32;
+        var steps = new long[count];
+        var losses = new float[count];
+        var parameters = task.InitializeParameters(Seeds.Derive(run.RunSeed, "init"))
+            .Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
+        var storage = specs.Select(s => empty([count, .. s.Shape], dtype: scalar).DetachFromDisposeScope()).ToArray();
+        try
+        {
+            using (var optimizer = BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.AdamW, settings.LearningRate), parameters, specs))
+            {
+                var batches = task.TrainBatches(Seeds.Derive(run.RunSeed, "data"));
+                for (int step = 0; ; step++)
+                {
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    using var batch = batches.Next();
+                    var lossTensor = task.Loss(parameters, batch);
+                    double loss = lossTensor.ToDouble();
+                    if (!double.IsFinite(loss))
+                        throw new UserInputException($"Run {run.Run} ({task.Name}) reached a training loss of {loss} at step {step}; use a smaller --lr than {settings.LearningRate}.");
+                    if (step % settings.Spacing == 0)
+                    {
+                        int k = step / settings.Spacing;
+                        using (no_grad())
+                        {
+                            for (int i = 0; i < parameters.Length; i++) storage[i][k].copy_(parameters[i]);
+                        }
+                        steps[k] = step;
+                        losses[k] = (float)loss;
+                    }
+                    if (step == settings.Steps) break; // the last snapshot's loss needs a forward pass, not an update
+                    lossTensor.backward();
+                    optimizer.step();
+                }
+            }
+
+            var record = new TrajectoryRecord(run.Info, specs, steps, losses, storage, settings.LearningRate, settings.Spacing, settings.Seed, run.RunSeed);
+            string file = TrajectoryFile.RunFileName(run.Run);
+            TrajectoryFile.Write(Path.Combine(outDir, file), record, settings.DType, run.Run);
+            return new TrajectoryRunSummary(file, run.Run, run.RunSeed, run.Info, count, losses[0], losses[^1]);
+        }
+        finally
+        {
+            foreach (var p in parameters) p.Dispose();
+            foreach (var s in storage) s.Dispose();
+        }
+    }
+}

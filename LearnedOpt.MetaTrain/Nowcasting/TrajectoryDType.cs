@@ -1,0 +1,11 @@
+namespace LearnedOpt.MetaTrain.Nowcasting;
+
+/// <summary>The element type parameter snapshots are stored in.</summary>
+internal enum TrajectoryDType
+{
+    /// <summary>Half precision: half the size, about three significant digits (the default).</summary>
+    Float16,
+
+    /// <summary>Single precision: exactly the parameters as trained.</summary>
+    Float32,
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LearnedOpt.IO;
+using LearnedOpt.Parameters;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.Nowcasting;
+
+/// <summary>
+/// Reads and writes one run's trajectory as a safetensors file: a tensor <c>&lt;paramName&gt;</c> of shape
+/// <c>[snapshots, *paramShape]</c> (float16 or float32) per parameter, <c>steps</c> (int64 <c>[snapshots]</c>),
+/// <c>losses</c> (float32 <c>[snapshots]</c>), and metadata naming the format, the task, the AdamW run and the
+/// parameter descriptions (JSON). Loading is strict: every malformed file is refused with one sentence naming it.
+/// </summary>
+internal static class TrajectoryFile
+{
+    /// <summary>The <c>format</c> metadata value.</summary>
+    public const string FormatName = "learnedopt.trajectory";
+
+    /// <summary>The <c>format_version</c> this code writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The tensor holding each snapshot's step.</summary>
+    public const string StepsTensor = "steps";
+
+    /// <summary>The tensor holding each snapshot's training loss.</summary>
+    public const string LossesTensor = "losses";
+
+    private sealed record SpecJson(string Name, long[] Shape, ParameterRole Role, long FanIn);
+
+    private static readonly JsonSerializerOptions SpecJsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The file name of run <paramref name="run"/> inside a collection folder.</summary>
+    public static string RunFileName(int run) => string.Create(CultureInfo.InvariantCulture, $"run-{run:D3}.safetensors");
+
+    /// <summary>Writes <paramref name="record"/> atomically, its snapshots stored as <paramref name="dtype"/>.</summary>
+    /// <exception cref="UserInputException">A snapshot value is not finite in <paramref name="dtype"/> (float16 overflow).</exception>
+    public static void Write(string path, TrajectoryRecord record, TrajectoryDType dtype, int run)
+    {
+        var scalar = dtype == TrajectoryDType.Float16 ? ScalarType.Float16 : ScalarType.Float32;
+        using var scope = NewDisposeScope();
+        var tensors = new List<(string Name, Tensor Tensor)>();
+        for (int i = 0; i < record.Parameters.Count; i++)
+        {
+            var stored = record.Snapshots[i].to_type(scalar);
+            if (!isfinite(stored).all().item<bool>())
+                throw new UserInputException(
+                    $"Run {run}: parameter '{record.Parameters[i].Name}' has values that are not finite as {dtype.ToString().ToLowerInvariant()}; use --dtype float32 or a smaller --lr.");
+            tensors.Add((record.Parameters[i].Name, stored));
+        }
+        tensors.Add((StepsTensor, tensor(record.Steps.ToArray(), dtype: ScalarType.Int64)));
+        tensors.Add((LossesTensor, tensor(record.Losses.ToArray(), dtype: ScalarType.Float32)));
+
+        var task = record.Task;
+        var specs = record.Parameters.Select(p => new SpecJson(p.Name, p.Shape, p.Role, p.FanIn)).ToArray();
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = FormatName,
+            ["format_version"] = Str(FormatVersion),
+            ["task"] = task.Task,
+            ["task_description"] = task.Description,
+            ["width"] = Str(task.Width),
+            ["depth"] = Str(task.Depth),
+            ["batch_size"] = Str(task.BatchSize),
+            ["activation"] = task.Activation,
+            ["parametrization"] = task.Parametrization,
+            ["task_seed"] = Str(task.TaskSeed),
+            ["optimizer"] = "adamw",
+            ["weight_decay"] = "0",
+            ["lr"] = record.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["spacing"] = Str(record.Spacing),
+            ["seed"] = Str(record.Seed),
+            ["run"] = Str(run),
+            ["run_seed"] = Str(record.RunSeed),
+            ["dtype"] = dtype.ToString().ToLowerInvariant(),
+            ["parameters"] = JsonSerializer.Serialize(specs, SpecJsonOptions),
+        };
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Loads and validates a trajectory file; snapshots come back as float32.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid trajectory file; the message names it and the problem.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static TrajectoryRecord Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string file = Path.GetFileName(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Trajectory file {path} does not exist; give a file written by `learnedopt trajectories`.", path);
+
+        using var content = SafeTensorsFile.Read(path);
+        var meta = content.Metadata;
+        meta.TryGetValue("format", out string? format);
+        if (format != FormatName)
+            throw Bad(file, $"is not a trajectory file (its format is {(format is null ? "missing" : $"'{format}'")}, not '{FormatName}'); give a file written by `learnedopt trajectories`");
+        string version = Meta(meta, "format_version", file);
+        if (version != Str(FormatVersion))
+            throw Bad(file, $"has trajectory format version {version}, but this reader knows version {FormatVersion} only; collect it again with this version of `learnedopt trajectories`");
+
+        var specs = ParseSpecs(Meta(meta, "parameters", file), file);
+        var task = new TrajectoryTaskInfo(
+            Meta(meta, "task", file), Meta(meta, "task_description", file),
+            Int(meta, "width", file), Int(meta, "depth", file), Int(meta, "batch_size", file),
+            Meta(meta, "activation", file), Meta(meta, "parametrization", file), Long(meta, "task_seed", file));
+        double lr = Number(meta, "lr", file);
+        int spacing = Int(meta, "spacing", file);
+        long seed = Long(meta, "seed", file), runSeed = Long(meta, "run_seed", file);
+
+        var steps = content.Get(StepsTensor);
+        if (steps.dtype != ScalarType.Int64 || steps.dim() != 1 || steps.shape[0] < 1)
+            throw Bad(file, $"has a 'steps' tensor of dtype {steps.dtype} and shape {Shape(steps.shape)}, where a non-empty int64 vector is expected; collect the trajectory again");
+        long count = steps.shape[0];
+        long[] stepValues = steps.data<long>().ToArray();
+        for (int k = 0; k < stepValues.Length; k++)
+        {
+            if (stepValues[k] < 0 || (k > 0 && stepValues[k] <= stepValues[k - 1]))
+                throw Bad(file, $"has snapshot steps that are not increasing from 0 (snapshot {k} is at step {stepValues[k]}); collect the trajectory again");
+        }
+
+        var losses = content.Get(LossesTensor);
+        if (losses.dtype != ScalarType.Float32 || !losses.shape.SequenceEqual([count]))
+            throw Bad(file, $"has a 'losses' tensor of dtype {losses.dtype} and shape {Shape(losses.shape)}, but {count} steps call for float32 {Shape([count])}; collect the trajectory again");
+        float[] lossValues = losses.data<float>().ToArray();
+        if (lossValues.Any(v => !float.IsFinite(v)))
+            throw Bad(file, "has a training loss that is not finite; collect the trajectory again with a smaller --lr");
+
+        var known = new HashSet<string>(specs.Select(s => s.Name)) { StepsTensor, LossesTensor };
+        foreach (var (name, _) in content.Tensors)
+        {
+            if (!known.Contains(name))
+                throw Bad(file, $"has the tensor '{name}', which its parameter descriptions do not list; collect the trajectory again");
+        }
+
+        var snapshots = new List<Tensor>(specs.Count);
+        try
+        {
+            foreach (var spec in specs)
+            {
+                var stored = content.Get(spec.Name);
+                long[] expected = [count, .. spec.Shape];
+                if (stored.dtype is not (ScalarType.Float16 or ScalarType.Float32 or ScalarType.BFloat16))
+                    throw Bad(file, $"stores parameter '{spec.Name}' as {stored.dtype}, not float16 or float32; collect the trajectory again");
+                if (!stored.shape.SequenceEqual(expected))
+                    throw Bad(file, $"has parameter '{spec.Name}' of shape {Shape(stored.shape)}, but {count} snapshots of its described shape {Shape(spec.Shape)} make {Shape(expected)}; the trajectory has mismatched shapes, so collect it again");
+                var values = stored.to_type(ScalarType.Float32, copy: true);
+                snapshots.Add(values);
+                using var finite = isfinite(values).all();
+                if (!finite.item<bool>())
+                    throw Bad(file, $"has values of parameter '{spec.Name}' that are not finite; collect the trajectory again (with --dtype float32 if float16 overflowed)");
+            }
+        }
+        catch
+        {
+            foreach (var t in snapshots) t.Dispose();
+            throw;
+        }
+        return new TrajectoryRecord(task, specs, stepValues, lossValues, snapshots, lr, spacing, seed, runSeed);
+    }
+
+    private static IReadOnlyList<ParameterSpec> ParseSpecs(string json, string file)
+    {
+        SpecJson[]? raw;
+        try { raw = JsonSerializer.Deserialize<SpecJson[]>(json, SpecJsonOptions); }
+        catch (JsonException) { throw Bad(file, "has parameter descriptions that are not valid JSON; collect the trajectory again"); }
+        if (raw is null || raw.Length == 0 || raw.Any(r => r is null || r.Name is null || r.Shape is null))
+            throw Bad(file, "has no usable parameter descriptions; collect the trajectory again");
+        var specs = raw.Select(r => new ParameterSpec(r.Name, r.Shape, r.Role, r.FanIn)).ToArray();
+        foreach (var spec in specs)
+        {
+            try { spec.Validate(); }
+            catch (ArgumentException e) { throw Bad(file, $"has an invalid parameter description ({e.Message.TrimEnd('.')}); collect the trajectory again"); }
+        }
+        if (specs.Select(s => s.Name).Distinct().Count() != specs.Length || specs.Any(s => s.Name is StepsTensor or LossesTensor))
+            throw Bad(file, "has parameter descriptions with repeated or reserved names; collect the trajectory again");
+        return specs;
+    }
+
+    private static string Meta(IReadOnlyDictionary<string, string> meta, string key, string file) =>
+        meta.TryGetValue(key, out string? value) ? value : throw Bad(file, $"has no '{key}' metadata entry; collect the trajectory again");
+
+    private static int Int(IReadOnlyDictionary<string, string> meta, string key, string file) =>
+        int.TryParse(Meta(meta, key, file), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw NotANumber(key, meta[key], file);
+
+    private static long Long(IReadOnlyDictionary<string, string> meta, string key, string file) =>
+        long.TryParse(Meta(meta, key, file), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : throw NotANumber(key, meta[key], file);
+
+    private static double Number(IReadOnlyDictionary<string, string> meta, string key, string file) =>
+        double.TryParse(Meta(meta, key, file), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw NotANumber(key, meta[key], file);
+
+    private static InvalidDataException NotANumber(string key, string value, string file) =>
+        Bad(file, $"has the metadata entry '{key}' = '{value}', which is not a number; collect the trajectory again");
+
+    private static InvalidDataException Bad(string file, string problem) => new($"{file} {problem}.");
+
+    private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
+}
