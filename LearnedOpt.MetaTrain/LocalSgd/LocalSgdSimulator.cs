@@ -64,7 +64,7 @@ internal sealed class LocalSgdSimulator : IDisposable
                     deltas = compressed.Select(c => c.Tensors.ToArray()).ToArray();
                     sent = deltas;
                 }
-                else bits += deltas.Sum(d => d.Sum(t => 32 * t.numel()));
+                else bits += deltas.Sum(d => d.Sum(t => CompressedSize.FloatBits * t.numel()));
                 outer.Step(sent);
             }
             finally
