@@ -1,0 +1,65 @@
+using LearnedOpt.Parameters;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// The linear-extrapolation baseline (anchors §6): every parameter moves on from its last snapshot along the
+/// least-squares slope of its <see cref="Context"/> snapshots, <c>last + horizon · slope</c>. No training, no
+/// graph; it handles any network.
+/// </summary>
+public sealed class LinearExtrapolationNowcaster : INowcaster
+{
+    /// <summary>Creates the baseline for histories of <paramref name="context"/> snapshots (at least 2).</summary>
+    public LinearExtrapolationNowcaster(int context = 5, int maxHorizon = 40)
+    {
+        if (context < 2) throw new ArgumentException($"Linear extrapolation needs at least 2 snapshots to fit a slope, got context {context}.");
+        if (maxHorizon < 1) throw new ArgumentException($"The maximum horizon must be at least 1, got {maxHorizon}.");
+        Context = context;
+        MaxHorizon = maxHorizon;
+    }
+
+    /// <inheritdoc />
+    public string Kind => "linear";
+
+    /// <inheritdoc />
+    public int Context { get; }
+
+    /// <inheritdoc />
+    public int MaxHorizon { get; }
+
+    /// <inheritdoc />
+    public int? Spacing => null;
+
+    /// <inheritdoc />
+    public void CheckSupports(IReadOnlyList<ParameterSpec> parameters)
+    {
+        if (parameters.Count == 0) throw new UserInputException("The network has no parameters to extrapolate.");
+    }
+
+    /// <inheritdoc />
+    public Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon)
+    {
+        NowcastArguments.Check(this, parameters, history, horizon);
+        using var noGrad = no_grad();
+        // Least-squares slope over t = 0 … c−1: Σ (t − t̄)·x_t / Σ (t − t̄)².
+        double mid = (Context - 1) / 2.0;
+        double[] weights = [.. Enumerable.Range(0, Context).Select(t => t - mid)];
+        double denominator = weights.Sum(w => w * w);
+        var result = new Tensor[history.Count];
+        for (int i = 0; i < history.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var h = history[i].to_type(ScalarType.Float32);
+            var t = tensor(weights, dtype: ScalarType.Float32).reshape([Context, .. Enumerable.Repeat(1L, h.dim() - 1)]);
+            var slope = (h * t).sum(0) / denominator;
+            result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}
