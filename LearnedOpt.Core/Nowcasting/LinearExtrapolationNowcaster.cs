@@ -51,7 +51,7 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
         {
             using var scope = NewDisposeScope();
             var h = history[i].to_type(ScalarType.Float32);
-            var t = tensor(weights, dtype: ScalarType.Float32).reshape([Context, .. Enumerable.Repeat(1L, h.dim() - 1)]);
+            var t = tensor(weights, dtype: ScalarType.Float32).reshape([Context, .. Enumerable.Repeat(1L, (int)h.dim() - 1)]);
             var slope = (h * t).sum(0) / denominator;
             result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();
         }
