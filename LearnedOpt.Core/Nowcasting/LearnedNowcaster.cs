@@ -1,0 +1,75 @@
+using LearnedOpt.Parameters;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// A trained nowcaster (GNN or WNN) loaded with <see cref="NowcasterFile.Load"/>. It builds each network's
+/// neural graph once (Laplacian encodings included) and reuses it for every prediction.
+/// </summary>
+public sealed class LearnedNowcaster : INowcaster
+{
+    private readonly NowcastNetwork _network;
+    private readonly Dictionary<string, NowcastGraphInputs> _graphs = new(StringComparer.Ordinal);
+
+    internal LearnedNowcaster(NowcastNetwork network, IReadOnlyDictionary<string, string> provenance)
+    {
+        _network = network;
+        _network.eval();
+        Provenance = provenance;
+    }
+
+    internal NowcasterConfig Config => _network.Config;
+
+    /// <summary>How the nowcaster was trained (the file's <c>trained_*</c> metadata: command, trajectories, steps).</summary>
+    public IReadOnlyDictionary<string, string> Provenance { get; }
+
+    /// <inheritdoc />
+    public string Kind => NowcasterFile.KindName(Config.Kind);
+
+    /// <inheritdoc />
+    public int Context => Config.Context;
+
+    /// <inheritdoc />
+    public int MaxHorizon => Config.Horizons;
+
+    /// <inheritdoc />
+    public int? Spacing => Config.Spacing;
+
+    /// <inheritdoc />
+    public void CheckSupports(IReadOnlyList<ParameterSpec> parameters) => GraphFor(parameters);
+
+    /// <inheritdoc />
+    public Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon)
+    {
+        NowcastArguments.Check(this, parameters, history, horizon);
+        var graph = GraphFor(parameters);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (edgeHistory, stds) = NowcastHistory.ScaledEdgeHistory(graph, history);
+        var edgeDelta = _network.ScaledDeltas(graph, edgeHistory).select(1, horizon - 1);
+        return [.. NowcastHistory.Apply(graph, history, stds, edgeDelta).Select(t => t.MoveToOuterDisposeScope())];
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var graph in _graphs.Values) graph.Dispose();
+        _graphs.Clear();
+        _network.Dispose();
+    }
+
+    private NowcastGraphInputs GraphFor(IReadOnlyList<ParameterSpec> parameters)
+    {
+        string key = string.Join(';', parameters.Select(p => p.ToString()));
+        lock (_graphs)
+        {
+            if (!_graphs.TryGetValue(key, out var graph))
+            {
+                graph = NowcastGraphInputs.For(parameters, Config.NodeEncodings);
+                _graphs[key] = graph;
+            }
+            return graph;
+        }
+    }
+}

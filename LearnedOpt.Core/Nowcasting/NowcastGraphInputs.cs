@@ -1,0 +1,69 @@
+using LearnedOpt.Parameters;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// Everything about one network's neural graph a learned nowcaster reads besides the parameter values: the graph,
+/// its Laplacian encodings, node types, which edges carry parameters, and the node degrees used for mean
+/// aggregation in both directions. Built once per network and reused for every prediction; owns its tensors.
+/// </summary>
+internal sealed class NowcastGraphInputs : IDisposable
+{
+    private NowcastGraphInputs(NeuralGraph graph, int encodings)
+    {
+        Graph = graph;
+        using var scope = NewDisposeScope();
+        NodeEncoding = LaplacianPositionalEncoding.Compute(graph, encodings).DetachFromDisposeScope();
+        NodeTypes = tensor(graph.NodeTypes.Select(t => (long)t).ToArray()).DetachFromDisposeScope();
+        ParameterEdgeMask = graph.EdgeTypes.ne((long)EdgeType.SelfLoop).DetachFromDisposeScope();
+        Sources = graph.EdgeIndex[0].contiguous().DetachFromDisposeScope();
+        Targets = graph.EdgeIndex[1].contiguous().DetachFromDisposeScope();
+        // Messages flow both ways along every edge; each node averages everything it receives.
+        var received = zeros(graph.NodeCount).index_add_(0, Targets, ones(graph.EdgeCount), 1).index_add_(0, Sources, ones(graph.EdgeCount), 1);
+        InverseDegree = (1 / received.clamp_min(1)).unsqueeze(1).DetachFromDisposeScope();
+    }
+
+    /// <summary>Builds the inputs for the network described by <paramref name="parameters"/>; throws <see cref="UserInputException"/> for an unsupported network.</summary>
+    public static NowcastGraphInputs For(IReadOnlyList<ParameterSpec> parameters, int encodings = LaplacianPositionalEncoding.DefaultCount)
+    {
+        var graph = NeuralGraph.FromParameters(parameters);
+        try
+        {
+            return new NowcastGraphInputs(graph, encodings);
+        }
+        catch
+        {
+            graph.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The neural graph.</summary>
+    public NeuralGraph Graph { get; }
+
+    /// <summary><c>[N, encodings]</c> Laplacian eigenvector encodings.</summary>
+    public Tensor NodeEncoding { get; }
+
+    /// <summary><c>[N]</c> int64 <see cref="NodeType"/> values.</summary>
+    public Tensor NodeTypes { get; }
+
+    /// <summary><c>[E]</c> bool: true for edges that carry a parameter (all but self-loops).</summary>
+    public Tensor ParameterEdgeMask { get; }
+
+    /// <summary><c>[E]</c> int64 source node of every edge.</summary>
+    public Tensor Sources { get; }
+
+    /// <summary><c>[E]</c> int64 target node of every edge.</summary>
+    public Tensor Targets { get; }
+
+    /// <summary><c>[N, 1]</c>: 1 / (messages a node receives), for mean aggregation.</summary>
+    public Tensor InverseDegree { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Graph.Dispose();
+        foreach (var t in new[] { NodeEncoding, NodeTypes, ParameterEdgeMask, Sources, Targets, InverseDegree }) t.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// A learned nowcaster's network: from every edge's scaled history <c>[E, c]</c> to its scaled delta for each
+/// of the <see cref="NowcasterConfig.Horizons"/> future snapshots, <c>[E, K]</c>. Differentiable, so
+/// <c>learnedopt nowcaster train</c> fits it by backpropagation; parameter names are the file's tensor names.
+/// </summary>
+internal abstract class NowcastNetwork : nn.Module
+{
+    /// <summary>Standard deviation of the initial weights and embeddings (as NiNo initialises).</summary>
+    public const double InitStd = 0.02;
+
+    protected NowcastNetwork(string name, NowcasterConfig config) : base(name)
+    {
+        config.Validate();
+        Config = config;
+    }
+
+    /// <summary>The network's shape.</summary>
+    public NowcasterConfig Config { get; }
+
+    /// <summary>Creates the network of <paramref name="config"/> with weights drawn from <paramref name="seed"/>.</summary>
+    public static NowcastNetwork Create(NowcasterConfig config, long seed)
+    {
+        NowcastNetwork network = config.Kind switch
+        {
+            NowcasterKind.Gnn => new GraphNowcastNetwork(config),
+            NowcasterKind.Wnn => new WeightNowcastNetwork(config),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "Unknown nowcaster kind."),
+        };
+        network.Initialize(seed);
+        return network;
+    }
+
+    /// <summary>The scaled deltas <c>[E, K]</c> for the scaled edge history <paramref name="edgeHistory"/> <c>[E, c]</c>.</summary>
+    public abstract Tensor ScaledDeltas(NowcastGraphInputs graph, Tensor edgeHistory);
+
+    // Weights and embeddings N(0, 0.02²), biases 0, from a seeded generator (TorchSharp's own init uses the global one).
+    private void Initialize(long seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.zero_();
+            else
+            {
+                using var draw = randn(parameter.shape, generator: generator);
+                parameter.copy_(draw * InitStd);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// The WNN-style baseline (anchors §6): a per-parameter MLP over the c scaled past values and their c − 1
+/// differences, plus an edge-type embedding so it knows weights from biases. No graph: every parameter is
+/// predicted from its own history alone.
+/// </summary>
+internal sealed class WeightNowcastNetwork : NowcastNetwork
+{
+    private readonly Linear input, headOut;
+    private readonly Embedding edgeTypes;
+    private readonly ModuleList<Linear> hidden;
+
+    public WeightNowcastNetwork(NowcasterConfig config) : base(nameof(WeightNowcastNetwork), config)
+    {
+        int h = config.Hidden;
+        input = nn.Linear(2 * config.Context - 1, h);
+        edgeTypes = nn.Embedding(NowcasterConfig.EdgeTypeCount, h);
+        hidden = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(_ => nn.Linear(h, h))]);
+        headOut = nn.Linear(h, config.Horizons);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ScaledDeltas(NowcastGraphInputs graph, Tensor edgeHistory)
+    {
+        var differences = edgeHistory.narrow(1, 1, Config.Context - 1) - edgeHistory.narrow(1, 0, Config.Context - 1);
+        var x = input.forward(cat([edgeHistory, differences], 1)) + edgeTypes.forward(graph.Graph.EdgeTypes);
+        foreach (var layer in hidden) x = layer.forward(F.silu(x));
+        return headOut.forward(F.silu(x));
+    }
+}

@@ -1,0 +1,133 @@
+using LearnedOpt.Nowcasting;
+using LearnedOpt.Parameters;
+using LearnedOpt.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Tests.Nowcasting;
+
+/// <summary>
+/// The learned nowcasters and their file: the GNN passes messages between tensors while the WNN does not, a zero
+/// network predicts "no change", files round-trip exactly, and files or networks it cannot run are refused.
+/// </summary>
+public class LearnedNowcasterTests
+{
+    // A 3-input, 4-unit, 2-output MLP: W1 [4,3], b1 [4], W2 [2,4], b2 [2].
+    private static readonly ParameterSpec[] Mlp =
+    [
+        new("layers.0.weight", [4, 3], ParameterRole.Input, 3),
+        new("layers.0.bias", [4], ParameterRole.Bias, 1),
+        new("layers.1.weight", [2, 4], ParameterRole.Output, 4),
+        new("layers.1.bias", [2], ParameterRole.Bias, 1),
+    ];
+
+    private static NowcasterConfig Small(NowcasterKind kind) => new(kind, Context: 5, Horizons: 3, Hidden: 16, Layers: 2, Spacing: 10);
+
+    private static Tensor[] History(long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        return [.. Mlp.Select(p => randn([5, .. p.Shape], generator: generator).cumsum(0))];
+    }
+
+    private static LearnedNowcaster SaveAndLoad(NowcastNetwork network, string path)
+    {
+        NowcasterFile.Save(path, network, new Dictionary<string, string> { ["command"] = "test" });
+        return NowcasterFile.Load(path);
+    }
+
+    [Theory]
+    [InlineData(NowcasterKind.Gnn)]
+    [InlineData(NowcasterKind.Wnn)]
+    public void A_file_round_trips_to_the_same_predictions_and_describes_the_network(NowcasterKind kind)
+    {
+        using var temp = new TempFolder();
+        using var network = NowcastNetwork.Create(Small(kind), seed: 3);
+        using var graph = NowcastGraphInputs.For(Mlp);
+        var history = History(1);
+        var (edgeHistory, _) = NowcastHistory.ScaledEdgeHistory(graph, history);
+        var expected = network.ScaledDeltas(graph, edgeHistory).detach();
+
+        using var loaded = SaveAndLoad(network, temp["n.safetensors"]);
+        var predicted = loaded.Predict(Mlp, history, horizon: 2);
+
+        var (_, stds) = NowcastHistory.ScaledEdgeHistory(graph, history);
+        var byHand = NowcastHistory.Apply(graph, history, stds, expected.select(1, 1));
+        for (int i = 0; i < Mlp.Length; i++) Assert.True(predicted[i].equal(byHand[i]), Mlp[i].Name);
+        Assert.Equal(kind == NowcasterKind.Gnn ? "gnn" : "wnn", loaded.Kind);
+        Assert.Equal((5, 3, 10), (loaded.Context, loaded.MaxHorizon, loaded.Spacing!.Value));
+        Assert.Equal("test", loaded.Provenance["command"]);
+    }
+
+    [Fact]
+    public void A_network_that_outputs_zero_predicts_the_last_snapshot()
+    {
+        using var temp = new TempFolder();
+        using var network = NowcastNetwork.Create(Small(NowcasterKind.Gnn), seed: 0);
+        using (no_grad()) foreach (var p in network.parameters()) p.zero_();
+        using var loaded = SaveAndLoad(network, temp["zero.safetensors"]);
+        var history = History(2);
+
+        var predicted = loaded.Predict(Mlp, history, horizon: 3);
+
+        for (int i = 0; i < Mlp.Length; i++) Assert.True(predicted[i].equal(history[i][-1]), Mlp[i].Name);
+    }
+
+    [Fact]
+    public void The_gnn_lets_one_tensor_s_history_change_another_s_prediction_and_the_wnn_does_not()
+    {
+        using var graph = NowcastGraphInputs.For(Mlp);
+        var history = History(4);
+        var changed = history.ToArray();
+        changed[2] = changed[2] * 3 + 1; // only the output layer's weights
+
+        foreach (var kind in new[] { NowcasterKind.Gnn, NowcasterKind.Wnn })
+        {
+            using var network = NowcastNetwork.Create(Small(kind), seed: 5);
+            var before = network.ScaledDeltas(graph, NowcastHistory.ScaledEdgeHistory(graph, history).EdgeHistory);
+            var after = network.ScaledDeltas(graph, NowcastHistory.ScaledEdgeHistory(graph, changed).EdgeHistory);
+            var firstLayer = graph.Graph.ParameterEdges[0];
+            var same = before.narrow(0, firstLayer.FirstEdge, firstLayer.EdgeCount).equal(after.narrow(0, firstLayer.FirstEdge, firstLayer.EdgeCount));
+            Assert.Equal(kind == NowcasterKind.Wnn, same);
+        }
+    }
+
+    [Fact]
+    public void A_network_without_a_neural_graph_is_refused_with_what_is_supported()
+    {
+        using var temp = new TempFolder();
+        using var network = NowcastNetwork.Create(Small(NowcasterKind.Gnn), seed: 0);
+        using var loaded = SaveAndLoad(network, temp["n.safetensors"]);
+        ParameterSpec[] quadratic = [new("x", [32], ParameterRole.Bias, 1)];
+
+        var e = Assert.Throws<UserInputException>(() => loaded.CheckSupports(quadratic));
+
+        Assert.Contains("fully connected", e.Message);
+    }
+
+    [Fact]
+    public void Files_for_another_graph_kind_another_format_or_with_wrong_shapes_are_refused()
+    {
+        using var temp = new TempFolder();
+        using var network = NowcastNetwork.Create(Small(NowcasterKind.Wnn), seed: 0);
+        string good = temp["good.safetensors"];
+        NowcasterFile.Save(good, network, new Dictionary<string, string>());
+
+        string Rewrite(string name, Func<Dictionary<string, string>, Dictionary<string, string>> metadata, Func<string, Tensor, Tensor>? tensors = null)
+        {
+            using var content = LearnedOpt.IO.SafeTensorsFile.Read(good);
+            string path = temp[name];
+            LearnedOpt.IO.SafeTensorsFile.Write(path, [.. content.Tensors.Select(t => (t.Name, tensors?.Invoke(t.Name, t.Tensor) ?? t.Tensor))],
+                metadata(content.Metadata.ToDictionary()));
+            return path;
+        }
+
+        var transformer = Rewrite("t.safetensors", m => { m["graph_kind"] = "transformer"; return m; });
+        Assert.Contains("'transformer' neural graphs", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(transformer)).Message);
+        var optimizer = Rewrite("o.safetensors", m => { m["format"] = "learnedopt.learned_optimizer"; return m; });
+        Assert.Contains("not a nowcaster", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(optimizer)).Message);
+        var wider = Rewrite("w.safetensors", m => { m["hidden"] = "32"; return m; });
+        Assert.Contains("has shape", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(wider)).Message);
+        var nan = Rewrite("nan.safetensors", m => m, (name, t) => name == "input.weight" ? full_like(t, double.NaN) : t);
+        Assert.Contains("NaN", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(nan)).Message);
+        Assert.Throws<FileNotFoundException>(() => NowcasterFile.Load(temp["missing.safetensors"]));
+    }
+}
