@@ -52,7 +52,8 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
             using var scope = NewDisposeScope();
             var h = history[i].to_type(ScalarType.Float32);
             var t = tensor(weights, dtype: ScalarType.Float32).reshape([Context, .. Enumerable.Repeat(1L, (int)h.dim() - 1)]);
-            var slope = (h * t).sum(0) / denominator;
+            // dim: named, because a bare literal 0 converts to ScalarType and sum(ScalarType) adds up the whole tensor.
+            var slope = (h * t).sum(dim: 0) / denominator;
             result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();
         }
         return result;

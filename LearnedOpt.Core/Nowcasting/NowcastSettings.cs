@@ -1,0 +1,53 @@
+namespace LearnedOpt.Nowcasting;
+
+/// <summary>
+/// When a <see cref="NowcastingOptimizer"/> jumps and how far (anchors §6, NiNo). Every <c>Period / c</c> steps it
+/// snapshots the parameters (c = the nowcaster's context); after <c>c</c> snapshots, i.e. every <see cref="Period"/>
+/// steps, it jumps to the nowcaster's prediction. The horizon decays from <see cref="MaxHorizon"/> at the first jump
+/// to 1 at the last planned one (see <see cref="TotalSteps"/> and <see cref="DecayPower"/>).
+/// </summary>
+/// <param name="TotalSteps">
+/// Optimizer steps the run will take; sets the horizon schedule (max(1, TotalSteps / Period) jumps). A run that is
+/// longer keeps jumping with horizon 1; one shorter than <see cref="Period"/> never jumps.
+/// </param>
+/// <param name="Period">
+/// Steps between jumps, a multiple of the nowcaster's context; null for <c>Context × (Spacing ?? 200)</c>, the spacing
+/// the nowcaster was trained on (NiNo: 5 × 200 = 1000).
+/// </param>
+/// <param name="MaxHorizon">The first jump's horizon in snapshot spacings, at most the nowcaster's; null for the nowcaster's own.</param>
+/// <param name="DecayPower">Power p of the horizon decay: <c>k_i = round(linspace(K^(1/p), 1, n)_i^p)</c>; higher decays faster.</param>
+public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? MaxHorizon = null, double DecayPower = 2.0)
+{
+    /// <summary>Steps between snapshots of a nowcaster that names none (NiNo's 200).</summary>
+    public const int DefaultSpacing = 200;
+
+    /// <summary>The period a null <see cref="Period"/> stands for with <paramref name="nowcaster"/>: its context × its spacing (or 200).</summary>
+    public static int DefaultPeriod(INowcaster nowcaster) => nowcaster.Context * (nowcaster.Spacing ?? DefaultSpacing);
+
+    /// <summary><see cref="Period"/>, or its default for <paramref name="nowcaster"/>.</summary>
+    public int PeriodFor(INowcaster nowcaster) => Period ?? DefaultPeriod(nowcaster);
+
+    /// <summary><see cref="MaxHorizon"/>, or <paramref name="nowcaster"/>'s own.</summary>
+    public int MaxHorizonFor(INowcaster nowcaster) => MaxHorizon ?? nowcaster.MaxHorizon;
+
+    /// <summary>Throws <see cref="ArgumentException"/>, naming the value and the fix, when these settings cannot drive <paramref name="nowcaster"/>.</summary>
+    public void Validate(INowcaster nowcaster)
+    {
+        ArgumentNullException.ThrowIfNull(nowcaster);
+        int c = nowcaster.Context;
+        if (TotalSteps < 1)
+            throw new ArgumentException($"TotalSteps must be the run's number of optimizer steps (at least 1), got {TotalSteps}.");
+        int period = PeriodFor(nowcaster);
+        if (period < c || period % c != 0)
+        {
+            throw new ArgumentException(
+                $"The nowcasting period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots (one snapshot every period / {c} steps), " +
+                $"got {period}; use e.g. {c * Math.Max(1, (int)Math.Round(period / (double)c))}.");
+        }
+        int maxHorizon = MaxHorizonFor(nowcaster);
+        if (maxHorizon < 1 || maxHorizon > nowcaster.MaxHorizon)
+            throw new ArgumentException($"The maximum horizon must be between 1 and {nowcaster.MaxHorizon} snapshot spacings for this {nowcaster.Kind} nowcaster, got {maxHorizon}.");
+        if (!(DecayPower > 0) || !double.IsFinite(DecayPower))
+            throw new ArgumentException($"The horizon decay power must be a positive finite number (NiNo uses 2), got {DecayPower}.");
+    }
+}
