@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(LocalSgdCommand.Create());
+        root.Subcommands.Add(NowcasterCommand.Create());
         root.Subcommands.Add(LocalSgdCompareCommand.Create());
         root.Subcommands.Add(TrajectoriesCommand.Create());
         return root;

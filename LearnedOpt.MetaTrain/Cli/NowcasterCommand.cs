@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Nowcasting;
+using LearnedOpt.MetaTrain.Reports;
+using LearnedOpt.Nowcasting;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary><c>learnedopt nowcaster train|info</c>: fit a GNN or WNN nowcaster to collected trajectories, or describe a nowcaster file.</summary>
+internal static class NowcasterCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("nowcaster", "Train a nowcaster on AdamW trajectories, or describe a nowcaster file.");
+        command.Subcommands.Add(CreateTrain());
+        command.Subcommands.Add(CreateInfo());
+        command.Subcommands.Add(CreateEval());
+        return command;
+    }
+
+    private static Command CreateTrain()
+    {
+        var command = new Command("train", "Fit a GNN (NiNo-style) or WNN (per-parameter MLP) nowcaster to trajectories from `learnedopt trajectories`.");
+        var trajectories = CliOptions.Required<string>("--trajectories", "Folder written by `learnedopt trajectories`.");
+        var kind = CliOptions.Create("--kind", "gnn (message passing over the neural graph) or wnn (per-parameter MLP, no graph).", "gnn");
+        var context = CliOptions.Create("--context", "Past snapshots per prediction (c).", 5);
+        var horizons = CliOptions.Create("--horizons", "Future snapshots predicted at once (K).", 20);
+        var hidden = CliOptions.Create("--hidden", "Hidden width.", 128);
+        var layers = CliOptions.Create("--layers", "Message-passing layers (gnn) or hidden layers (wnn).", 3);
+        var steps = CliOptions.Create("--steps", "AdamW updates of the nowcaster.", 2000);
+        var windows = CliOptions.Create("--windows-per-step", "Training windows (graphs) averaged per update.", 4);
+        var lr = CliOptions.Create("--lr", "Peak learning rate (warmup, then cosine decay).", 1e-3);
+        var validationEvery = CliOptions.Create("--validation-every", "Hold out every Nth run for validation (0: none).", 8);
+        var evalEvery = CliOptions.Create("--eval-every", "Updates between validation passes.", 100);
+        var seed = CliOptions.Create("--seed", "Initialisation and window-sampling seed.", 0L);
+        var output = CliOptions.Required<string>("--out", "Folder for nowcaster.safetensors, training.csv and nowcaster.json.");
+        foreach (Option o in new Option[] { trajectories, kind, context, horizons, hidden, layers, steps, windows, lr, validationEvery, evalEvery, seed, output })
+            command.Options.Add(o);
+
+        command.SetAction(result =>
+        {
+            var network = new NowcasterConfig(ParseKind(result.GetValue(kind)!), result.GetValue(context), result.GetValue(horizons), result.GetValue(hidden), result.GetValue(layers));
+            var settings = new NowcasterTrainingSettings(result.GetValue(trajectories)!, network, result.GetValue(steps), result.GetValue(windows), result.GetValue(lr),
+                result.GetValue(validationEvery), result.GetValue(evalEvery), result.GetValue(seed));
+            settings.Validate(); // before touching --out
+            string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            string? outDir = null;
+            var trained = NowcasterTrainer.Train(settings, () => outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine);
+            if (trained.ValidationL1 is { } v)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"held-out L1 (scaled deltas, all horizons): {NowcasterFile.KindName(network.Kind)} {v:F4}, linear extrapolation {trained.LinearL1:F4}, no change {trained.LastValueL1:F4}"));
+            }
+            Console.WriteLine($"wrote {Path.Combine(outDir!, NowcasterTrainer.FileName)}, training.csv, nowcaster.json");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateInfo()
+    {
+        var command = new Command("info", "Describe a nowcaster file: kind, shape, spacing and how it was trained.");
+        var file = new Argument<string>("file") { Description = "A nowcaster .safetensors file." };
+        command.Arguments.Add(file);
+        command.SetAction(result =>
+        {
+            using var nowcaster = NowcasterFile.Load(result.GetValue(file)!);
+            var table = new Table().AddColumns("field", "value");
+            table.AddRow("kind", nowcaster.Kind);
+            table.AddRow("context", nowcaster.Context.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("horizons", nowcaster.MaxHorizon.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("spacing (steps)", nowcaster.Spacing?.ToString(CultureInfo.InvariantCulture) ?? "—");
+            table.AddRow("jump period (steps)", ((nowcaster.Spacing ?? 0) * nowcaster.Context).ToString(CultureInfo.InvariantCulture));
+            foreach (var (key, value) in nowcaster.Provenance.OrderBy(kv => kv.Key, StringComparer.Ordinal)) table.AddRow($"trained {key}", Markup.Escape(value));
+            CliConsole.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateEval()
+    {
+        var command = new Command("eval", "Steps to plain AdamW's target loss with each nowcaster on held-out tasks and seeds; writes runs/summary/curves CSVs, report.md and loss figures.");
+        var tasks = CliOptions.Create("--tasks", "Comma-separated TASK:wWIDTH:dDEPTH networks (μP ReLU MLPs).", "fmnist8-mlp:w32:d2,fmnist8-mlp:w128:d2,mnist8-mlp:w32:d2");
+        var nowcasters = CliOptions.Required<string>("--nowcasters", "Comma-separated NAME=FILE nowcasters, or linear.");
+        var seeds = CliOptions.Create("--seeds", "Number of run seeds.", 5);
+        var firstSeed = CliOptions.Create("--first-seed", "First run seed (held out from the trajectories' seeds).", 100L);
+        var steps = CliOptions.Create("--steps", "Plain AdamW's run length T (its held-out loss at T is the target).", 4000);
+        var lr = CliOptions.Create("--lr", "AdamW learning rate.", 1e-3);
+        var evalEvery = CliOptions.Create("--eval-every", "Held-out evaluations every N steps.", 10);
+        var period = new Option<int?>("--period") { Description = "Steps between jumps (default: each nowcaster's context × spacing)." };
+        var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
+        var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
+        var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, report.md and figures.");
+        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, slack, jobs, output })
+            command.Options.Add(o);
+        command.SetAction(result =>
+        {
+            int seedCount = result.GetValue(seeds);
+            if (seedCount < 1) throw new UserInputException($"--seeds must be at least 1, got {seedCount}.");
+            long first = result.GetValue(firstSeed);
+            var settings = new NowcastComparisonSettings(
+                [.. Split(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
+                [.. Split(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
+                [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
+                result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(slack), result.GetValue(jobs));
+            settings.Validate(); // before touching --out
+            string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            var compared = NowcastComparison.Run(settings, Console.WriteLine);
+            string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
+            RecordCsv.Write(Path.Combine(outDir, "runs.csv"), compared.Runs);
+            RecordCsv.Write(Path.Combine(outDir, "summary.csv"), compared.Summary);
+            RecordCsv.Write(Path.Combine(outDir, "curves.csv"), compared.Curves);
+            var taskLabels = settings.Tasks.Select(t => t.ToString()).ToList();
+            NowcastComparisonPlot.Save(outDir, compared.Curves, compared.Runs, taskLabels, [NowcastContender.AdamW, .. settings.Contenders.Select(c => c.Name)]);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), NowcastComparisonReport.Build(commandLine, settings, compared));
+            var table = new Table().AddColumns(NowcastComparisonReport.Headers);
+            foreach (var row in compared.Summary) table.AddRow([.. NowcastComparisonReport.Cells(row).Select(Markup.Escape)]);
+            CliConsole.Out.Write(table);
+            Console.WriteLine($"wrote runs.csv, summary.csv, curves.csv, report.md and figures to {outDir}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static NowcasterKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "gnn" => NowcasterKind.Gnn,
+        "wnn" => NowcasterKind.Wnn,
+        _ => throw new UserInputException($"Unknown --kind '{text}'; use gnn or wnn."),
+    };
+}

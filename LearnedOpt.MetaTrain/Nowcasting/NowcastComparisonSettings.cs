@@ -1,0 +1,43 @@
+namespace LearnedOpt.MetaTrain.Nowcasting;
+
+/// <summary>What <c>learnedopt nowcaster eval</c> compares: plain AdamW against AdamW wrapped by each nowcaster, on each task and seed.</summary>
+/// <param name="Tasks">The networks (held-out seeds; widths or data sets may differ from training).</param>
+/// <param name="Contenders">The nowcasters.</param>
+/// <param name="Seeds">Run seeds (initialisation and batch order).</param>
+/// <param name="Steps">Plain AdamW's run length T; its held-out loss at T is the target.</param>
+/// <param name="LearningRate">AdamW learning rate (no weight decay), for every run.</param>
+/// <param name="EvalEvery">Held-out evaluations every this many steps (the resolution of steps-to-target).</param>
+/// <param name="Period">Steps between jumps (null: each nowcaster's context × spacing).</param>
+/// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
+/// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
+internal sealed record NowcastComparisonSettings(
+    IReadOnlyList<NowcastEvalTask> Tasks,
+    IReadOnlyList<NowcastContender> Contenders,
+    IReadOnlyList<long> Seeds,
+    int Steps = 4000,
+    double LearningRate = 1e-3,
+    int EvalEvery = 10,
+    int? Period = null,
+    double Slack = 1.5,
+    int Jobs = 1)
+{
+    /// <summary>Steps after a jump within which the held-out loss must be back at its pre-jump level.</summary>
+    public const int RecoveryWindow = 50;
+
+    /// <summary>Throws <see cref="UserInputException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (Tasks.Count == 0) throw new UserInputException("--tasks needs at least one TASK:wWIDTH:dDEPTH.");
+        if (Contenders.Count == 0) throw new UserInputException("--nowcasters needs at least one NAME=FILE or linear.");
+        if (Contenders.Select(c => c.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Contenders.Count)
+            throw new UserInputException("--nowcasters names must be unique; give each file its own NAME=.");
+        if (Seeds.Count == 0) throw new UserInputException("--seeds must be at least 1.");
+        if (Steps < 1) throw new UserInputException($"--steps must be at least 1, got {Steps}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"--lr must be a positive number, got {LearningRate}.");
+        if (EvalEvery < 1 || EvalEvery > Steps) throw new UserInputException($"--eval-every must be between 1 and --steps ({Steps}), got {EvalEvery}.");
+        if (Steps % EvalEvery != 0) throw new UserInputException($"--steps {Steps} must be a multiple of --eval-every {EvalEvery} so that step T is evaluated.");
+        if (Period is < 1) throw new UserInputException($"--period must be at least 1 step, got {Period}.");
+        if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
+        if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
+    }
+}

@@ -1,0 +1,85 @@
+using LearnedOpt.MetaTrain.Nowcasting;
+
+namespace LearnedOpt.Tests.Nowcasting;
+
+/// <summary><c>learnedopt nowcaster train|info|eval</c>: a tiny end-to-end run, and one sentence with exit code 2 for every bad input.</summary>
+[Collection(ProcessWideStateCollection.Name)]
+public class NowcasterCommandTests
+{
+    private static string Collect(TempFolder temp)
+    {
+        string folder = temp["trajectories"];
+        TrajectoryCollector.Collect(TrajectoryCollectorTests.Tiny() with { Runs = 2, Steps = 40 }, folder, "test");
+        return folder;
+    }
+
+    private static string[] TrainArgs(string trajectories, string outDir, params string[] extra) =>
+        ["nowcaster", "train", "--trajectories", trajectories, "--kind", "gnn", "--context", "3", "--horizons", "2", "--hidden", "8", "--layers", "1",
+         "--steps", "4", "--eval-every", "2", "--validation-every", "2", "--out", outDir, .. extra];
+
+    [Fact]
+    public void Train_then_info_then_eval_run_end_to_end()
+    {
+        using var temp = new TempFolder();
+        string trajectories = Collect(temp);
+
+        var (code, output, error) = CliRunner.Run(TrainArgs(trajectories, temp["gnn"]));
+        Assert.True(code == 0, error);
+        Assert.Contains("held-out L1 (scaled deltas, all horizons): gnn", output);
+        string file = Path.Combine(temp["gnn"], NowcasterTrainer.FileName);
+
+        (code, output, error) = CliRunner.Run(["nowcaster", "info", file]);
+        Assert.True(code == 0, error);
+        Assert.Contains("gnn", output);
+        Assert.Contains("jump period (steps)", output);
+
+        (code, output, error) = CliRunner.Run(["nowcaster", "eval", "--tasks", "fmnist8-mlp:w8:d1", "--nowcasters", $"gnn={file},linear",
+            "--seeds", "1", "--steps", "60", "--eval-every", "10", "--period", "15", "--jobs", "1", "--out", temp["eval"]]);
+        Assert.True(code == 0, error);
+        foreach (var name in new[] { "runs.csv", "summary.csv", "curves.csv", "report.md", "loss-fmnist8-mlp-w8-d1.png" })
+            Assert.True(File.Exists(Path.Combine(temp["eval"], name)), name);
+        string[] runs = File.ReadAllLines(Path.Combine(temp["eval"], "runs.csv"));
+        Assert.Equal(4, runs.Length); // header, adamw, gnn, linear
+        Assert.Contains(runs, r => r.Contains(",gnn,", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--kind", "lstm", "Unknown --kind 'lstm'; use gnn or wnn.")]
+    [InlineData("--horizons", "0", "The nowcaster must predict at least 1 horizon, got 0.")]
+    [InlineData("--validation-every", "1", "--validation-every must be 0 (no validation) or at least 2, got 1.")]
+    public void Bad_training_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        string trajectories = Collect(temp);
+        var args = TrainArgs(trajectories, temp["out"]).ToList();
+        int at = args.IndexOf(option);
+        if (at >= 0) args[at + 1] = value; else args.AddRange([option, value]);
+
+        var (code, _, error) = CliRunner.Run([.. args]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected}", error);
+        Assert.False(Directory.Exists(temp["out"]));
+    }
+
+    [Theory]
+    [InlineData("--tasks", "fmnist8-mlp:32:2", "--tasks entry 'fmnist8-mlp:32:2' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.")]
+    [InlineData("--nowcasters", "gnn", "--nowcasters entry 'gnn' is not NAME=FILE or linear; write e.g. gnn=pretrained/nowcaster/nowcaster.safetensors.")]
+    [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
+    public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var options = new Dictionary<string, string>
+        {
+            ["--tasks"] = "fmnist8-mlp:w8:d1", ["--nowcasters"] = "linear", ["--seeds"] = "1", ["--steps"] = "60", ["--eval-every"] = "10", ["--out"] = temp["out"],
+        };
+        options[option] = value;
+
+        var (code, _, error) = CliRunner.Run(["nowcaster", "eval", .. options.SelectMany(o => new[] { o.Key, o.Value })]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {expected}", error);
+        Assert.DoesNotContain('\n', error.Trim());
+        Assert.False(Directory.Exists(temp["out"]));
+    }
+}
