@@ -5,8 +5,12 @@ using System.Text.Json.Serialization;
 using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
+using LearnedOpt.Nowcasting;
 using LearnedOpt.Optimizers;
+using LearnedOpt.Parameters;
 using Spectre.Console;
+using TorchSharp;
+using TorchSharp.Modules;
 
 namespace LearnedOpt.MetaTrain.Cli;
 
@@ -28,8 +32,10 @@ internal static class TrainCommand
         var steps = CliOptions.Create("--steps", "Optimizer updates.", 1000);
         var seed = CliOptions.Create("--seed", "Run seed (initialisation and batch order).", 0L);
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate on held-out data every N steps.", 100);
+        var nowcast = new Option<string?>("--nowcast") { Description = "Wrap the optimizer in nowcasting (NiNo-style jumps every --nowcast-period steps): linear (linear extrapolation, context 5, horizon up to 40)." };
+        var nowcastPeriod = new Option<int?>("--nowcast-period") { Description = "Steps between nowcast jumps, a multiple of the nowcaster's context (default: context × its snapshot spacing, 5 × 200 for linear)." };
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, output })
+        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -40,23 +46,34 @@ internal static class TrainCommand
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
+            var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), run.Steps, trainingTask.Parameters);
+            using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(choice.Label)} for {run.Steps} steps (seed {run.Seed}).");
+            string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
+            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(label)} for {run.Steps} steps (seed {run.Seed}).");
+
+            NowcastingOptimizer? nowcasting = null;
+            torch.optim.Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters)
+            {
+                var inner = choice.Create(parameters, trainingTask.Parameters);
+                if (nowcastPlan is not { } p) return inner;
+                return nowcasting = new NowcastingOptimizer(inner, parameters.Zip(trainingTask.Parameters), p.Nowcaster, p.Settings);
+            }
 
             var trainResult = ProgressDisplay.Run("train", run.Steps, report =>
                 TrainingRun.Run(
                     trainingTask,
-                    parameters => choice.Create(parameters, trainingTask.Parameters),
+                    CreateOptimizer,
                     lrSchedule.Attach,
                     run,
                     row =>
                     {
                         if (row.TrainLoss is { } loss && (row.Step % 10 == 0 || row.Step == run.Steps - 1))
-                            report(row.Step + 1, $"loss {loss:F4}");
+                            report(row.Step + 1, nowcasting is null ? $"loss {loss:F4}" : $"loss {loss:F4}, {JumpCount(nowcasting)}");
                     }));
 
             MetricsCsv.Write(Path.Combine(outDir, "metrics.csv"), trainResult.Rows);
-            LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {choice.Label}");
+            LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {label}");
             var final = trainResult.Final;
             double recentTrain = trainResult.Rows.Where(r => r.TrainLoss.HasValue).TakeLast(50).Select(r => r.TrainLoss!.Value).DefaultIfEmpty(double.NaN).Average();
             var summary = new
@@ -64,6 +81,19 @@ internal static class TrainCommand
                 command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 task = trainingTask.Name,
                 optimizer = choice.Describe(),
+                nowcast = nowcasting is null ? null : new
+                {
+                    kind = nowcasting.Nowcaster.Kind,
+                    context = nowcasting.Nowcaster.Context,
+                    period = nowcasting.Period,
+                    snapshot_every = nowcasting.SnapshotEvery,
+                    max_horizon = nowcasting.MaxHorizon,
+                    decay_power = nowcasting.Settings.DecayPower,
+                    planned_horizons = nowcasting.PlannedHorizons,
+                    jumps_done = nowcasting.Jumps.Count,
+                    skipped_jumps = nowcasting.SkippedJumps,
+                    jumps = nowcasting.Jumps.Select(j => new { step = j.Step, horizon = j.Horizon }),
+                },
                 schedule = lrSchedule,
                 run,
                 steps_completed = final.Step,
@@ -78,6 +108,8 @@ internal static class TrainCommand
             if (trainResult.Divergence is { } why) CliApp.WriteError($"Warning: {why}; try a smaller --lr.");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"done: {final.Step} steps in {final.WallMs / 1000:F1} s ({final.Step / Math.Max(final.WallMs / 1000, 1e-9):F0} steps/s); train loss (last 50) {recentTrain:F4}; held-out loss {final.EvalLoss:F4}{(final.EvalAccuracy is { } a ? $", accuracy {a:P1}" : "")}"));
+            if (nowcasting is not null)
+                Console.WriteLine($"nowcasting ({nowcasting.Nowcaster.Kind}, every {nowcasting.Period} steps): {JumpCount(nowcasting)}{(nowcasting.Jumps.Count == 0 ? "" : $", horizon {nowcasting.Jumps[0].Horizon} → {nowcasting.Jumps[^1].Horizon} spacings of {nowcasting.SnapshotEvery} steps")}");
             Console.WriteLine($"wrote {Path.Combine(outDir, "metrics.csv")}, loss.png, run.json");
             return trainResult.Divergence is null ? 0 : 1;
         });
@@ -92,6 +124,43 @@ internal static class TrainCommand
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>
+    /// Resolves <c>--nowcast</c> and <c>--nowcast-period</c> and checks them against the task and the run length, so that
+    /// bad input fails before --out is created. Null when nowcasting is off.
+    /// </summary>
+    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int steps, IReadOnlyList<ParameterSpec> specs)
+    {
+        if (value is null)
+        {
+            if (period is { } p) throw new UserInputException($"--nowcast-period {p} needs --nowcast, e.g. --nowcast linear.");
+            return null;
+        }
+        var nowcaster = NowcasterChoice.Resolve(value);
+        try
+        {
+            int c = nowcaster.Context;
+            if (period is { } given && (given < c || given % c != 0))
+                throw new UserInputException($"--nowcast-period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots, got {given}; use e.g. {c * Math.Max(1, (int)Math.Round(given / (double)c))}.");
+            // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
+            // the same networks so that the two compare on equal terms.
+            using (NeuralGraph.FromParameters(specs)) { }
+            nowcaster.CheckSupports(specs);
+            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster));
+            Validate(() => settings.Validate(nowcaster));
+            if (steps < settings.Period)
+                throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {c}).");
+            return (nowcaster, settings);
+        }
+        catch
+        {
+            nowcaster.Dispose();
+            throw;
+        }
+    }
+
+    private static string JumpCount(NowcastingOptimizer nowcasting) =>
+        $"{nowcasting.Jumps.Count} jump{(nowcasting.Jumps.Count == 1 ? "" : "s")}{(nowcasting.SkippedJumps > 0 ? $" ({nowcasting.SkippedJumps} skipped)" : "")}";
 
     private static ScheduleKind ParseSchedule(string text) => text.Trim().ToLowerInvariant() switch
     {

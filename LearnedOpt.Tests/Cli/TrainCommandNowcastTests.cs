@@ -1,0 +1,95 @@
+using System.Text.Json;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.MetaTrain.Reports;
+using LearnedOpt.Parameters;
+
+namespace LearnedOpt.Tests.Cli;
+
+/// <summary><c>learnedopt train --nowcast</c>: the wrapped run, its record of the jumps, and one clear sentence for every bad input.</summary>
+[Collection(ProcessWideStateCollection.Name)]
+public class TrainCommandNowcastTests
+{
+    // A small fmnist8 run with the given option-value pairs replacing or adding to the defaults.
+    private static string[] Args(string outDir, params string[] pairs)
+    {
+        var args = new List<string> { "train", "--task", "fmnist8-mlp", "--width", "16", "--depth", "2", "--steps", "40", "--eval-every", "20", "--out", outDir };
+        for (int i = 0; i < pairs.Length; i += 2)
+        {
+            int at = args.IndexOf(pairs[i]);
+            if (at >= 0) args[at + 1] = pairs[i + 1]; else args.AddRange([pairs[i], pairs[i + 1]]);
+        }
+        return [.. args];
+    }
+
+    [Fact]
+    public void A_run_with_linear_nowcasting_jumps_every_period_and_records_the_jumps()
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = CliRunner.Run(Args(temp.Path, "--nowcast", "linear", "--nowcast-period", "10"));
+
+        Assert.True(code == 0, error);
+        Assert.Equal(41, MetricsCsv.Read(temp["metrics.csv"]).Count);
+        Assert.True(File.Exists(temp["loss.png"]));
+        Assert.Contains("with AdamW lr=0.001 + linear nowcasting every 10 steps", output);
+        Assert.Contains("nowcasting (linear, every 10 steps): 4 jumps, horizon 40 → 1 spacings of 2 steps", output);
+
+        using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
+        var nowcast = run.RootElement.GetProperty("nowcast");
+        Assert.Equal("linear", nowcast.GetProperty("kind").GetString());
+        Assert.Equal(10, nowcast.GetProperty("period").GetInt32());
+        Assert.Equal(2, nowcast.GetProperty("snapshot_every").GetInt32());
+        Assert.Equal(4, nowcast.GetProperty("jumps_done").GetInt32());
+        Assert.Equal(0, nowcast.GetProperty("skipped_jumps").GetInt32());
+        Assert.Equal([10, 20, 30, 40], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("step").GetInt32()));
+        Assert.Equal([40, 21, 8, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
+    }
+
+    [Fact]
+    public void A_run_without_nowcasting_records_none()
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = CliRunner.Run(Args(temp.Path, "--steps", "5"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("nowcasting", output);
+        using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
+        Assert.Equal(JsonValueKind.Null, run.RootElement.GetProperty("nowcast").ValueKind);
+    }
+
+    [Fact]
+    public void A_learned_optimizer_file_can_be_wrapped_too()
+    {
+        using var temp = new TempFolder();
+        string file = temp["lo.safetensors"];
+        using (var lo = LearnedOptimizerDefinition.Initialize(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP), seed: 0))
+            LearnedOptimizerFile.Save(lo, file);
+        var (code, _, error) = CliRunner.Run(Args(temp["run"], "--steps", "20", "--optimizer", file, "--nowcast", "linear", "--nowcast-period", "10"));
+        Assert.True(code == 0, error);
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp["run"], "run.json")));
+        Assert.Equal(2, run.RootElement.GetProperty("nowcast").GetProperty("jumps_done").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--task", "quadratic", "--nowcast", "linear", "--nowcast-period", "10" },
+        "Parameter 'x' [32] (role Input) is a vector with no weight before it")]
+    [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "7" },
+        "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots, got 7; use e.g. 5.")]
+    [InlineData(new[] { "--nowcast", "pretrained/nino.safetensors" },
+        "Unknown --nowcast 'pretrained/nino.safetensors': learned nowcaster files are not supported yet, so use --nowcast linear.")]
+    [InlineData(new[] { "--nowcast-period", "10" },
+        "--nowcast-period 10 needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast", "linear" },
+        "--steps 40 is shorter than one nowcasting period of 1000 steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of 5).")]
+    public void Bad_nowcasting_input_exits_2_with_one_sentence_and_creates_no_folder(string[] extra, string expected)
+    {
+        using var temp = new TempFolder();
+        string outDir = temp["run"];
+        var (code, _, error) = CliRunner.Run(Args(outDir, extra));
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain(" at LearnedOpt.", error);
+        Assert.False(Directory.Exists(outDir));
+    }
+}
