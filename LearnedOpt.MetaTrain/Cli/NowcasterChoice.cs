@@ -2,17 +2,28 @@ using LearnedOpt.Nowcasting;
 
 namespace LearnedOpt.MetaTrain.Cli;
 
-/// <summary>What <c>--nowcast</c> names: <c>linear</c> (the linear-extrapolation baseline) for now; learned nowcaster files later.</summary>
+/// <summary>What <c>--nowcast</c> (and a <c>nowcaster eval</c> contender) names: <c>linear</c>, or a learned nowcaster file.</summary>
 internal static class NowcasterChoice
 {
     /// <summary>
     /// The nowcaster <paramref name="value"/> names: <c>linear</c> is <see cref="LinearExtrapolationNowcaster"/> with
-    /// NiNo's context of 5 snapshots and maximum horizon of 40 spacings. Throws <see cref="UserInputException"/> otherwise.
+    /// NiNo's context of 5 snapshots and maximum horizon of 40 spacings; anything else is a file for
+    /// <see cref="NowcasterFile.Load"/>. Throws <see cref="UserInputException"/> for a missing or unusable file.
     /// </summary>
     public static INowcaster Resolve(string value)
     {
-        if (string.Equals(value.Trim(), "linear", StringComparison.OrdinalIgnoreCase))
+        string trimmed = value.Trim();
+        if (string.Equals(trimmed, "linear", StringComparison.OrdinalIgnoreCase))
             return new LinearExtrapolationNowcaster(context: 5, maxHorizon: 40);
-        throw new UserInputException($"Unknown --nowcast '{value}': learned nowcaster files are not supported yet, so use --nowcast linear.");
+        if (!File.Exists(trimmed))
+            throw new UserInputException($"--nowcast '{value}' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.");
+        try
+        {
+            return NowcasterFile.Load(trimmed);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UserInputException(e.Message);
+        }
     }
 }

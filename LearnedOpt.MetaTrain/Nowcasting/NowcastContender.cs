@@ -11,7 +11,7 @@ internal sealed record NowcastContender(string Name, string Source)
     public const string AdamW = "adamw";
 
     /// <summary>A fresh nowcaster (one per run, so parallel runs share nothing).</summary>
-    public INowcaster Create() => Source == "linear" ? new LinearExtrapolationNowcaster() : NowcasterFile.Load(Source);
+    public INowcaster Create() => Cli.NowcasterChoice.Resolve(Source);
 
     /// <summary>Parses <c>NAME=FILE</c> or <c>linear</c>; throws <see cref="UserInputException"/> otherwise.</summary>
     public static NowcastContender Parse(string text)

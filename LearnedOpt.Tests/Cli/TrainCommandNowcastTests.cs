@@ -75,7 +75,7 @@ public class TrainCommandNowcastTests
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "7" },
         "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots, got 7; use e.g. 5.")]
     [InlineData(new[] { "--nowcast", "pretrained/nino.safetensors" },
-        "Unknown --nowcast 'pretrained/nino.safetensors': learned nowcaster files are not supported yet, so use --nowcast linear.")]
+        "--nowcast 'pretrained/nino.safetensors' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData(new[] { "--nowcast-period", "10" },
         "--nowcast-period 10 needs --nowcast, e.g. --nowcast linear.")]
     [InlineData(new[] { "--nowcast", "linear" },
