@@ -32,7 +32,7 @@ internal static class SwapIntoExistingLoop
         return Train(model, optimizer, images, labels, steps);
     }
 
-    private static (Sequential Model, Tensor Images, Tensor Labels) Setup(ImageClassificationData data)
+    internal static (Sequential Model, Tensor Images, Tensor Labels) Setup(ImageClassificationData data)
     {
         // <readme-setup>
         manual_seed(0);
@@ -46,6 +46,10 @@ internal static class SwapIntoExistingLoop
         // </readme-setup>
         return (model, images, labels);
     }
+
+    /// <summary>The README's training loop, for the other examples that change only the optimizer line.</summary>
+    internal static List<float> TrainLoop(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor images, Tensor labels, int steps) =>
+        Train(model, optimizer, images, labels, steps);
 
     // <readme-train>
     static List<float> Train(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor images, Tensor labels, int steps)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Parameters;
@@ -9,14 +10,18 @@ namespace LearnedOpt.Tests.Examples;
 [Collection(ProcessWideStateCollection.Name)] // manual_seed is process-wide
 public class SwapIntoExistingLoopTests
 {
-    private static string RepositoryFile(string name)
+    // Looks above the test binaries, then (for builds with --artifacts-path outside the clone) above this source file.
+    private static string RepositoryFile(string name, [CallerFilePath] string sourceFile = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
         {
-            string candidate = Path.Combine(dir.FullName, name);
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "LearnedOpt.sln"))) return candidate;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, name);
+                if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "LearnedOpt.sln"))) return candidate;
+            }
         }
-        throw new FileNotFoundException($"{name} not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"{name} not found above {AppContext.BaseDirectory} or {Path.GetDirectoryName(sourceFile)}");
     }
 
     private static string Normalise(string code)
@@ -30,7 +35,7 @@ public class SwapIntoExistingLoopTests
     public void Every_example_region_appears_verbatim_in_the_README()
     {
         string readme = Normalise(File.ReadAllText(RepositoryFile("README.md")));
-        foreach (var (file, count) in new[] { ("SwapIntoExistingLoop.cs", 4), ("LocalSgdOwnLoop.cs", 1) })
+        foreach (var (file, count) in new[] { ("SwapIntoExistingLoop.cs", 4), ("LocalSgdOwnLoop.cs", 1), ("NowcastOwnLoop.cs", 1) })
         {
             string source = File.ReadAllText(RepositoryFile(Path.Combine("LearnedOpt.Tests", "Examples", file))).Replace("\r", "");
             var regions = Regex.Matches(source, @"// <readme-(?<name>[a-z]+)>\n(?<code>.*?)\n\s*// </readme-\k<name>>", RegexOptions.Singleline);
@@ -38,6 +43,16 @@ public class SwapIntoExistingLoopTests
             foreach (Match region in regions)
                 Assert.True(readme.Contains(Normalise(region.Groups["code"].Value)), $"README.md does not quote region '{region.Groups["name"].Value}' of {file} verbatim");
         }
+    }
+
+    [Fact]
+    public void The_loop_with_nowcasting_learns_and_jumps_every_period_with_a_decaying_horizon()
+    {
+        var (losses, jumps) = NowcastOwnLoop.Run(EmbeddedDatasets.FashionMnist8(), steps: 150);
+        Assert.Equal(150, losses.Count);
+        Assert.True(losses.TakeLast(20).Average() < 0.6 * losses.Take(5).Average(), $"{losses.Take(5).Average()} → {losses.TakeLast(20).Average()}");
+        Assert.Equal([25L, 50, 75, 100, 125, 150], jumps.Select(j => j.Step));
+        Assert.Equal([4, 3, 3, 2, 1, 1], jumps.Select(j => j.Horizon));
     }
 
     [Fact]

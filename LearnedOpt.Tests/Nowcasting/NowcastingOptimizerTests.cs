@@ -317,6 +317,26 @@ public class NowcastingOptimizerTests
     }
 
     [Fact]
+    public void Saving_and_loading_the_wrappers_state_saves_and_restores_the_inner_optimizers()
+    {
+        var problem = new Problem(seed: 8);
+        using var optimizer = Wrap(problem, new RecordingNowcaster(), new NowcastSettings(TotalSteps: 100, Period: 10));
+        for (int t = 0; t < 7; t++) problem.Step(optimizer);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+
+        var other = new Problem(seed: 8);
+        using var restored = Wrap(other, new RecordingNowcaster(), new NowcastSettings(TotalSteps: 100, Period: 10));
+        stream.Position = 0;
+        using (var reader = new BinaryReader(stream)) restored.load_state_dict(reader);
+
+        var saved = optimizer.state_dict().State.Cast<AdamW.State>().ToArray();
+        var loaded = restored.Inner is AdamW inner ? inner.state_dict().State.Cast<AdamW.State>().ToArray() : [];
+        Assert.Equal(saved.Select(s => s.step), loaded.Select(s => s.step));
+        Assert.Equal(saved.Select(s => s.exp_avg.data<float>().ToArray()), loaded.Select(s => s.exp_avg.data<float>().ToArray()));
+    }
+
+    [Fact]
     public void A_network_the_nowcaster_does_not_support_is_refused_with_its_own_message()
     {
         var problem = new Problem();

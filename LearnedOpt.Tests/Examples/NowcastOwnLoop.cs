@@ -1,0 +1,28 @@
+using LearnedOpt.Nowcasting;
+using LearnedOpt.Parameters;
+using LearnedOpt.Tasks.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.Tests.Examples;
+
+/// <summary>
+/// The README's "nowcasting in your own loop" example, compiled and run: the drop-in example's model and loop, with
+/// the optimizer line wrapping AdamW in a <see cref="NowcastingOptimizer"/>. The region must appear verbatim in
+/// README.md (checked by SwapIntoExistingLoopTests).
+/// </summary>
+internal static class NowcastOwnLoop
+{
+    /// <returns>The training losses and the jumps made.</returns>
+    public static (List<float> Losses, IReadOnlyList<NowcastJump> Jumps) Run(ImageClassificationData data, int steps)
+    {
+        var (model, images, labels) = SwapIntoExistingLoop.Setup(data);
+        // <readme-nowcast>
+        using var nowcaster = new LinearExtrapolationNowcaster(maxHorizon: 4); // or a learned nowcaster loaded from pretrained/
+        using var optimizer = new NowcastingOptimizer(optim.AdamW(model.parameters(), lr: 1e-3), ParameterRoles.ForLinearStack(model), nowcaster,
+            new NowcastSettings(TotalSteps: steps, Period: 25)); // a snapshot every 5 steps, a jump every 25
+        // </readme-nowcast>
+        var losses = SwapIntoExistingLoop.TrainLoop(model, optimizer, images, labels, steps);
+        return (losses, optimizer.Jumps.ToArray());
+    }
+}
