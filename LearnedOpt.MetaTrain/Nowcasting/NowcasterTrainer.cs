@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using CsvHelper;
-using CsvHelper.Configuration;
 using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
@@ -106,7 +105,7 @@ internal static class NowcasterTrainer
             };
             if (validationL1 is { } v) provenance["validation_l1"] = v.ToString("R", CultureInfo.InvariantCulture);
             NowcasterFile.Save(Path.Combine(outDir, FileName), network, provenance);
-            WriteCsv(Path.Combine(outDir, "training.csv"), rows);
+            RecordCsv.Write(Path.Combine(outDir, "training.csv"), rows);
             AtomicFile.WriteAllText(Path.Combine(outDir, "nowcaster.json"), JsonSerializer.Serialize(new
             {
                 command = commandLine,
@@ -216,14 +215,6 @@ internal static class NowcasterTrainer
 
     private static NowcastWindow[] EvenlySpaced(NowcastWindow[] windows, int count) =>
         windows.Length <= count ? windows : [.. Enumerable.Range(0, count).Select(i => windows[(int)((long)i * windows.Length / count)])];
-
-    private static void WriteCsv(string path, IReadOnlyList<NowcasterTrainingRow> rows) =>
-        AtomicFile.Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
-            using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture));
-            csv.WriteRecords(rows);
-        });
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
