@@ -10,12 +10,13 @@ namespace LearnedOpt.Nowcasting;
 public sealed class LearnedNowcaster : INowcaster
 {
     private readonly NowcastNetwork _network;
-    private readonly Dictionary<string, NowcastGraphInputs> _graphs = new(StringComparer.Ordinal);
+    private readonly NowcastGraphCache _graphs;
 
     internal LearnedNowcaster(NowcastNetwork network, IReadOnlyDictionary<string, string> provenance)
     {
         _network = network;
         _network.eval();
+        _graphs = new NowcastGraphCache(network.Config.NodeEncodings);
         Provenance = provenance;
     }
 
@@ -37,13 +38,13 @@ public sealed class LearnedNowcaster : INowcaster
     public int? Spacing => Config.Spacing;
 
     /// <inheritdoc />
-    public void CheckSupports(IReadOnlyList<ParameterSpec> parameters) => GraphFor(parameters);
+    public void CheckSupports(IReadOnlyList<ParameterSpec> parameters) => _graphs.For(parameters);
 
     /// <inheritdoc />
     public Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon)
     {
         NowcastArguments.Check(this, parameters, history, horizon);
-        var graph = GraphFor(parameters);
+        var graph = _graphs.For(parameters);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var (edgeHistory, stds) = NowcastHistory.ScaledEdgeHistory(graph, history);
@@ -54,22 +55,7 @@ public sealed class LearnedNowcaster : INowcaster
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var graph in _graphs.Values) graph.Dispose();
-        _graphs.Clear();
+        _graphs.Dispose();
         _network.Dispose();
-    }
-
-    private NowcastGraphInputs GraphFor(IReadOnlyList<ParameterSpec> parameters)
-    {
-        string key = string.Join(';', parameters.Select(p => p.ToString()));
-        lock (_graphs)
-        {
-            if (!_graphs.TryGetValue(key, out var graph))
-            {
-                graph = NowcastGraphInputs.For(parameters, Config.NodeEncodings);
-                _graphs[key] = graph;
-            }
-            return graph;
-        }
     }
 }

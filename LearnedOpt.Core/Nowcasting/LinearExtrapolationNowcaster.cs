@@ -42,10 +42,7 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
     {
         NowcastArguments.Check(this, parameters, history, horizon);
         using var noGrad = no_grad();
-        // Least-squares slope over t = 0 … c−1: Σ (t − t̄)·x_t / Σ (t − t̄)².
-        double mid = (Context - 1) / 2.0;
-        double[] weights = [.. Enumerable.Range(0, Context).Select(t => t - mid)];
-        double denominator = weights.Sum(w => w * w);
+        var (weights, denominator) = SlopeWeights(Context);
         var result = new Tensor[history.Count];
         for (int i = 0; i < history.Count; i++)
         {
@@ -57,6 +54,17 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
             result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();
         }
         return result;
+    }
+
+    /// <summary>
+    /// The least-squares slope over snapshots t = 0 … c−1 is Σ w_t·x_t / denominator with w_t = t − t̄ and
+    /// denominator Σ w_t² (shared with the trainer's linear baseline, so both score the same prediction).
+    /// </summary>
+    internal static (double[] Weights, double Denominator) SlopeWeights(int context)
+    {
+        double mid = (context - 1) / 2.0;
+        double[] weights = [.. Enumerable.Range(0, context).Select(t => t - mid)];
+        return (weights, weights.Sum(w => w * w));
     }
 
     /// <inheritdoc />

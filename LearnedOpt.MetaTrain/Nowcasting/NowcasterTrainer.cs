@@ -33,11 +33,11 @@ internal static class NowcasterTrainer
     {
         settings.Validate();
         var records = LoadTrajectories(settings.Trajectories, settings.Network.Context);
-        var graphs = new Dictionary<string, NowcastGraphInputs>(StringComparer.Ordinal);
+        var config = settings.Network with { Spacing = records[0].Spacing };
+        var graphs = new NowcastGraphCache(config.NodeEncodings);
         try
         {
-            var config = settings.Network with { Spacing = records[0].Spacing };
-            var runGraphs = records.Select(r => GraphFor(graphs, r.Parameters, config)).ToArray();
+            var runGraphs = records.Select(r => graphs.For(r.Parameters)).ToArray();
             bool IsValidation(int run) => settings.ValidationEvery > 0 && run % settings.ValidationEvery == settings.ValidationEvery - 1;
             var train = Enumerable.Range(0, records.Count).Where(r => !IsValidation(r)).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
             var heldOut = Enumerable.Range(0, records.Count).Where(IsValidation).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
@@ -122,7 +122,7 @@ internal static class NowcasterTrainer
         }
         finally
         {
-            foreach (var g in graphs.Values) g.Dispose();
+            graphs.Dispose();
             foreach (var r in records) r.Dispose();
         }
     }
@@ -165,13 +165,6 @@ internal static class NowcasterTrainer
         }
     }
 
-    private static NowcastGraphInputs GraphFor(Dictionary<string, NowcastGraphInputs> graphs, IReadOnlyList<ParameterSpec> parameters, NowcasterConfig config)
-    {
-        string key = string.Join(';', parameters.Select(p => p.ToString()));
-        if (!graphs.TryGetValue(key, out var graph)) graphs[key] = graph = NowcastGraphInputs.For(parameters, config.NodeEncodings);
-        return graph;
-    }
-
     // Mean absolute error over the masked entries (parameter edges × horizons inside the run), differentiable.
     private static Tensor L1(NowcastNetwork network, NowcastWindow window, IReadOnlyList<TrajectoryRecord> records, NowcastGraphInputs[] graphs, NowcasterConfig config)
     {
@@ -194,9 +187,7 @@ internal static class NowcasterTrainer
     // The no-change prediction (delta 0) and linear extrapolation (k × least-squares slope, in the same scaled units).
     private static double Baseline(NowcastWindow[] windows, IReadOnlyList<TrajectoryRecord> records, NowcastGraphInputs[] graphs, NowcasterConfig config, bool linear)
     {
-        double mid = (config.Context - 1) / 2.0;
-        double[] weights = [.. Enumerable.Range(0, config.Context).Select(t => t - mid)];
-        double denominator = weights.Sum(w => w * w);
+        var (weights, denominator) = LinearExtrapolationNowcaster.SlopeWeights(config.Context);
         double total = 0;
         foreach (var window in windows)
         {
