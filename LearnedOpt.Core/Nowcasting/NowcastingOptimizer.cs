@@ -84,7 +84,8 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         Period = settings.PeriodFor(nowcaster);
         SnapshotEvery = Period / nowcaster.Context;
         MaxHorizon = settings.MaxHorizonFor(nowcaster);
-        _schedule = new HorizonSchedule(MaxHorizon, settings.DecayPower, settings.TotalSteps, Period);
+        _schedule = new HorizonSchedule(MaxHorizon, settings.DecayPower, settings.TotalSteps, Period,
+            settings.HorizonWithinHistory ? nowcaster.Context : null);
         _warn = warn ?? (message => Console.Error.WriteLine($"warning: {message}"));
         _parameter_groups = new List<TorchSharp.Modules.ParamGroup>(); // the groups are the inner optimizer's (see ParamGroups)
     }

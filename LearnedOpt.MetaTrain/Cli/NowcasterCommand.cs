@@ -91,10 +91,12 @@ internal static class NowcasterCommand
         var lr = CliOptions.Create("--lr", "AdamW learning rate.", 1e-3);
         var evalEvery = CliOptions.Create("--eval-every", "Held-out evaluations every N steps.", 10);
         var period = new Option<int?>("--period") { Description = "Steps between jumps (default: each nowcaster's context × spacing)." };
+        var maxHorizon = new Option<int?>("--max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most each nowcaster's own (default: its own)." };
+        var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far (no jump looks further ahead than the run has come).", false);
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
-        var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, report.md and figures.");
-        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, slack, jobs, output })
+        var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");
+        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, slack, jobs, output })
             command.Options.Add(o);
         command.SetAction(result =>
         {
@@ -105,7 +107,7 @@ internal static class NowcasterCommand
                 [.. Split(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
                 [.. Split(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
                 [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
-                result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(slack), result.GetValue(jobs));
+                result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(maxHorizon), result.GetValue(withinHistory), result.GetValue(slack), result.GetValue(jobs));
             settings.Validate(); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var compared = NowcastComparison.Run(settings, Console.WriteLine);
@@ -113,13 +115,14 @@ internal static class NowcasterCommand
             RecordCsv.Write(Path.Combine(outDir, "runs.csv"), compared.Runs);
             RecordCsv.Write(Path.Combine(outDir, "summary.csv"), compared.Summary);
             RecordCsv.Write(Path.Combine(outDir, "curves.csv"), compared.Curves);
+            RecordCsv.Write(Path.Combine(outDir, "jumps.csv"), compared.Jumps);
             var taskLabels = settings.Tasks.Select(t => t.ToString()).ToList();
             NowcastComparisonPlot.Save(outDir, compared.Curves, compared.Runs, taskLabels, [NowcastContender.AdamW, .. settings.Contenders.Select(c => c.Name)]);
             AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), NowcastComparisonReport.Build(commandLine, settings, compared));
             var table = new Table().AddColumns(NowcastComparisonReport.Headers);
             foreach (var row in compared.Summary) table.AddRow([.. NowcastComparisonReport.Cells(row).Select(Markup.Escape)]);
             CliConsole.Out.Write(table);
-            Console.WriteLine($"wrote runs.csv, summary.csv, curves.csv, report.md and figures to {outDir}");
+            Console.WriteLine($"wrote runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures to {outDir}");
             return 0;
         });
         return command;

@@ -19,20 +19,25 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 internal static class NowcastComparison
 {
     /// <summary>The per-run results and the held-out curves on the evaluation grid.</summary>
-    public sealed record Result(IReadOnlyList<NowcastRunRow> Runs, IReadOnlyList<NowcastCurveRow> Curves, IReadOnlyList<NowcastSummaryRow> Summary);
+    public sealed record Result(
+        IReadOnlyList<NowcastRunRow> Runs, IReadOnlyList<NowcastCurveRow> Curves, IReadOnlyList<NowcastJumpRow> Jumps, IReadOnlyList<NowcastSummaryRow> Summary);
 
     /// <summary>Runs every (task, seed) pair (in parallel up to <see cref="NowcastComparisonSettings.Jobs"/>); <paramref name="log"/> gets one line per run.</summary>
     public static Result Run(NowcastComparisonSettings settings, Action<string> log)
     {
         settings.Validate();
         var tasks = settings.Tasks.Select(CreateTask).ToArray();
+        var periods = new SortedSet<int>();
         foreach (var contender in settings.Contenders)
         {
             using var nowcaster = contender.Create();
+            periods.Add(settings.Period ?? NowcastSettings.DefaultPeriod(nowcaster));
             foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters); // refuse before hours of runs
+            if (settings.MaxHorizon > nowcaster.MaxHorizon)
+                throw new UserInputException($"--max-horizon {settings.MaxHorizon} is beyond the {contender.Name} nowcaster's {nowcaster.MaxHorizon} snapshot spacings; give at most {nowcaster.MaxHorizon}.");
         }
         var pairs = (from t in Enumerable.Range(0, tasks.Length) from seed in settings.Seeds select (Task: t, Seed: seed)).ToArray();
-        var results = new (List<NowcastRunRow> Runs, List<NowcastCurveRow> Curves)[pairs.Length];
+        var results = new (List<NowcastRunRow> Runs, List<NowcastCurveRow> Curves, List<NowcastJumpRow> Jumps)[pairs.Length];
         object logLock = new();
         Parallel.For(0, pairs.Length, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs }, i =>
         {
@@ -42,28 +47,33 @@ internal static class NowcastComparison
                 string label = settings.Tasks[t].ToString();
                 var runs = new List<NowcastRunRow>();
                 var curves = new List<NowcastCurveRow>();
-                var reference = RunOne(tasks[t], seed, null, settings, double.NegativeInfinity);
+                var jumps = new List<NowcastJumpRow>();
+                var reference = RunOne(tasks[t], seed, null, settings, double.NegativeInfinity, periods);
                 double target = reference.EvalLoss(settings.Steps);
                 int referenceSteps = reference.StepsTo(target, settings.EvalEvery)!.Value;
-                runs.Add(reference.Row(label, seed, NowcastContender.AdamW, target, referenceSteps, settings));
+                var controls = reference.JumpRows(label, seed, NowcastContender.AdamW);
+                runs.Add(reference.Row(label, seed, NowcastContender.AdamW, target, referenceSteps, settings, controls));
+                jumps.AddRange(controls);
                 curves.AddRange(reference.Curve(label, seed, NowcastContender.AdamW, settings.EvalEvery));
                 foreach (var contender in settings.Contenders)
                 {
                     using var nowcaster = contender.Create();
-                    var run = RunOne(tasks[t], seed, nowcaster, settings, target);
-                    runs.Add(run.Row(label, seed, contender.Name, target, referenceSteps, settings));
+                    var run = RunOne(tasks[t], seed, nowcaster, settings, target, periods);
+                    var jumpRows = run.JumpRows(label, seed, contender.Name);
+                    runs.Add(run.Row(label, seed, contender.Name, target, referenceSteps, settings, jumpRows));
                     curves.AddRange(run.Curve(label, seed, contender.Name, settings.EvalEvery));
+                    jumps.AddRange(jumpRows);
                 }
                 lock (logLock)
                 {
                     log($"{label} seed {seed}: target {target:F4} at {referenceSteps} steps; " +
                         string.Join(", ", runs.Skip(1).Select(r => $"{r.Optimizer} {(r.StepsToTarget is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not reached")} ({r.Jumps} jumps)")));
                 }
-                return (runs, curves);
+                return (runs, curves, jumps);
             });
         });
         var allRuns = results.SelectMany(r => r.Runs).ToList();
-        return new Result(allRuns, [.. results.SelectMany(r => r.Curves)], Summarise(allRuns, settings));
+        return new Result(allRuns, [.. results.SelectMany(r => r.Curves)], [.. results.SelectMany(r => r.Jumps)], Summarise(allRuns, settings));
     }
 
     /// <summary>Per task and optimizer, in task then contender order.</summary>
@@ -91,8 +101,11 @@ internal static class NowcastComparison
         TaskRegistry.Create(task.Task, new TaskOptions(task.Width, task.Depth, Activation.Relu, Parametrization.MuP));
 
     // One run: AdamW alone (nowcaster null, exactly Steps steps) or wrapped (until the target is reached after
-    // Steps, at most Slack·Steps). Held-out loss on the grid, plus step by step around each jump.
-    private static RunTrace RunOne(ITrainingTask task, long seed, INowcaster? nowcaster, NowcastComparisonSettings settings, double target)
+    // Steps, at most Slack·Steps). Held-out loss on the grid, plus step by step around each jump. AdamW alone is also
+    // taken step by step around every multiple of the contenders' periods: "jumps" of horizon 0, the control that
+    // shows how often the held-out loss is back at an earlier level within the window with no jump at all.
+    private static RunTrace RunOne(ITrainingTask task, long seed, INowcaster? nowcaster, NowcastComparisonSettings settings, double target,
+        IReadOnlyCollection<int> controlPeriods)
     {
         var parameters = task.InitializeParameters(Seeds.Derive(seed, "init")).Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
         try
@@ -101,13 +114,13 @@ internal static class NowcastComparison
             var inner = optim.AdamW(parameters, settings.LearningRate, weight_decay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
-                new NowcastSettings(settings.Steps, settings.Period), warn: _ => { });
+                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory), warn: _ => { });
             using optim.Optimizer optimizer = wrapped is null ? inner : wrapped;
-            int period = wrapped?.Period ?? int.MaxValue;
+            int[] periods = wrapped is null ? [.. controlPeriods] : [wrapped.Period];
             int maxSteps = nowcaster is null ? settings.Steps : (int)Math.Ceiling(settings.Steps * settings.Slack / settings.EvalEvery) * settings.EvalEvery;
             var trace = new RunTrace();
             trace.Losses[0] = task.Evaluate(parameters).Loss;
-            int jumpsBefore = 0;
+            int jumpsBefore = 0, lastJump = int.MinValue;
             for (int step = 1; step <= maxSteps; step++)
             {
                 using (var scope = NewDisposeScope())
@@ -118,13 +131,22 @@ internal static class NowcastComparison
                     optimizer.step();
                 }
                 int jumps = wrapped?.Jumps.Count ?? 0;
-                if (jumps > jumpsBefore) trace.JumpSteps.Add(step);
+                if (jumps > jumpsBefore)
+                {
+                    trace.Jumps.Add(wrapped!.Jumps[^1]);
+                    lastJump = step;
+                }
+                else if (wrapped is null && step + NowcastComparisonSettings.RecoveryWindow <= maxSteps && periods.Any(p => step % p == 0))
+                {
+                    trace.Jumps.Add(new NowcastJump(step, 0));
+                }
                 jumpsBefore = jumps;
-                int sinceJump = step % period;
-                bool nearJump = wrapped is not null && (sinceJump == period - 1 || (step >= period && sinceJump <= NowcastComparisonSettings.RecoveryWindow));
+                bool nearJump = periods.Any(p => NearJump(step, p));
                 bool onGrid = step % settings.EvalEvery == 0;
                 if (onGrid || nearJump) trace.Losses[step] = task.Evaluate(parameters).Loss;
-                if (onGrid && step >= settings.Steps && trace.Losses[step] <= target) break;
+                // Stop once the target is reached at or after T, but not before the last jump's recovery is seen.
+                bool recoveryPending = step - lastJump < NowcastComparisonSettings.RecoveryWindow;
+                if (onGrid && step >= settings.Steps && trace.Losses[step] <= target && !recoveryPending) break;
             }
             trace.SkippedJumps = wrapped?.SkippedJumps ?? 0;
             return trace;
@@ -135,10 +157,17 @@ internal static class NowcastComparison
         }
     }
 
+    // The steps whose held-out loss the recovery check reads: the LevelSteps before a jump and RecoveryWindow after it.
+    private static bool NearJump(int step, int period)
+    {
+        int sinceJump = step % period;
+        return sinceJump >= period - NowcastComparisonSettings.LevelSteps || (step >= period && sinceJump <= NowcastComparisonSettings.RecoveryWindow);
+    }
+
     private sealed class RunTrace
     {
         public SortedDictionary<int, double> Losses { get; } = [];
-        public List<int> JumpSteps { get; } = [];
+        public List<NowcastJump> Jumps { get; } = [];
         public int SkippedJumps { get; set; }
 
         public double EvalLoss(int step) => Losses[step];
@@ -149,28 +178,36 @@ internal static class NowcastComparison
         public IEnumerable<NowcastCurveRow> Curve(string task, long seed, string optimizer, int evalEvery) =>
             Losses.Where(kv => kv.Key % evalEvery == 0).Select(kv => new NowcastCurveRow(task, seed, optimizer, kv.Key, kv.Value));
 
-        public NowcastRunRow Row(string task, long seed, string optimizer, double target, int referenceSteps, NowcastComparisonSettings settings)
+        public List<NowcastJumpRow> JumpRows(string task, long seed, string optimizer)
+        {
+            int window = NowcastComparisonSettings.RecoveryWindow, levelSteps = NowcastComparisonSettings.LevelSteps;
+            var rows = new List<NowcastJumpRow>();
+            foreach (var jump in Jumps)
+            {
+                int step = (int)jump.Step;
+                var before = Enumerable.Range(step - levelSteps, levelSteps).Where(Losses.ContainsKey).Select(s => Losses[s]).ToList();
+                if (before.Count < levelSteps) continue; // a jump before the first full level window (period < LevelSteps)
+                double level = before.Average(), last = before[^1];
+                // The level after the jump: the mean over the last LevelSteps losses since the jump (fewer just after it).
+                double LevelAt(int d) => Enumerable.Range(step + Math.Max(0, d - levelSteps + 1), Math.Min(d + 1, levelSteps)).Average(s => Losses[s]);
+                var observed = Enumerable.Range(0, window + 1).TakeWhile(d => Losses.ContainsKey(step + d)).ToList();
+                int? back = observed.Where(d => LevelAt(d) <= level).Select(d => (int?)d).FirstOrDefault();
+                int? backSingle = observed.Where(d => Losses[step + d] <= last).Select(d => (int?)d).FirstOrDefault();
+                rows.Add(new NowcastJumpRow(task, seed, optimizer, step, jump.Horizon, level, last, Losses.GetValueOrDefault(step, double.NaN), back, backSingle));
+            }
+            return rows;
+        }
+
+        public NowcastRunRow Row(string task, long seed, string optimizer, double target, int referenceSteps, NowcastComparisonSettings settings,
+            IReadOnlyList<NowcastJumpRow> jumps)
         {
             int? steps = StepsTo(target, settings.EvalEvery);
-            int recovered = 0;
-            int? worst = null;
-            double? spike = null;
-            foreach (int jump in JumpSteps)
-            {
-                if (!Losses.TryGetValue(jump - 1, out double before)) continue;
-                double after = Losses.GetValueOrDefault(jump, double.NaN);
-                spike = Math.Max(spike ?? double.NegativeInfinity, after - before);
-                int? back = Enumerable.Range(0, NowcastComparisonSettings.RecoveryWindow + 1)
-                    .Where(d => Losses.TryGetValue(jump + d, out double l) && l <= before).Select(d => (int?)d).FirstOrDefault();
-                if (back is { } d)
-                {
-                    recovered++;
-                    worst = Math.Max(worst ?? 0, d);
-                }
-            }
+            var made = jumps.Where(j => j.Horizon > 0).ToList(); // AdamW's control rows are not jumps
+            var recovered = made.Where(j => j.RecoverySteps.HasValue).ToList();
             double lossAtT = Losses.TryGetValue(settings.Steps, out double l) ? l : Losses.Last().Value;
             return new NowcastRunRow(task, seed, optimizer, target, steps, steps is { } s ? (double)s / referenceSteps : null, lossAtT,
-                JumpSteps.Count, SkippedJumps, recovered, worst, spike);
+                made.Count, SkippedJumps, recovered.Count, recovered.Count > 0 ? recovered.Max(j => j.RecoverySteps) : null,
+                made.Count > 0 ? made.Max(j => j.LossAfter - j.LevelBefore) : null);
         }
     }
 }

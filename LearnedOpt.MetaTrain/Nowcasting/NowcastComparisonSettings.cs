@@ -8,6 +8,8 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="LearningRate">AdamW learning rate (no weight decay), for every run.</param>
 /// <param name="EvalEvery">Held-out evaluations every this many steps (the resolution of steps-to-target).</param>
 /// <param name="Period">Steps between jumps (null: each nowcaster's context × spacing).</param>
+/// <param name="MaxHorizon">The first jump's horizon in snapshot spacings (null: each nowcaster's own).</param>
+/// <param name="HorizonWithinHistory">Cap each jump's horizon at the snapshots taken so far (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
 /// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
 /// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
 internal sealed record NowcastComparisonSettings(
@@ -18,11 +20,20 @@ internal sealed record NowcastComparisonSettings(
     double LearningRate = 1e-3,
     int EvalEvery = 10,
     int? Period = null,
+    int? MaxHorizon = null,
+    bool HorizonWithinHistory = false,
     double Slack = 1.5,
     int Jobs = 1)
 {
     /// <summary>Steps after a jump within which the held-out loss must be back at its pre-jump level.</summary>
     public const int RecoveryWindow = 50;
+
+    /// <summary>
+    /// Steps whose held-out losses are averaged into a level: the pre-jump level is the mean over the steps just before
+    /// the jump, and the loss is back when the mean over the last this-many steps since the jump is at or below it.
+    /// One step's loss moves by about as much as 50 late steps of progress, so a single step is no level.
+    /// </summary>
+    public const int LevelSteps = 10;
 
     /// <summary>Throws <see cref="UserInputException"/> naming the first bad setting.</summary>
     public void Validate()
@@ -37,6 +48,7 @@ internal sealed record NowcastComparisonSettings(
         if (EvalEvery < 1 || EvalEvery > Steps) throw new UserInputException($"--eval-every must be between 1 and --steps ({Steps}), got {EvalEvery}.");
         if (Steps % EvalEvery != 0) throw new UserInputException($"--steps {Steps} must be a multiple of --eval-every {EvalEvery} so that step T is evaluated.");
         if (Period is < 1) throw new UserInputException($"--period must be at least 1 step, got {Period}.");
+        if (MaxHorizon is < 1) throw new UserInputException($"--max-horizon must be at least 1 snapshot spacing, got {MaxHorizon}.");
         if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
         if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
     }

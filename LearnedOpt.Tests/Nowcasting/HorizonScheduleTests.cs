@@ -23,6 +23,16 @@ public class HorizonScheduleTests
     }
 
     [Fact]
+    public void Within_history_the_ith_jump_looks_at_most_i_contexts_of_spacings_ahead()
+    {
+        // NiNo's schedule with c = 5: jump i has seen 5·i snapshots, so it is capped at 5, 10, 15, 20, then uncapped.
+        var schedule = new HorizonSchedule(maxHorizon: 40, decayPower: 2, totalSteps: 10_000, period: 1_000, snapshotsPerPeriod: 5);
+        Assert.Equal([5, 10, 15, 20, 16, 11, 8, 5, 3, 1], schedule.Horizons);
+        Assert.Equal(5, schedule.At(1_000));
+        Assert.Throws<ArgumentException>(() => new HorizonSchedule(40, 2, 10_000, 1_000, snapshotsPerPeriod: 0));
+    }
+
+    [Fact]
     public void The_number_of_jumps_is_the_whole_periods_in_the_run()
     {
         Assert.Equal(3, new HorizonSchedule(40, 2, 3_999, 1_000).Horizons.Count);

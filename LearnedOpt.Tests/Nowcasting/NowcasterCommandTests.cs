@@ -1,3 +1,4 @@
+using System.Globalization;
 using LearnedOpt.MetaTrain.Nowcasting;
 
 namespace LearnedOpt.Tests.Nowcasting;
@@ -36,11 +37,31 @@ public class NowcasterCommandTests
         (code, output, error) = CliRunner.Run(["nowcaster", "eval", "--tasks", "fmnist8-mlp:w8:d1", "--nowcasters", $"gnn={file},linear",
             "--seeds", "1", "--steps", "60", "--eval-every", "10", "--period", "15", "--jobs", "1", "--out", temp["eval"]]);
         Assert.True(code == 0, error);
-        foreach (var name in new[] { "runs.csv", "summary.csv", "curves.csv", "report.md", "loss-fmnist8-mlp-w8-d1.png" })
+        foreach (var name in new[] { "runs.csv", "summary.csv", "curves.csv", "jumps.csv", "report.md", "loss-fmnist8-mlp-w8-d1.png" })
             Assert.True(File.Exists(Path.Combine(temp["eval"], name)), name);
         string[] runs = File.ReadAllLines(Path.Combine(temp["eval"], "runs.csv"));
         Assert.Equal(4, runs.Length); // header, adamw, gnn, linear
         Assert.Contains(runs, r => r.Contains(",gnn,", StringComparison.Ordinal));
+
+        // jumps.csv: one row per jump of each nowcaster, at multiples of the period, as many as runs.csv counts.
+        // Plain AdamW's rows there are the no-jump control (horizon 0) at the same steps.
+        string[] header = runs[0].Split(',');
+        string[] jumpLines = File.ReadAllLines(Path.Combine(temp["eval"], "jumps.csv"));
+        string[] jumpHeader = jumpLines[0].Split(',');
+        var jumpRows = jumpLines.Skip(1).Select(l => l.Split(',')).ToList();
+        string Cell(string[] row, string column) => row[Array.IndexOf(jumpHeader, column)];
+        foreach (var run in runs.Skip(1).Select(r => r.Split(',')))
+        {
+            string optimizer = run[Array.IndexOf(header, "optimizer")];
+            var ofRun = jumpRows.Where(j => Cell(j, "optimizer") == optimizer).ToList();
+            if (optimizer != "adamw") Assert.NotEmpty(ofRun); // AdamW's 60 steps leave no full 50-step window after a period
+            Assert.All(ofRun, j => Assert.Equal(0, int.Parse(Cell(j, "step"), CultureInfo.InvariantCulture) % 15));
+            Assert.All(ofRun, j => Assert.Equal(optimizer == "adamw", Cell(j, "horizon") == "0"));
+            int counted = optimizer == "adamw" ? 0 : ofRun.Count;
+            Assert.Equal(counted, int.Parse(run[Array.IndexOf(header, "jumps")], CultureInfo.InvariantCulture));
+            Assert.Equal(optimizer == "adamw" ? 0 : ofRun.Count(j => Cell(j, "recovery_steps").Length > 0),
+                int.Parse(run[Array.IndexOf(header, "recovered_jumps")], CultureInfo.InvariantCulture));
+        }
     }
 
     [Theory]
@@ -65,6 +86,8 @@ public class NowcasterCommandTests
     [Theory]
     [InlineData("--tasks", "fmnist8-mlp:32:2", "--tasks entry 'fmnist8-mlp:32:2' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.")]
     [InlineData("--nowcasters", "gnn", "--nowcasters entry 'gnn' is not NAME=FILE or linear; write e.g. gnn=pretrained/nowcaster/nowcaster.safetensors.")]
+    [InlineData("--max-horizon", "0", "--max-horizon must be at least 1 snapshot spacing, got 0.")]
+    [InlineData("--max-horizon", "41", "--max-horizon 41 is beyond the linear nowcaster's 40 snapshot spacings; give at most 40.")]
     [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
     public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
     {

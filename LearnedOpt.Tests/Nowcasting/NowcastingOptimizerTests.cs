@@ -88,6 +88,17 @@ public class NowcastingOptimizerTests
         new(optim.AdamW(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add);
 
     [Fact]
+    public void Within_history_the_first_jump_predicts_no_further_ahead_than_its_snapshots_reach()
+    {
+        var problem = new Problem();
+        var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, HorizonWithinHistory: true));
+        Assert.Equal([5, 4, 1], optimizer.PlannedHorizons);
+        for (int t = 1; t <= 20; t++) problem.Step(optimizer);
+        Assert.Equal(5, nowcaster.Calls[0].Horizon);
+    }
+
+    [Fact]
     public void Snapshots_are_taken_every_period_over_context_steps_and_a_jump_follows_exactly_every_period()
     {
         var problem = new Problem();
