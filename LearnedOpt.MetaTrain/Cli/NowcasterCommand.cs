@@ -92,7 +92,7 @@ internal static class NowcasterCommand
         var evalEvery = CliOptions.Create("--eval-every", "Held-out evaluations every N steps.", 10);
         var period = new Option<int?>("--period") { Description = "Steps between jumps (default: each nowcaster's context × spacing)." };
         var maxHorizon = new Option<int?>("--max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most each nowcaster's own (default: its own)." };
-        var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far (no jump looks further ahead than the run has come).", false);
+        var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far, so no jump looks further ahead than the run has come (false: NiNo's uncapped schedule).", true);
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");

@@ -34,8 +34,9 @@ internal static class TrainCommand
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate on held-out data every N steps.", 100);
         var nowcast = new Option<string?>("--nowcast") { Description = "Wrap the optimizer in nowcasting (NiNo-style jumps every --nowcast-period steps): linear (linear extrapolation, context 5, horizon up to 40)." };
         var nowcastPeriod = new Option<int?>("--nowcast-period") { Description = "Steps between nowcast jumps, a multiple of the nowcaster's context (default: context × its snapshot spacing, 5 × 200 for linear)." };
+        var nowcastHorizon = new Option<int?>("--nowcast-max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most the nowcaster's own (default: its own; 10 for the shipped nowcasters, see README)." };
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, output })
+        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -46,7 +47,7 @@ internal static class TrainCommand
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
-            var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), run.Steps, trainingTask.Parameters);
+            var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), run.Steps, trainingTask.Parameters);
             using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
@@ -89,6 +90,7 @@ internal static class TrainCommand
                     snapshot_every = nowcasting.SnapshotEvery,
                     max_horizon = nowcasting.MaxHorizon,
                     decay_power = nowcasting.Settings.DecayPower,
+                    horizon_within_history = nowcasting.Settings.HorizonWithinHistory,
                     planned_horizons = nowcasting.PlannedHorizons,
                     jumps_done = nowcasting.Jumps.Count,
                     skipped_jumps = nowcasting.SkippedJumps,
@@ -126,14 +128,15 @@ internal static class TrainCommand
     };
 
     /// <summary>
-    /// Resolves <c>--nowcast</c> and <c>--nowcast-period</c> and checks them against the task and the run length, so that
+    /// Resolves <c>--nowcast</c>, <c>--nowcast-period</c> and <c>--nowcast-max-horizon</c> and checks them against the task and the run length, so that
     /// bad input fails before --out is created. Null when nowcasting is off.
     /// </summary>
-    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int steps, IReadOnlyList<ParameterSpec> specs)
+    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int? maxHorizon, int steps, IReadOnlyList<ParameterSpec> specs)
     {
         if (value is null)
         {
             if (period is { } p) throw new UserInputException($"--nowcast-period {p} needs --nowcast, e.g. --nowcast linear.");
+            if (maxHorizon is { } h) throw new UserInputException($"--nowcast-max-horizon {h} needs --nowcast, e.g. --nowcast linear.");
             return null;
         }
         var nowcaster = NowcasterChoice.Resolve(value);
@@ -142,11 +145,13 @@ internal static class TrainCommand
             int c = nowcaster.Context;
             if (period is { } given && (given < c || given % c != 0))
                 throw new UserInputException($"--nowcast-period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots, got {given}; use e.g. {c * Math.Max(1, (int)Math.Round(given / (double)c))}.");
+            if (maxHorizon is { } k && (k < 1 || k > nowcaster.MaxHorizon))
+                throw new UserInputException($"--nowcast-max-horizon must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {k}.");
             // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
             // the same networks so that the two compare on equal terms.
             using (NeuralGraph.FromParameters(specs)) { }
             nowcaster.CheckSupports(specs);
-            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster));
+            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon);
             Validate(() => settings.Validate(nowcaster));
             if (steps < settings.Period)
                 throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {c}).");

@@ -21,7 +21,7 @@ internal sealed record NowcastComparisonSettings(
     int EvalEvery = 10,
     int? Period = null,
     int? MaxHorizon = null,
-    bool HorizonWithinHistory = false,
+    bool HorizonWithinHistory = true,
     double Slack = 1.5,
     int Jobs = 1)
 {

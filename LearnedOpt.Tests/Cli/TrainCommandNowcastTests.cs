@@ -32,7 +32,7 @@ public class TrainCommandNowcastTests
         Assert.Equal(41, MetricsCsv.Read(temp["metrics.csv"]).Count);
         Assert.True(File.Exists(temp["loss.png"]));
         Assert.Contains("with AdamW lr=0.001 + linear nowcasting every 10 steps", output);
-        Assert.Contains("nowcasting (linear, every 10 steps): 4 jumps, horizon 40 → 1 spacings of 2 steps", output);
+        Assert.Contains("nowcasting (linear, every 10 steps): 4 jumps, horizon 5 → 1 spacings of 2 steps", output);
 
         using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
         var nowcast = run.RootElement.GetProperty("nowcast");
@@ -42,7 +42,22 @@ public class TrainCommandNowcastTests
         Assert.Equal(4, nowcast.GetProperty("jumps_done").GetInt32());
         Assert.Equal(0, nowcast.GetProperty("skipped_jumps").GetInt32());
         Assert.Equal([10, 20, 30, 40], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("step").GetInt32()));
-        Assert.Equal([40, 21, 8, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
+        // NiNo's 40 21 8 1, with jump i capped at the 5·i snapshots taken so far.
+        Assert.Equal([5, 10, 8, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
+        Assert.True(nowcast.GetProperty("horizon_within_history").GetBoolean());
+    }
+
+    [Fact]
+    public void The_maximum_horizon_can_be_lowered()
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run(Args(temp.Path, "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "4"));
+
+        Assert.True(code == 0, error);
+        using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
+        var nowcast = run.RootElement.GetProperty("nowcast");
+        Assert.Equal(4, nowcast.GetProperty("max_horizon").GetInt32());
+        Assert.Equal([4, 3, 2, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
     }
 
     [Fact]
@@ -78,6 +93,10 @@ public class TrainCommandNowcastTests
         "--nowcast 'pretrained/nino.safetensors' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData(new[] { "--nowcast-period", "10" },
         "--nowcast-period 10 needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast-max-horizon", "4" },
+        "--nowcast-max-horizon 4 needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "41" },
+        "--nowcast-max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 41.")]
     [InlineData(new[] { "--nowcast", "linear" },
         "--steps 40 is shorter than one nowcasting period of 1000 steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of 5).")]
     public void Bad_nowcasting_input_exits_2_with_one_sentence_and_creates_no_folder(string[] extra, string expected)

@@ -88,11 +88,11 @@ public class NowcastingOptimizerTests
         new(optim.AdamW(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add);
 
     [Fact]
-    public void Within_history_the_first_jump_predicts_no_further_ahead_than_its_snapshots_reach()
+    public void By_default_the_first_jump_predicts_no_further_ahead_than_its_snapshots_reach()
     {
         var problem = new Problem();
         var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
-        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, HorizonWithinHistory: true));
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8));
         Assert.Equal([5, 4, 1], optimizer.PlannedHorizons);
         for (int t = 1; t <= 20; t++) problem.Step(optimizer);
         Assert.Equal(5, nowcaster.Calls[0].Horizon);
@@ -103,7 +103,7 @@ public class NowcastingOptimizerTests
     {
         var problem = new Problem();
         var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
-        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8));
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, HorizonWithinHistory: false));
         Assert.Equal(4, optimizer.SnapshotEvery);
         var afterStep = new Dictionary<long, float[][]> { [0] = problem.Values() };
 
