@@ -9,7 +9,8 @@ namespace LearnedOpt.Nowcasting;
 /// The NiNo-style graph nowcaster (anchors §6): edge features = a linear map of the edge's c scaled past values
 /// plus an edge-type embedding; node features = a linear map of the Laplacian encodings plus a node-type
 /// embedding; <see cref="NowcasterConfig.Layers"/> <see cref="MessagePassingLayer"/>s with SiLU; a two-layer
-/// edge head predicting the scaled delta for every horizon at once.
+/// edge head predicting the scaled delta for every horizon at once. With <see cref="NowcasterConfig.Residual"/> each layer
+/// adds its output to its input.
 /// </summary>
 internal sealed class GraphNowcastNetwork : NowcastNetwork
 {
@@ -37,7 +38,12 @@ internal sealed class GraphNowcastNetwork : NowcastNetwork
             throw new ArgumentException($"The graph has {graph.NodeEncoding.shape[1]} node encodings but the network reads {Config.NodeEncodings}.");
         var edges = edgeInput.forward(edgeHistory) + edgeTypes.forward(graph.Graph.EdgeTypes);
         var nodes = nodeInput.forward(graph.NodeEncoding) + nodeTypes.forward(graph.NodeTypes);
-        foreach (var layer in layers) (nodes, edges) = layer.Forward(graph, nodes, edges);
+        foreach (var layer in layers)
+        {
+            var (updatedNodes, updatedEdges) = layer.Forward(graph, nodes, edges);
+            // Residual: the edge head keeps a direct path to each edge's own history, which a per-weight model has by construction.
+            (nodes, edges) = Config.Residual ? (nodes + updatedNodes, edges + updatedEdges) : (updatedNodes, updatedEdges);
+        }
         return headOut.forward(F.silu(headHidden.forward(edges)));
     }
 }

@@ -22,7 +22,13 @@ namespace LearnedOpt.Nowcasting;
 /// reproduces its schedule); on the nowcasting benchmark the cap removed the early jumps' loss spikes and saved more
 /// steps (README, "Does it save steps?").
 /// </param>
-public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? MaxHorizon = null, double DecayPower = 2.0, bool HorizonWithinHistory = true)
+/// <param name="WarmupSteps">
+/// No jump before this step: the periods before it snapshot and predict nothing, and the first jump keeps its place
+/// in the schedule. Early on, a network far from the trajectories the nowcaster learned from (e.g. deeper) changes
+/// fastest and its first jump overshoots most; 0 (the default, as in NiNo) jumps from the first period.
+/// </param>
+public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? MaxHorizon = null, double DecayPower = 2.0, bool HorizonWithinHistory = true,
+    int WarmupSteps = 0)
 {
     /// <summary>Steps between snapshots of a nowcaster that names none (NiNo's 200).</summary>
     public const int DefaultSpacing = 200;
@@ -53,6 +59,8 @@ public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? Ma
         int maxHorizon = MaxHorizonFor(nowcaster);
         if (maxHorizon < 1 || maxHorizon > nowcaster.MaxHorizon)
             throw new ArgumentException($"The maximum horizon must be between 1 and {nowcaster.MaxHorizon} snapshot spacings for this {nowcaster.Kind} nowcaster, got {maxHorizon}.");
+        if (WarmupSteps < 0 || WarmupSteps >= TotalSteps)
+            throw new ArgumentException($"The nowcasting warm-up must be at least 0 and below the run's {TotalSteps} steps, got {WarmupSteps}.");
         if (!(DecayPower > 0) || !double.IsFinite(DecayPower))
             throw new ArgumentException($"The horizon decay power must be a positive finite number (NiNo uses 2), got {DecayPower}.");
     }

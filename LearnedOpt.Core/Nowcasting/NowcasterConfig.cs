@@ -12,6 +12,7 @@ namespace LearnedOpt.Nowcasting;
 /// <param name="Layers">Message-passing layers (GNN) or hidden layers of the per-parameter MLP (WNN).</param>
 /// <param name="Spacing">Optimizer steps between snapshots in the training trajectories.</param>
 /// <param name="NodeEncodings">Laplacian eigenvectors per node (GNN only).</param>
+/// <param name="Residual">Whether each message-passing layer adds its output to its input (GNN only); files written before this option are false.</param>
 internal sealed record NowcasterConfig(
     NowcasterKind Kind,
     int Context = 5,
@@ -19,7 +20,8 @@ internal sealed record NowcasterConfig(
     int Hidden = 128,
     int Layers = 3,
     int Spacing = 200,
-    int NodeEncodings = LaplacianPositionalEncoding.DefaultCount)
+    int NodeEncodings = LaplacianPositionalEncoding.DefaultCount,
+    bool Residual = false)
 {
     /// <summary>Rows of the edge-type embedding: every <see cref="EdgeType"/> value, reserved ones included, so new layer kinds need no new file format.</summary>
     public static int EdgeTypeCount => Enum.GetValues<EdgeType>().Length;
@@ -35,6 +37,7 @@ internal sealed record NowcasterConfig(
         if (Hidden < 1) throw new UserInputException($"The nowcaster's hidden width must be positive, got {Hidden}.");
         if (Layers < 1) throw new UserInputException($"The nowcaster needs at least 1 layer, got {Layers}.");
         if (Spacing < 1) throw new UserInputException($"The snapshot spacing must be at least 1 step, got {Spacing}.");
+        if (Residual && Kind != NowcasterKind.Gnn) throw new UserInputException("Residual layers are a GNN option; drop --residual or use --kind gnn.");
         if (NodeEncodings < 1) throw new UserInputException($"The nowcaster needs at least 1 node encoding, got {NodeEncodings}.");
     }
 }

@@ -44,6 +44,7 @@ public static class NowcasterFile
             ["layers"] = Str(config.Layers),
             ["spacing"] = Str(config.Spacing),
             ["node_encodings"] = Str(config.NodeEncodings),
+            ["residual"] = config.Residual ? "true" : "false",
             ["edge_types"] = Str(NowcasterConfig.EdgeTypeCount),
             ["node_types"] = Str(NowcasterConfig.NodeTypeCount),
         };
@@ -86,7 +87,16 @@ public static class NowcasterFile
             "wnn" => NowcasterKind.Wnn,
             var other => throw new InvalidDataException($"{name} is of unknown nowcaster kind '{other}'; expected gnn or wnn."),
         };
-        var config = new NowcasterConfig(kind, IntField("context"), IntField("horizons"), IntField("hidden"), IntField("layers"), IntField("spacing"), IntField("node_encodings"));
+        // "residual" came later: files without it were written by the plain (non-residual) network.
+        bool residual = meta.TryGetValue("residual", out var r)
+            ? r switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => throw new InvalidDataException($"{name}: metadata 'residual' = '{r}' is neither true nor false."),
+            }
+            : false;
+        var config = new NowcasterConfig(kind, IntField("context"), IntField("horizons"), IntField("hidden"), IntField("layers"), IntField("spacing"), IntField("node_encodings"), residual);
         try { config.Validate(); }
         catch (UserInputException e) { throw new InvalidDataException($"{name}: {e.Message}"); }
 

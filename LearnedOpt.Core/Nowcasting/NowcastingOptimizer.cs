@@ -180,6 +180,11 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         var history = _history!;
         _history = null;
         _snapshots = 0;
+        if (StepCount < Settings.WarmupSteps)
+        {
+            foreach (var t in history) t.Dispose();
+            return;
+        }
         int horizon = _schedule.At(StepCount);
         Tensor[]? prediction = null;
         try

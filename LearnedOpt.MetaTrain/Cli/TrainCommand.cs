@@ -35,8 +35,9 @@ internal static class TrainCommand
         var nowcast = new Option<string?>("--nowcast") { Description = "Wrap the optimizer in nowcasting (NiNo-style jumps every --nowcast-period steps): linear (linear extrapolation, context 5, horizon up to 40)." };
         var nowcastPeriod = new Option<int?>("--nowcast-period") { Description = "Steps between nowcast jumps, a multiple of the nowcaster's context (default: context × its snapshot spacing, 5 × 200 for linear)." };
         var nowcastHorizon = new Option<int?>("--nowcast-max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most the nowcaster's own (default: its own; 10 for the shipped nowcasters, see README)." };
+        var nowcastWarmup = new Option<int?>("--nowcast-warmup") { Description = "No nowcast jump before this step; the periods before it only snapshot (default 0; 500 for the shipped nowcasters, see README)." };
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, output })
+        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, nowcastWarmup, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -47,7 +48,8 @@ internal static class TrainCommand
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
-            var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), run.Steps, trainingTask.Parameters);
+            var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), result.GetValue(nowcastWarmup),
+                run.Steps, trainingTask.Parameters);
             using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
@@ -91,6 +93,7 @@ internal static class TrainCommand
                     max_horizon = nowcasting.MaxHorizon,
                     decay_power = nowcasting.Settings.DecayPower,
                     horizon_within_history = nowcasting.Settings.HorizonWithinHistory,
+                    warmup_steps = nowcasting.Settings.WarmupSteps,
                     planned_horizons = nowcasting.PlannedHorizons,
                     jumps_done = nowcasting.Jumps.Count,
                     skipped_jumps = nowcasting.SkippedJumps,
@@ -131,12 +134,13 @@ internal static class TrainCommand
     /// Resolves <c>--nowcast</c>, <c>--nowcast-period</c> and <c>--nowcast-max-horizon</c> and checks them against the task and the run length, so that
     /// bad input fails before --out is created. Null when nowcasting is off.
     /// </summary>
-    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int? maxHorizon, int steps, IReadOnlyList<ParameterSpec> specs)
+    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup, int steps, IReadOnlyList<ParameterSpec> specs)
     {
         if (value is null)
         {
             if (period is { } p) throw new UserInputException($"--nowcast-period {p} needs --nowcast, e.g. --nowcast linear.");
             if (maxHorizon is { } h) throw new UserInputException($"--nowcast-max-horizon {h} needs --nowcast, e.g. --nowcast linear.");
+            if (warmup is { } w) throw new UserInputException($"--nowcast-warmup {w} needs --nowcast, e.g. --nowcast linear.");
             return null;
         }
         var nowcaster = NowcasterChoice.Resolve(value);
@@ -147,11 +151,13 @@ internal static class TrainCommand
                 throw new UserInputException($"--nowcast-period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots, got {given}; use e.g. {c * Math.Max(1, (int)Math.Round(given / (double)c))}.");
             if (maxHorizon is { } k && (k < 1 || k > nowcaster.MaxHorizon))
                 throw new UserInputException($"--nowcast-max-horizon must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {k}.");
+            if (warmup is { } w && (w < 0 || w >= steps))
+                throw new UserInputException($"--nowcast-warmup must be at least 0 and below --steps ({steps}), got {w}.");
             // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
             // the same networks so that the two compare on equal terms.
             using (NeuralGraph.FromParameters(specs)) { }
             nowcaster.CheckSupports(specs);
-            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon);
+            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0);
             Validate(() => settings.Validate(nowcaster));
             if (steps < settings.Period)
                 throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {c}).");

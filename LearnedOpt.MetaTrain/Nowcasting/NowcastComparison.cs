@@ -73,11 +73,12 @@ internal static class NowcastComparison
             });
         });
         var allRuns = results.SelectMany(r => r.Runs).ToList();
-        return new Result(allRuns, [.. results.SelectMany(r => r.Curves)], [.. results.SelectMany(r => r.Jumps)], Summarise(allRuns, settings));
+        var allJumps = results.SelectMany(r => r.Jumps).ToList();
+        return new Result(allRuns, [.. results.SelectMany(r => r.Curves)], allJumps, Summarise(allRuns, allJumps, settings));
     }
 
     /// <summary>Per task and optimizer, in task then contender order.</summary>
-    public static List<NowcastSummaryRow> Summarise(IReadOnlyList<NowcastRunRow> runs, NowcastComparisonSettings settings)
+    public static List<NowcastSummaryRow> Summarise(IReadOnlyList<NowcastRunRow> runs, IReadOnlyList<NowcastJumpRow> jumps, NowcastComparisonSettings settings)
     {
         var names = new[] { NowcastContender.AdamW }.Concat(settings.Contenders.Select(c => c.Name)).ToArray();
         var summary = new List<NowcastSummaryRow>();
@@ -89,9 +90,11 @@ internal static class NowcastComparison
                 if (rows.Count == 0) continue;
                 var ratios = rows.Select(r => r.StepsRatio ?? settings.Slack).ToList();
                 var reached = rows.Where(r => r.StepsToTarget.HasValue).ToList();
+                var landings = jumps.Where(j => j.Task == task && j.Optimizer == name).Select(j => j.LandingChange).ToList();
                 summary.Add(new NowcastSummaryRow(task, name, rows.Count, reached.Count,
                     reached.Count > 0 ? reached.Average(r => r.StepsToTarget!.Value) : null,
-                    ratios.Average(), ratios.Max(), rows.Average(r => r.LossAtT), rows.Sum(r => r.Jumps), rows.Sum(r => r.RecoveredJumps)));
+                    ratios.Average(), ratios.Max(), rows.Average(r => r.LossAtT), rows.Sum(r => r.Jumps), rows.Sum(r => r.RecoveredJumps),
+                    landings.Count > 0 ? landings.Average() : null));
             }
         }
         return summary;
@@ -114,7 +117,7 @@ internal static class NowcastComparison
             var inner = optim.AdamW(parameters, settings.LearningRate, weight_decay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
-                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory), warn: _ => { });
+                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory, WarmupSteps: settings.WarmupSteps), warn: _ => { });
             using optim.Optimizer optimizer = wrapped is null ? inner : wrapped;
             int[] periods = wrapped is null ? [.. controlPeriods] : [wrapped.Period];
             int maxSteps = nowcaster is null ? settings.Steps : (int)Math.Ceiling(settings.Steps * settings.Slack / settings.EvalEvery) * settings.EvalEvery;

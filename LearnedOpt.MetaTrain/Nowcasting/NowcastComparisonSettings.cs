@@ -10,6 +10,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Period">Steps between jumps (null: each nowcaster's context × spacing).</param>
 /// <param name="MaxHorizon">The first jump's horizon in snapshot spacings (null: each nowcaster's own).</param>
 /// <param name="HorizonWithinHistory">Cap each jump's horizon at the snapshots taken so far (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
+/// <param name="WarmupSteps">No jump before this step (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
 /// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
 /// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
 internal sealed record NowcastComparisonSettings(
@@ -22,6 +23,7 @@ internal sealed record NowcastComparisonSettings(
     int? Period = null,
     int? MaxHorizon = null,
     bool HorizonWithinHistory = true,
+    int WarmupSteps = 0,
     double Slack = 1.5,
     int Jobs = 1)
 {
@@ -49,6 +51,7 @@ internal sealed record NowcastComparisonSettings(
         if (Steps % EvalEvery != 0) throw new UserInputException($"--steps {Steps} must be a multiple of --eval-every {EvalEvery} so that step T is evaluated.");
         if (Period is < 1) throw new UserInputException($"--period must be at least 1 step, got {Period}.");
         if (MaxHorizon is < 1) throw new UserInputException($"--max-horizon must be at least 1 snapshot spacing, got {MaxHorizon}.");
+        if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new UserInputException($"--warmup must be at least 0 and below --steps ({Steps}), got {WarmupSteps}.");
         if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
         if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
     }

@@ -16,4 +16,11 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="SingleStepRecoverySteps">The stricter single-step reading: steps until one held-out loss was at or below <paramref name="LossBefore"/>; empty: not within 50 steps.</param>
 internal sealed record NowcastJumpRow(
     string Task, long Seed, string Optimizer, int Step, int Horizon, double LevelBefore, double LossBefore, double LossAfter,
-    int? RecoverySteps, int? SingleStepRecoverySteps);
+    int? RecoverySteps, int? SingleStepRecoverySteps)
+{
+    /// <summary>
+    /// Where the jump lands: the held-out loss right after it minus the pre-jump level (negative: below it). It reads
+    /// the prediction itself, before AdamW repairs anything; for the no-jump control it is AdamW's own one-step change.
+    /// </summary>
+    public double LandingChange => LossAfter - LevelBefore;
+}

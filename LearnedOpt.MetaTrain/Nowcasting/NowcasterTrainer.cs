@@ -47,7 +47,7 @@ internal static class NowcasterTrainer
             log($"{records.Count} trajectories ({train.Length} training windows, {validation.Length} held-out windows from {heldOut.Select(w => w.Run).Distinct().Count()} runs), spacing {config.Spacing} steps; {graphs.Count} network shapes.");
 
             using var network = NowcastNetwork.Create(config, Seeds.Derive(settings.Seed, "nowcaster-init"));
-            log($"{NowcasterFile.KindName(config.Kind)} nowcaster: {network.parameters().Sum(p => p.numel()):N0} parameters, context {config.Context}, {config.Horizons} horizons, hidden {config.Hidden}, {config.Layers} layers.");
+            log($"{NowcasterFile.KindName(config.Kind)} nowcaster: {network.parameters().Sum(p => p.numel()):N0} parameters, context {config.Context}, {config.Horizons} horizons, hidden {config.Hidden}, {config.Layers}{(config.Residual ? " residual" : "")} layers.");
             double? lastValueL1 = validation.Length > 0 ? Baseline(validation, records, runGraphs, config, linear: false) : null;
             double? linearL1 = validation.Length > 0 ? Baseline(validation, records, runGraphs, config, linear: true) : null;
             if (lastValueL1 is { } none) log(string.Create(CultureInfo.InvariantCulture, $"held-out L1: no change {none:F4}, linear extrapolation {linearL1:F4}"));

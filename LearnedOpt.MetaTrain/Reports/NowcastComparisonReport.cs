@@ -12,7 +12,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 internal static class NowcastComparisonReport
 {
     /// <summary>Columns of the results table.</summary>
-    public static readonly string[] Headers = ["task", "optimizer", "reached", "mean steps to target", "steps vs AdamW (mean)", "worst seed", "held-out loss at T", "jumps back at level ≤ 50 steps"];
+    public static readonly string[] Headers = ["task", "optimizer", "reached", "mean steps to target", "steps vs AdamW (mean)", "worst seed", "held-out loss at T", "jumps back at level ≤ 50 steps", "landing vs level (mean)"];
 
     /// <summary>The results table's cells of one summary row.</summary>
     public static string[] Cells(NowcastSummaryRow r) =>
@@ -25,6 +25,7 @@ internal static class NowcastComparisonReport
         Percent(r.WorstStepsRatio),
         r.MeanLossAtT.ToString("F4", CultureInfo.InvariantCulture),
         r.Optimizer == NowcastContender.AdamW ? "—" : $"{r.RecoveredJumps}/{r.Jumps}",
+        r.MeanLandingChange is { } landing ? Signed(landing) : "—",
     ];
 
     /// <summary>Builds <c>report.md</c>.</summary>
@@ -39,6 +40,7 @@ internal static class NowcastComparisonReport
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- AdamW wrapped by each nowcaster runs until it reaches the target at or after T, at most {settings.Slack:g3}·T steps; steps to target = the first step on the every-{settings.EvalEvery}-steps grid at or below the target (AdamW's own first crossing for AdamW)."));
         md.AppendLine("- 'steps vs AdamW' is the per-seed ratio of steps to target (a run that never reaches it counts as the slack); 'worst seed' is the largest ratio.");
         md.AppendLine($"- Around every jump the held-out loss is taken step by step. Its pre-jump level is the mean over the {NowcastComparisonSettings.LevelSteps} steps before the jump; the jump counts as recovered when, within {NowcastComparisonSettings.RecoveryWindow} steps, the mean over the last {NowcastComparisonSettings.LevelSteps} steps since the jump is at or below that level. `jumps.csv` also has the stricter single-step reading (one loss at or below the loss one step before the jump), and plain AdamW's rows there (horizon 0) are the control: the same checks at the same steps with no jump.");
+        md.AppendLine("- 'landing vs level' is the held-out loss right after a jump minus its pre-jump level, averaged over the jumps: how good the prediction itself is before AdamW repairs anything (for AdamW, its own one-step change at the same steps).");
         md.AppendLine($"- Seeds: {string.Join(", ", settings.Seeds)}; tasks μP ReLU MLPs, batch 128.");
         md.AppendLine("- Nowcasters: " + string.Join("; ", settings.Contenders.Select(c => $"{c.Name} = {c.Source}")) + ".").AppendLine();
         md.AppendLine("## Results").AppendLine();
@@ -53,20 +55,36 @@ internal static class NowcastComparisonReport
             double meanSaved = 1 - runs.Average(r => r.StepsRatio ?? settings.Slack);
             double worst = runs.Max(r => r.StepsRatio ?? settings.Slack);
             int jumps = rows.Sum(r => r.Jumps), recovered = rows.Sum(r => r.RecoveredJumps);
-            int singleStep = result.Jumps.Count(j => j.Optimizer == contender.Name && j.SingleStepRecoverySteps.HasValue);
+            var jumpRows = result.Jumps.Where(j => j.Optimizer == contender.Name).ToList();
+            int singleStep = jumpRows.Count(j => j.SingleStepRecoverySteps.HasValue);
+            string landing = jumpRows.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; landing {Signed(jumpRows.Average(j => j.LandingChange))} vs the pre-jump level on average") : "";
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"- {contender.Name}: {meanSaved:P1} fewer steps on average over all {runs.Count} runs (bar: ≥ 25 %); worst run {worst:P1} of AdamW's steps (bar: ≤ 105 %); {recovered}/{jumps} jumps back at their pre-jump level within {NowcastComparisonSettings.RecoveryWindow} steps ({singleStep}/{jumps} by the single-step reading)."));
+                $"- {contender.Name}: {meanSaved:P1} fewer steps on average over all {runs.Count} runs (bar: ≥ 25 %); worst run {worst:P1} of AdamW's steps (bar: ≤ 105 %); {recovered}/{jumps} jumps back at their pre-jump level within {NowcastComparisonSettings.RecoveryWindow} steps ({singleStep}/{jumps} by the single-step reading){landing}."));
+        }
+        if (settings.Contenders.Count > 1)
+        {
+            var ranked = settings.Contenders
+                .Select(c => (c.Name, Ratio: result.Runs.Where(r => r.Optimizer == c.Name).Average(r => r.StepsRatio ?? settings.Slack)))
+                .OrderBy(c => c.Ratio)
+                .Select(c => (c.Name, Saved: Percent(1 - c.Ratio)))
+                .ToList();
+            var ranking = new StringBuilder($"{ranked[0].Name} ({ranked[0].Saved})");
+            // Equal at the printed precision is a tie, not a rank.
+            for (int i = 1; i < ranked.Count; i++) ranking.Append(ranked[i].Saved == ranked[i - 1].Saved ? " = " : " > ").Append($"{ranked[i].Name} ({ranked[i].Saved})");
+            md.AppendLine($"- Ranked by fewer steps over all runs: {ranking}.");
         }
         var controls = result.Jumps.Where(j => j.Optimizer == NowcastContender.AdamW).ToList();
         if (controls.Count > 0)
         {
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"- Control, plain AdamW at the same steps with no jump: {controls.Count(j => j.RecoverySteps.HasValue)}/{controls.Count} back at the earlier level within {NowcastComparisonSettings.RecoveryWindow} steps, {controls.Count(j => j.SingleStepRecoverySteps.HasValue)}/{controls.Count} by the single-step reading."));
+                $"- Control, plain AdamW at the same steps with no jump: {controls.Count(j => j.RecoverySteps.HasValue)}/{controls.Count} back at the earlier level within {NowcastComparisonSettings.RecoveryWindow} steps, {controls.Count(j => j.SingleStepRecoverySteps.HasValue)}/{controls.Count} by the single-step reading; one-step change {Signed(controls.Average(j => j.LandingChange))} vs the level on average."));
         }
         md.AppendLine();
         foreach (var task in settings.Tasks) md.AppendLine($"![held-out loss on {task}]({NowcastComparisonPlot.FileName(task.ToString())})").AppendLine();
         return md.ToString();
     }
+
+    private static string Signed(double change) => change.ToString("+0.0000;−0.0000;0.0000", CultureInfo.InvariantCulture);
 
     private static string Percent(double ratio) => ratio.ToString("P1", CultureInfo.InvariantCulture);
 }

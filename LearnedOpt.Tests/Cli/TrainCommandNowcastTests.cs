@@ -47,17 +47,33 @@ public class TrainCommandNowcastTests
         Assert.True(nowcast.GetProperty("horizon_within_history").GetBoolean());
     }
 
+    // Runs linear nowcasting every 10 steps with the extra option-value pairs; returns run.json's "nowcast" record.
+    private static JsonElement NowcastRecord(params string[] extra)
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run(Args(temp.Path, ["--nowcast", "linear", "--nowcast-period", "10", .. extra]));
+        Assert.True(code == 0, error);
+        using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
+        return run.RootElement.GetProperty("nowcast").Clone();
+    }
+
     [Fact]
     public void The_maximum_horizon_can_be_lowered()
     {
-        using var temp = new TempFolder();
-        var (code, _, error) = CliRunner.Run(Args(temp.Path, "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "4"));
+        var nowcast = NowcastRecord("--nowcast-max-horizon", "4");
 
-        Assert.True(code == 0, error);
-        using var run = JsonDocument.Parse(File.ReadAllText(temp["run.json"]));
-        var nowcast = run.RootElement.GetProperty("nowcast");
         Assert.Equal(4, nowcast.GetProperty("max_horizon").GetInt32());
         Assert.Equal([4, 3, 2, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
+    }
+
+    [Fact]
+    public void A_warmup_holds_the_jumps_back_and_the_rest_keep_their_scheduled_horizons()
+    {
+        var nowcast = NowcastRecord("--nowcast-warmup", "20");
+
+        Assert.Equal(20, nowcast.GetProperty("warmup_steps").GetInt32());
+        Assert.Equal([20, 30, 40], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("step").GetInt32()));
+        Assert.Equal([10, 8, 1], nowcast.GetProperty("jumps").EnumerateArray().Select(j => j.GetProperty("horizon").GetInt32()));
     }
 
     [Fact]
@@ -93,6 +109,10 @@ public class TrainCommandNowcastTests
         "--nowcast 'pretrained/nino.safetensors' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData(new[] { "--nowcast-period", "10" },
         "--nowcast-period 10 needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast-warmup", "20" },
+        "--nowcast-warmup 20 needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-warmup", "40" },
+        "--nowcast-warmup must be at least 0 and below --steps (40), got 40.")]
     [InlineData(new[] { "--nowcast-max-horizon", "4" },
         "--nowcast-max-horizon 4 needs --nowcast, e.g. --nowcast linear.")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "41" },

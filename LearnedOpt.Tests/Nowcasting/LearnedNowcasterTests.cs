@@ -28,6 +28,23 @@ public class LearnedNowcasterTests
         return [.. Mlp.Select(p => randn([5, .. p.Shape], generator: generator).cumsum(0))];
     }
 
+    // A copy of the nowcaster file at `source` with its metadata (and optionally tensors) edited, as another writer might leave it.
+    private static string Rewrite(string source, string path, Action<Dictionary<string, string>> editMetadata, Func<string, Tensor, Tensor>? tensors = null)
+    {
+        using var content = LearnedOpt.IO.SafeTensorsFile.Read(source);
+        var metadata = content.Metadata.ToDictionary();
+        editMetadata(metadata);
+        LearnedOpt.IO.SafeTensorsFile.Write(path, [.. content.Tensors.Select(t => (t.Name, tensors?.Invoke(t.Name, t.Tensor) ?? t.Tensor))], metadata);
+        return path;
+    }
+
+    private static string SavedFile(NowcasterKind kind, string path)
+    {
+        using var network = NowcastNetwork.Create(Small(kind), seed: 0);
+        NowcasterFile.Save(path, network, new Dictionary<string, string>());
+        return path;
+    }
+
     private static LearnedNowcaster SaveAndLoad(NowcastNetwork network, string path)
     {
         NowcasterFile.Save(path, network, new Dictionary<string, string> { ["command"] = "test" });
@@ -35,13 +52,14 @@ public class LearnedNowcasterTests
     }
 
     [Theory]
-    [InlineData("gnn")]
-    [InlineData("wnn")]
-    public void A_file_round_trips_to_the_same_predictions_and_describes_the_network(string kindName)
+    [InlineData("gnn", false)]
+    [InlineData("gnn", true)]
+    [InlineData("wnn", false)]
+    public void A_file_round_trips_to_the_same_predictions_and_describes_the_network(string kindName, bool residual)
     {
         var kind = kindName == "gnn" ? NowcasterKind.Gnn : NowcasterKind.Wnn;
         using var temp = new TempFolder();
-        using var network = NowcastNetwork.Create(Small(kind), seed: 3);
+        using var network = NowcastNetwork.Create(Small(kind) with { Residual = residual }, seed: 3);
         using var graph = NowcastGraphInputs.For(Mlp);
         var history = History(1);
         var (edgeHistory, _) = NowcastHistory.ScaledEdgeHistory(graph, history);
@@ -56,6 +74,40 @@ public class LearnedNowcasterTests
         Assert.Equal(kind == NowcasterKind.Gnn ? "gnn" : "wnn", loaded.Kind);
         Assert.Equal((5, 3, 10), (loaded.Context, loaded.MaxHorizon, loaded.Spacing!.Value));
         Assert.Equal("test", loaded.Provenance["command"]);
+        Assert.Equal(residual, loaded.Config.Residual);
+    }
+
+    [Fact]
+    public void Residual_layers_change_the_function_of_the_same_weights()
+    {
+        using var graph = NowcastGraphInputs.For(Mlp);
+        var edgeHistory = NowcastHistory.ScaledEdgeHistory(graph, History(6)).EdgeHistory;
+        using var plain = NowcastNetwork.Create(Small(NowcasterKind.Gnn), seed: 7);
+        using var residual = NowcastNetwork.Create(Small(NowcasterKind.Gnn) with { Residual = true }, seed: 7);
+        Assert.Equal(plain.named_parameters().Select(p => p.name), residual.named_parameters().Select(p => p.name));
+        Assert.All(plain.parameters().Zip(residual.parameters()), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
+
+        var difference = (plain.ScaledDeltas(graph, edgeHistory) - residual.ScaledDeltas(graph, edgeHistory)).abs().max().item<float>();
+
+        Assert.True(difference > 1e-4, $"largest difference {difference}");
+    }
+
+    [Fact]
+    public void A_file_written_before_the_residual_option_loads_as_the_plain_network_and_a_bad_value_is_refused()
+    {
+        using var temp = new TempFolder();
+        string good = SavedFile(NowcasterKind.Gnn, temp["good.safetensors"]);
+
+        using (var old = NowcasterFile.Load(Rewrite(good, temp["old.safetensors"], m => m.Remove("residual")))) Assert.False(old.Config.Residual);
+        var bad = Rewrite(good, temp["bad.safetensors"], m => m["residual"] = "yes");
+        Assert.Contains("'residual' = 'yes'", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(bad)).Message);
+    }
+
+    [Fact]
+    public void Residual_layers_are_refused_for_the_wnn()
+    {
+        var e = Assert.Throws<UserInputException>(() => (Small(NowcasterKind.Wnn) with { Residual = true }).Validate());
+        Assert.Contains("--kind gnn", e.Message);
     }
 
     [Fact]
@@ -108,26 +160,15 @@ public class LearnedNowcasterTests
     public void Files_for_another_graph_kind_another_format_or_with_wrong_shapes_are_refused()
     {
         using var temp = new TempFolder();
-        using var network = NowcastNetwork.Create(Small(NowcasterKind.Wnn), seed: 0);
-        string good = temp["good.safetensors"];
-        NowcasterFile.Save(good, network, new Dictionary<string, string>());
+        string good = SavedFile(NowcasterKind.Wnn, temp["good.safetensors"]);
 
-        string Rewrite(string name, Func<Dictionary<string, string>, Dictionary<string, string>> metadata, Func<string, Tensor, Tensor>? tensors = null)
-        {
-            using var content = LearnedOpt.IO.SafeTensorsFile.Read(good);
-            string path = temp[name];
-            LearnedOpt.IO.SafeTensorsFile.Write(path, [.. content.Tensors.Select(t => (t.Name, tensors?.Invoke(t.Name, t.Tensor) ?? t.Tensor))],
-                metadata(content.Metadata.ToDictionary()));
-            return path;
-        }
-
-        var transformer = Rewrite("t.safetensors", m => { m["graph_kind"] = "transformer"; return m; });
+        var transformer = Rewrite(good, temp["t.safetensors"], m => m["graph_kind"] = "transformer");
         Assert.Contains("'transformer' neural graphs", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(transformer)).Message);
-        var optimizer = Rewrite("o.safetensors", m => { m["format"] = "learnedopt.learned_optimizer"; return m; });
+        var optimizer = Rewrite(good, temp["o.safetensors"], m => m["format"] = "learnedopt.learned_optimizer");
         Assert.Contains("not a nowcaster", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(optimizer)).Message);
-        var wider = Rewrite("w.safetensors", m => { m["hidden"] = "32"; return m; });
+        var wider = Rewrite(good, temp["w.safetensors"], m => m["hidden"] = "32");
         Assert.Contains("has shape", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(wider)).Message);
-        var nan = Rewrite("nan.safetensors", m => m, (name, t) => name == "input.weight" ? full_like(t, double.NaN) : t);
+        var nan = Rewrite(good, temp["nan.safetensors"], _ => { }, (name, t) => name == "input.weight" ? full_like(t, double.NaN) : t);
         Assert.Contains("NaN", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(nan)).Message);
         Assert.Throws<FileNotFoundException>(() => NowcasterFile.Load(temp["missing.safetensors"]));
     }

@@ -62,6 +62,24 @@ public class NowcasterCommandTests
             Assert.Equal(optimizer == "adamw" ? 0 : ofRun.Count(j => Cell(j, "recovery_steps").Length > 0),
                 int.Parse(run[Array.IndexOf(header, "recovered_jumps")], CultureInfo.InvariantCulture));
         }
+
+        // summary.csv's landing column is the mean over jumps.csv of (loss right after − pre-jump level).
+        string[] summaryLines = File.ReadAllLines(Path.Combine(temp["eval"], "summary.csv"));
+        string[] summaryHeader = summaryLines[0].Split(',');
+        var gnnSummary = summaryLines.Skip(1).Select(l => l.Split(',')).Single(r => r[Array.IndexOf(summaryHeader, "optimizer")] == "gnn");
+        var gnnJumps = jumpRows.Where(j => Cell(j, "optimizer") == "gnn").ToList();
+        double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+        double expectedLanding = gnnJumps.Average(j => Number(Cell(j, "loss_after")) - Number(Cell(j, "level_before")));
+        Assert.Equal(expectedLanding, Number(gnnSummary[Array.IndexOf(summaryHeader, "mean_landing_change")]), 6);
+        string report = File.ReadAllText(Path.Combine(temp["eval"], "report.md"));
+        Assert.Contains("landing vs level", report);
+
+        // The report ranks the contenders by their mean share of AdamW's steps, fewest first.
+        double MeanRatio(string optimizer) => runs.Skip(1).Select(r => r.Split(',')).Where(r => r[Array.IndexOf(header, "optimizer")] == optimizer)
+            .Average(r => Number(r[Array.IndexOf(header, "steps_ratio")]));
+        string ranking = report.Split('\n').Single(l => l.StartsWith("- Ranked by fewer steps over all runs: ", StringComparison.Ordinal));
+        string first = MeanRatio("gnn") <= MeanRatio("linear") ? "gnn" : "linear";
+        Assert.StartsWith($"- Ranked by fewer steps over all runs: {first} (", ranking);
     }
 
     [Theory]
@@ -89,6 +107,7 @@ public class NowcasterCommandTests
     [InlineData("--max-horizon", "0", "--max-horizon must be at least 1 snapshot spacing, got 0.")]
     [InlineData("--max-horizon", "41", "--max-horizon 41 is beyond the linear nowcaster's 40 snapshot spacings; give at most 40.")]
     [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
+    [InlineData("--warmup", "60", "--warmup must be at least 0 and below --steps (60), got 60.")]
     public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
     {
         using var temp = new TempFolder();

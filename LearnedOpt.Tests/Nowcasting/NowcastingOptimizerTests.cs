@@ -99,6 +99,37 @@ public class NowcastingOptimizerTests
     }
 
     [Fact]
+    public void During_the_warmup_the_wrapper_is_plain_AdamW_and_the_first_jump_after_it_keeps_its_scheduled_horizon()
+    {
+        var problem = new Problem();
+        var plain = new Problem();
+        var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, WarmupSteps: 40));
+        using var adamW = optim.AdamW(plain.Parameters, 1e-2);
+
+        for (int t = 1; t <= 40; t++)
+        {
+            problem.Step(optimizer);
+            if (t < 40) plain.Step(adamW);
+            if (t < 40) Assert.Equal(plain.Values(), problem.Values());
+        }
+
+        Assert.Single(nowcaster.Calls); // the period ending at step 20 asked for nothing
+        Assert.Equal([new NowcastJump(40, 4)], optimizer.Jumps); // the second planned jump, horizon [5, 4, 1][1]
+        Assert.Equal(0, optimizer.SkippedJumps);
+        Assert.Equal(0, optimizer.SnapshotsHeld);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(60)]
+    public void A_warmup_outside_the_run_is_refused(int warmup)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Wrap(new Problem(), new RecordingNowcaster(), new NowcastSettings(TotalSteps: 60, Period: 10, WarmupSteps: warmup)));
+        Assert.Equal($"The nowcasting warm-up must be at least 0 and below the run's 60 steps, got {warmup}.", e.Message);
+    }
+
+    [Fact]
     public void Snapshots_are_taken_every_period_over_context_steps_and_a_jump_follows_exactly_every_period()
     {
         var problem = new Problem();
