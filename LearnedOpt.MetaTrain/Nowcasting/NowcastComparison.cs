@@ -210,7 +210,7 @@ internal static class NowcastComparison
             double lossAtT = Losses.TryGetValue(settings.Steps, out double l) ? l : Losses.Last().Value;
             return new NowcastRunRow(task, seed, optimizer, target, steps, steps is { } s ? (double)s / referenceSteps : null, lossAtT,
                 made.Count, SkippedJumps, recovered.Count, recovered.Count > 0 ? recovered.Max(j => j.RecoverySteps) : null,
-                made.Count > 0 ? made.Max(j => j.LossAfter - j.LevelBefore) : null);
+                made.Count > 0 ? made.Max(j => j.LandingChange) : null);
         }
     }
 }

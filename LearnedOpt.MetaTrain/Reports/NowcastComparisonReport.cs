@@ -50,11 +50,13 @@ internal static class NowcastComparisonReport
         foreach (var row in result.Summary) table.AddRow(Cells(row));
         table.AppendTo(md);
         md.AppendLine("## Against the bar").AppendLine();
+        var saved = new List<(string Name, double MeanSaved)>();
         foreach (var contender in settings.Contenders)
         {
             var rows = result.Summary.Where(r => r.Optimizer == contender.Name).ToList();
             var runs = result.Runs.Where(r => r.Optimizer == contender.Name).ToList();
             double meanSaved = 1 - runs.Average(r => r.StepsRatio ?? settings.Slack);
+            saved.Add((contender.Name, meanSaved));
             double worst = runs.Max(r => r.StepsRatio ?? settings.Slack);
             int jumps = rows.Sum(r => r.Jumps), recovered = rows.Sum(r => r.RecoveredJumps);
             var jumpRows = result.Jumps.Where(j => j.Optimizer == contender.Name).ToList();
@@ -63,13 +65,9 @@ internal static class NowcastComparisonReport
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {contender.Name}: {meanSaved:P1} fewer steps on average over all {runs.Count} runs (bar: ≥ 25 %); worst run {worst:P1} of AdamW's steps (bar: ≤ 105 %); {recovered}/{jumps} jumps back at their pre-jump level within {NowcastComparisonSettings.RecoveryWindow} steps ({singleStep}/{jumps} by the single-step reading){landing}."));
         }
-        if (settings.Contenders.Count > 1)
+        if (saved.Count > 1)
         {
-            var ranked = settings.Contenders
-                .Select(c => (c.Name, Ratio: result.Runs.Where(r => r.Optimizer == c.Name).Average(r => r.StepsRatio ?? settings.Slack)))
-                .OrderBy(c => c.Ratio)
-                .Select(c => (c.Name, Saved: Percent(1 - c.Ratio)))
-                .ToList();
+            var ranked = saved.OrderByDescending(c => c.MeanSaved).Select(c => (c.Name, Saved: Percent(c.MeanSaved))).ToList();
             var ranking = new StringBuilder($"{ranked[0].Name} ({ranked[0].Saved})");
             // Equal at the printed precision is a tie, not a rank.
             for (int i = 1; i < ranked.Count; i++) ranking.Append(ranked[i].Saved == ranked[i - 1].Saved ? " = " : " > ").Append($"{ranked[i].Name} ({ranked[i].Saved})");
