@@ -27,11 +27,19 @@ namespace LearnedOpt.Nowcasting;
 /// in the schedule. Early on, a network far from the trajectories the nowcaster learned from (e.g. deeper) changes
 /// fastest and its first jump overshoots most; 0 (the default, as in NiNo) jumps from the first period.
 /// </param>
+/// <param name="JumpTolerance">
+/// With a probe loss (see <see cref="NowcastingOptimizer"/>), the relative rise of the probe loss a jump may cause and
+/// still be taken: 0.05 takes a jump that lands at most 5 % above the loss before it. Small rises are what AdamW
+/// repairs within a few steps; jumps that land higher are backtracked.
+/// </param>
 public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? MaxHorizon = null, double DecayPower = 2.0, bool HorizonWithinHistory = true,
-    int WarmupSteps = 0)
+    int WarmupSteps = 0, double JumpTolerance = NowcastSettings.DefaultJumpTolerance)
 {
     /// <summary>Steps between snapshots of a nowcaster that names none (NiNo's 200).</summary>
     public const int DefaultSpacing = 200;
+
+    /// <summary>The default <see cref="JumpTolerance"/>: a checked jump may raise the probe loss by 5 %.</summary>
+    public const double DefaultJumpTolerance = 0.05;
 
     /// <summary>The period a null <see cref="Period"/> stands for with <paramref name="nowcaster"/>: its context × its spacing (or 200).</summary>
     public static int DefaultPeriod(INowcaster nowcaster) => nowcaster.Context * (nowcaster.Spacing ?? DefaultSpacing);
@@ -63,5 +71,7 @@ public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? Ma
             throw new ArgumentException($"The nowcasting warm-up must be at least 0 and below the run's {TotalSteps} steps, got {WarmupSteps}.");
         if (!(DecayPower > 0) || !double.IsFinite(DecayPower))
             throw new ArgumentException($"The horizon decay power must be a positive finite number (NiNo uses 2), got {DecayPower}.");
+        if (!(JumpTolerance >= 0) || !double.IsFinite(JumpTolerance))
+            throw new ArgumentException($"The jump tolerance must be a finite relative rise of at least 0 (e.g. 0.05 for 5 %), got {JumpTolerance}.");
     }
 }

@@ -14,6 +14,14 @@ namespace LearnedOpt.Nowcasting;
 /// the same and the inner optimizer's state (Adam's moments, its step count) is left as it is; a prediction with a
 /// non-finite value is skipped with a warning.
 /// <para>
+/// Optionally each jump is checked: given a probe (the training loss of the current parameters on a fixed batch), a
+/// jump is taken only if it raises the probe loss by at most <see cref="NowcastSettings.JumpTolerance"/> (relative).
+/// Otherwise the horizon is halved (the nowcaster predicts nearer) until a jump passes, and a jump that fails even at
+/// horizon 1 is not taken: a backtracking line search over the horizon, with forward passes only. It keeps the long
+/// jumps that overshoot (a network deeper than the nowcaster's trajectories, a horizon the run cannot yet support)
+/// from undoing training, while letting through the small rises AdamW repairs within a few steps.
+/// </para>
+/// <para>
 /// Everything else is the inner optimizer's: <see cref="zero_grad"/>, <see cref="ParamGroups"/> (so learning-rate
 /// schedulers created on this wrapper drive the inner optimizer's rates), <see cref="parameters"/>,
 /// <see cref="add_param_group"/> (parameters added later are stepped, not nowcast), <see cref="state_dict"/> and
@@ -35,6 +43,7 @@ public sealed class NowcastingOptimizer : OptimizerHelper
     private readonly INowcaster _nowcaster;
     private readonly HorizonSchedule _schedule;
     private readonly Action<string> _warn;
+    private readonly Func<Tensor>? _probeLoss;
     private readonly List<NowcastJump> _jumps = [];
     private Tensor[]? _history; // per parameter [context, *shape] float32, the first _snapshots rows filled
     private int _snapshots;
@@ -51,8 +60,13 @@ public sealed class NowcastingOptimizer : OptimizerHelper
     /// <param name="nowcaster">Predicts the parameters ahead from their history; not disposed by the wrapper.</param>
     /// <param name="settings">Period, run length and horizon schedule.</param>
     /// <param name="warn">Receives a one-line warning when a jump is skipped; null writes it to standard error.</param>
+    /// <param name="probeLoss">
+    /// Null (NiNo's behaviour) to take every jump; otherwise the loss of the network's current parameters on a fixed
+    /// batch of training data, called without gradients around each jump to check it (see the remarks above). Use the
+    /// same batch every time, so that the check compares parameters, not batches.
+    /// </param>
     public NowcastingOptimizer(optim.Optimizer inner, IEnumerable<(Parameter Parameter, ParameterSpec Spec)> parameters,
-        INowcaster nowcaster, NowcastSettings settings, Action<string>? warn = null)
+        INowcaster nowcaster, NowcastSettings settings, Action<string>? warn = null, Func<Tensor>? probeLoss = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -87,6 +101,7 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         _schedule = new HorizonSchedule(MaxHorizon, settings.DecayPower, settings.TotalSteps, Period,
             settings.HorizonWithinHistory ? nowcaster.Context : null);
         _warn = warn ?? (message => Console.Error.WriteLine($"warning: {message}"));
+        _probeLoss = probeLoss;
         _parameter_groups = new List<TorchSharp.Modules.ParamGroup>(); // the groups are the inner optimizer's (see ParamGroups)
     }
 
@@ -119,6 +134,12 @@ public sealed class NowcastingOptimizer : OptimizerHelper
 
     /// <summary>Jumps skipped because the prediction had a non-finite value.</summary>
     public int SkippedJumps { get; private set; }
+
+    /// <summary>Whether jumps are checked against a probe loss (one was given).</summary>
+    public bool ChecksJumps => _probeLoss is not null;
+
+    /// <summary>Checked jumps not taken because even horizon 1 raised the probe loss beyond the tolerance.</summary>
+    public int RejectedJumps { get; private set; }
 
     /// <summary>Snapshots held for the next jump (0 to the nowcaster's context − 1 between steps).</summary>
     public int SnapshotsHeld => _snapshots;
@@ -180,36 +201,77 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         var history = _history!;
         _history = null;
         _snapshots = 0;
-        if (StepCount < Settings.WarmupSteps)
-        {
-            foreach (var t in history) t.Dispose();
-            return;
-        }
-        int horizon = _schedule.At(StepCount);
-        Tensor[]? prediction = null;
         try
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            prediction = _nowcaster.Predict(_specs, history, horizon);
-            CheckShapes(prediction);
-            for (int i = 0; i < prediction.Length; i++)
+            if (StepCount < Settings.WarmupSteps) return;
+            int scheduled = _schedule.At(StepCount);
+            if (_probeLoss is null)
             {
-                if (!isfinite(prediction[i]).all().item<bool>())
-                {
-                    SkippedJumps++;
-                    _warn($"Nowcast jump at step {StepCount} skipped: the {_nowcaster.Kind} nowcaster predicted non-finite values for '{_specs[i].Name}', so the parameters keep their values.");
-                    return;
-                }
+                if (TryMoveTo(history, scheduled)) _jumps.Add(new NowcastJump(StepCount, scheduled, scheduled));
+                return;
             }
-            for (int i = 0; i < prediction.Length; i++) _parameters[i].copy_(prediction[i]);
-            _jumps.Add(new NowcastJump(StepCount, horizon));
+            JumpChecked(history, scheduled);
         }
         finally
         {
             foreach (var t in history) t.Dispose();
-            foreach (var t in prediction ?? []) t.Dispose();
         }
+    }
+
+    // Backtracking over the horizon: the scheduled one, then halved down to 1, the first whose probe loss is within the
+    // tolerance of the one before the jump; if none is, the parameters go back to where they were.
+    private void JumpChecked(Tensor[] history, int scheduled)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var start = _parameters.Select(p => p.clone()).ToArray();
+        double before = Probe();
+        for (int horizon = scheduled; ; horizon /= 2)
+        {
+            if (!TryMoveTo(history, horizon)) break; // non-finite: already counted and warned
+            if (Probe() - before <= Settings.JumpTolerance * Math.Abs(before))
+            {
+                _jumps.Add(new NowcastJump(StepCount, horizon, scheduled));
+                return;
+            }
+            if (horizon == 1)
+            {
+                RejectedJumps++;
+                break;
+            }
+        }
+        for (int i = 0; i < _parameters.Length; i++) _parameters[i].copy_(start[i]);
+    }
+
+    private double Probe()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var loss = _probeLoss!();
+        if (loss.numel() != 1)
+            throw new InvalidOperationException($"The probe loss must be a single number, got a tensor of shape [{string.Join(", ", loss.shape)}]; reduce it, e.g. with .mean().");
+        return loss.to_type(ScalarType.Float64).item<double>();
+    }
+
+    // Overwrites the parameters with the prediction for this horizon; false (counted, warned, parameters untouched)
+    // when the prediction has a non-finite value.
+    private bool TryMoveTo(Tensor[] history, int horizon)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var prediction = _nowcaster.Predict(_specs, history, horizon);
+        CheckShapes(prediction);
+        for (int i = 0; i < prediction.Length; i++)
+        {
+            if (!isfinite(prediction[i]).all().item<bool>())
+            {
+                SkippedJumps++;
+                _warn($"Nowcast jump at step {StepCount} skipped: the {_nowcaster.Kind} nowcaster predicted non-finite values for '{_specs[i].Name}', so the parameters keep their values.");
+                return false;
+            }
+        }
+        for (int i = 0; i < prediction.Length; i++) _parameters[i].copy_(prediction[i]);
+        return true;
     }
 
     private void CheckShapes(Tensor[] prediction)

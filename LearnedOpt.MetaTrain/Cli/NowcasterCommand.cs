@@ -97,10 +97,12 @@ internal static class NowcasterCommand
         var maxHorizon = new Option<int?>("--max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most each nowcaster's own (default: its own)." };
         var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far, so no jump looks further ahead than the run has come (false: NiNo's uncapped schedule).", true);
         var warmup = CliOptions.Create("--warmup", "No jump before this step; the periods before it only snapshot (0: jump from the first period).", 0);
+        var checkJumps = CliOptions.Create("--check-jumps", $"Take a jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --jump-tolerance; otherwise halve its horizon until it does, or skip it (false: take every jump, as NiNo).", false);
+        var jumpTolerance = CliOptions.Create("--jump-tolerance", "With --check-jumps, the relative rise of the probe loss a jump may cause and still be taken (0.05: 5 %).", NowcastSettings.DefaultJumpTolerance);
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");
-        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, warmup, slack, jobs, output })
+        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, warmup, checkJumps, jumpTolerance, slack, jobs, output })
             command.Options.Add(o);
         command.SetAction(result =>
         {
@@ -112,7 +114,7 @@ internal static class NowcasterCommand
                 [.. Split(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
                 [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
                 result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(maxHorizon), result.GetValue(withinHistory),
-                result.GetValue(warmup), result.GetValue(slack), result.GetValue(jobs));
+                result.GetValue(warmup), result.GetValue(checkJumps), result.GetValue(jumpTolerance), result.GetValue(slack), result.GetValue(jobs));
             settings.Validate(); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var compared = NowcastComparison.Run(settings, Console.WriteLine);

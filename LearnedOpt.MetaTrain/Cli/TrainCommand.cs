@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Nowcasting;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Nowcasting;
@@ -34,10 +35,12 @@ internal static class TrainCommand
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate on held-out data every N steps.", 100);
         var nowcast = new Option<string?>("--nowcast") { Description = "Wrap the optimizer in nowcasting (NiNo-style jumps every --nowcast-period steps): linear (linear extrapolation, context 5, horizon up to 40)." };
         var nowcastPeriod = new Option<int?>("--nowcast-period") { Description = "Steps between nowcast jumps, a multiple of the nowcaster's context (default: context × its snapshot spacing, 5 × 200 for linear)." };
-        var nowcastHorizon = new Option<int?>("--nowcast-max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most the nowcaster's own (default: its own; 10 for the shipped nowcasters, see README)." };
-        var nowcastWarmup = new Option<int?>("--nowcast-warmup") { Description = "No nowcast jump before this step; the periods before it only snapshot (default 0; 500 for the shipped nowcasters, see README)." };
+        var nowcastHorizon = new Option<int?>("--nowcast-max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most the nowcaster's own (default: its own, 20 for the shipped nowcasters)." };
+        var nowcastWarmup = new Option<int?>("--nowcast-warmup") { Description = "No nowcast jump before this step; the periods before it only snapshot (default 0)." };
+        var nowcastCheck = new Option<bool?>("--nowcast-check") { Description = $"Take a nowcast jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --nowcast-tolerance, otherwise halve its horizon until it does, or skip it (default false, as NiNo; true for the shipped nowcasters, see README)." };
+        var nowcastTolerance = new Option<double?>("--nowcast-tolerance") { Description = $"With --nowcast-check, the relative rise of the probe loss a jump may cause (default {NowcastSettings.DefaultJumpTolerance})." };
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, nowcastWarmup, output })
+        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, nowcastWarmup, nowcastCheck, nowcastTolerance, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -49,31 +52,41 @@ internal static class TrainCommand
             Validate(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
             var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), result.GetValue(nowcastWarmup),
-                run.Steps, trainingTask.Parameters);
+                result.GetValue(nowcastCheck), result.GetValue(nowcastTolerance), run.Steps, trainingTask.Parameters);
             using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
             CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(label)} for {run.Steps} steps (seed {run.Seed}).");
 
             NowcastingOptimizer? nowcasting = null;
+            NowcastProbe? probe = null;
             torch.optim.Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters)
             {
                 var inner = choice.Create(parameters, trainingTask.Parameters);
                 if (nowcastPlan is not { } p) return inner;
-                return nowcasting = new NowcastingOptimizer(inner, parameters.Zip(trainingTask.Parameters), p.Nowcaster, p.Settings);
+                if (p.CheckJumps) probe = new NowcastProbe(trainingTask, parameters, run.Seed);
+                return nowcasting = new NowcastingOptimizer(inner, parameters.Zip(trainingTask.Parameters), p.Nowcaster, p.Settings, probeLoss: probe is null ? null : probe.Loss);
             }
 
-            var trainResult = ProgressDisplay.Run("train", run.Steps, report =>
-                TrainingRun.Run(
-                    trainingTask,
-                    CreateOptimizer,
-                    lrSchedule.Attach,
-                    run,
-                    row =>
-                    {
-                        if (row.TrainLoss is { } loss && (row.Step % 10 == 0 || row.Step == run.Steps - 1))
-                            report(row.Step + 1, nowcasting is null ? $"loss {loss:F4}" : $"loss {loss:F4}, {JumpCount(nowcasting)}");
-                    }));
+            TrainingResult trainResult;
+            try
+            {
+                trainResult = ProgressDisplay.Run("train", run.Steps, report =>
+                    TrainingRun.Run(
+                        trainingTask,
+                        CreateOptimizer,
+                        lrSchedule.Attach,
+                        run,
+                        row =>
+                        {
+                            if (row.TrainLoss is { } loss && (row.Step % 10 == 0 || row.Step == run.Steps - 1))
+                                report(row.Step + 1, nowcasting is null ? $"loss {loss:F4}" : $"loss {loss:F4}, {JumpCount(nowcasting)}");
+                        }));
+            }
+            finally
+            {
+                probe?.Dispose(); // the probe's batches, drawn when the optimizer was made
+            }
 
             MetricsCsv.Write(Path.Combine(outDir, "metrics.csv"), trainResult.Rows);
             LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {label}");
@@ -94,10 +107,13 @@ internal static class TrainCommand
                     decay_power = nowcasting.Settings.DecayPower,
                     horizon_within_history = nowcasting.Settings.HorizonWithinHistory,
                     warmup_steps = nowcasting.Settings.WarmupSteps,
+                    check_jumps = nowcasting.ChecksJumps,
+                    jump_tolerance = nowcasting.ChecksJumps ? nowcasting.Settings.JumpTolerance : (double?)null,
                     planned_horizons = nowcasting.PlannedHorizons,
                     jumps_done = nowcasting.Jumps.Count,
                     skipped_jumps = nowcasting.SkippedJumps,
-                    jumps = nowcasting.Jumps.Select(j => new { step = j.Step, horizon = j.Horizon }),
+                    rejected_jumps = nowcasting.RejectedJumps,
+                    jumps = nowcasting.Jumps.Select(j => new { step = j.Step, horizon = j.Horizon, scheduled_horizon = j.ScheduledHorizon }),
                 },
                 schedule = lrSchedule,
                 run,
@@ -134,10 +150,14 @@ internal static class TrainCommand
     /// Resolves <c>--nowcast</c>, <c>--nowcast-period</c> and <c>--nowcast-max-horizon</c> and checks them against the task and the run length, so that
     /// bad input fails before --out is created. Null when nowcasting is off.
     /// </summary>
-    private static (INowcaster Nowcaster, NowcastSettings Settings)? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup, int steps, IReadOnlyList<ParameterSpec> specs)
+    private static (INowcaster Nowcaster, NowcastSettings Settings, bool CheckJumps)? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup,
+        bool? check, double? tolerance, int steps, IReadOnlyList<ParameterSpec> specs)
     {
+        if (tolerance is { } orphan && check != true)
+            throw new UserInputException($"--nowcast-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --nowcast-check true.");
         if (value is null)
         {
+            if (check == true) throw new UserInputException("--nowcast-check needs --nowcast, e.g. --nowcast linear.");
             if (period is { } p) throw new UserInputException($"--nowcast-period {p} needs --nowcast, e.g. --nowcast linear.");
             if (maxHorizon is { } h) throw new UserInputException($"--nowcast-max-horizon {h} needs --nowcast, e.g. --nowcast linear.");
             if (warmup is { } w) throw new UserInputException($"--nowcast-warmup {w} needs --nowcast, e.g. --nowcast linear.");
@@ -153,15 +173,18 @@ internal static class TrainCommand
                 throw new UserInputException($"--nowcast-max-horizon must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {k}.");
             if (warmup is { } w && (w < 0 || w >= steps))
                 throw new UserInputException($"--nowcast-warmup must be at least 0 and below --steps ({steps}), got {w}.");
+            if (tolerance is { } t && (!(t >= 0) || !double.IsFinite(t)))
+                throw new UserInputException($"--nowcast-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got {t.ToString(CultureInfo.InvariantCulture)}.");
             // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
             // the same networks so that the two compare on equal terms.
             using (NeuralGraph.FromParameters(specs)) { }
             nowcaster.CheckSupports(specs);
-            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0);
+            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0,
+                JumpTolerance: tolerance ?? NowcastSettings.DefaultJumpTolerance);
             Validate(() => settings.Validate(nowcaster));
             if (steps < settings.Period)
                 throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {c}).");
-            return (nowcaster, settings);
+            return (nowcaster, settings, check == true);
         }
         catch
         {
@@ -171,7 +194,8 @@ internal static class TrainCommand
     }
 
     private static string JumpCount(NowcastingOptimizer nowcasting) =>
-        $"{nowcasting.Jumps.Count} jump{(nowcasting.Jumps.Count == 1 ? "" : "s")}{(nowcasting.SkippedJumps > 0 ? $" ({nowcasting.SkippedJumps} skipped)" : "")}";
+        $"{nowcasting.Jumps.Count} jump{(nowcasting.Jumps.Count == 1 ? "" : "s")}{(nowcasting.SkippedJumps > 0 ? $" ({nowcasting.SkippedJumps} skipped)" : "")}" +
+        (nowcasting.RejectedJumps > 0 ? $", {nowcasting.RejectedJumps} rejected by the check" : "");
 
     private static ScheduleKind ParseSchedule(string text) => text.Trim().ToLowerInvariant() switch
     {

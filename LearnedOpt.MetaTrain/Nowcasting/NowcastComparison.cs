@@ -93,7 +93,7 @@ internal static class NowcastComparison
                 var landings = jumps.Where(j => j.Task == task && j.Optimizer == name).Select(j => j.LandingChange).ToList();
                 summary.Add(new NowcastSummaryRow(task, name, rows.Count, reached.Count,
                     reached.Count > 0 ? reached.Average(r => r.StepsToTarget!.Value) : null,
-                    ratios.Average(), ratios.Max(), rows.Average(r => r.LossAtT), rows.Sum(r => r.Jumps), rows.Sum(r => r.RecoveredJumps),
+                    ratios.Average(), ratios.Max(), rows.Average(r => r.LossAtT), rows.Sum(r => r.Jumps), rows.Sum(r => r.RejectedJumps), rows.Sum(r => r.RecoveredJumps),
                     landings.Count > 0 ? landings.Average() : null));
             }
         }
@@ -111,13 +111,17 @@ internal static class NowcastComparison
         IReadOnlyCollection<int> controlPeriods)
     {
         var parameters = task.InitializeParameters(Seeds.Derive(seed, "init")).Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
+        NowcastProbe? probe = null;
         try
         {
             var batches = task.TrainBatches(Seeds.Derive(seed, "data"));
+            probe = settings.CheckJumps && nowcaster is not null ? new NowcastProbe(task, parameters, seed) : null;
             var inner = optim.AdamW(parameters, settings.LearningRate, weight_decay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
-                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory, WarmupSteps: settings.WarmupSteps), warn: _ => { });
+                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory, WarmupSteps: settings.WarmupSteps,
+                    JumpTolerance: settings.JumpTolerance),
+                warn: _ => { }, probeLoss: probe is null ? null : probe.Loss);
             using optim.Optimizer optimizer = wrapped is null ? inner : wrapped;
             int[] periods = wrapped is null ? [.. controlPeriods] : [wrapped.Period];
             int maxSteps = nowcaster is null ? settings.Steps : (int)Math.Ceiling(settings.Steps * settings.Slack / settings.EvalEvery) * settings.EvalEvery;
@@ -141,7 +145,7 @@ internal static class NowcastComparison
                 }
                 else if (wrapped is null && step + NowcastComparisonSettings.RecoveryWindow <= maxSteps && periods.Any(p => step % p == 0))
                 {
-                    trace.Jumps.Add(new NowcastJump(step, 0));
+                    trace.Jumps.Add(new NowcastJump(step, 0, 0));
                 }
                 jumpsBefore = jumps;
                 bool nearJump = periods.Any(p => NearJump(step, p));
@@ -152,11 +156,13 @@ internal static class NowcastComparison
                 if (onGrid && step >= settings.Steps && trace.Losses[step] <= target && !recoveryPending) break;
             }
             trace.SkippedJumps = wrapped?.SkippedJumps ?? 0;
+            trace.RejectedJumps = wrapped?.RejectedJumps ?? 0;
             return trace;
         }
         finally
         {
             foreach (var p in parameters) p.Dispose();
+            probe?.Dispose();
         }
     }
 
@@ -172,6 +178,7 @@ internal static class NowcastComparison
         public SortedDictionary<int, double> Losses { get; } = [];
         public List<NowcastJump> Jumps { get; } = [];
         public int SkippedJumps { get; set; }
+        public int RejectedJumps { get; set; }
 
         public double EvalLoss(int step) => Losses[step];
 
@@ -196,7 +203,7 @@ internal static class NowcastComparison
                 var observed = Enumerable.Range(0, window + 1).TakeWhile(d => Losses.ContainsKey(step + d)).ToList();
                 int? back = observed.Where(d => LevelAt(d) <= level).Select(d => (int?)d).FirstOrDefault();
                 int? backSingle = observed.Where(d => Losses[step + d] <= last).Select(d => (int?)d).FirstOrDefault();
-                rows.Add(new NowcastJumpRow(task, seed, optimizer, step, jump.Horizon, level, last, Losses.GetValueOrDefault(step, double.NaN), back, backSingle));
+                rows.Add(new NowcastJumpRow(task, seed, optimizer, step, jump.Horizon, jump.ScheduledHorizon, level, last, Losses.GetValueOrDefault(step, double.NaN), back, backSingle));
             }
             return rows;
         }
@@ -209,7 +216,7 @@ internal static class NowcastComparison
             var recovered = made.Where(j => j.RecoverySteps.HasValue).ToList();
             double lossAtT = Losses.TryGetValue(settings.Steps, out double l) ? l : Losses.Last().Value;
             return new NowcastRunRow(task, seed, optimizer, target, steps, steps is { } s ? (double)s / referenceSteps : null, lossAtT,
-                made.Count, SkippedJumps, recovered.Count, recovered.Count > 0 ? recovered.Max(j => j.RecoverySteps) : null,
+                made.Count, SkippedJumps, RejectedJumps, recovered.Count, recovered.Count > 0 ? recovered.Max(j => j.RecoverySteps) : null,
                 made.Count > 0 ? made.Max(j => j.LandingChange) : null);
         }
     }

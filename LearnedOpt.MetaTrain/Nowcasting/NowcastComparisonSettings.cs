@@ -11,6 +11,11 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="MaxHorizon">The first jump's horizon in snapshot spacings (null: each nowcaster's own).</param>
 /// <param name="HorizonWithinHistory">Cap each jump's horizon at the snapshots taken so far (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
 /// <param name="WarmupSteps">No jump before this step (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
+/// <param name="CheckJumps">
+/// Check every jump on a fixed probe of training batches and backtrack its horizon when it raises the probe loss (see
+/// <see cref="LearnedOpt.Nowcasting.NowcastingOptimizer"/>); false takes every jump, as NiNo does.
+/// </param>
+/// <param name="JumpTolerance">The relative rise of the probe loss a checked jump may cause (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
 /// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
 /// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
 internal sealed record NowcastComparisonSettings(
@@ -24,6 +29,8 @@ internal sealed record NowcastComparisonSettings(
     int? MaxHorizon = null,
     bool HorizonWithinHistory = true,
     int WarmupSteps = 0,
+    bool CheckJumps = false,
+    double JumpTolerance = LearnedOpt.Nowcasting.NowcastSettings.DefaultJumpTolerance,
     double Slack = 1.5,
     int Jobs = 1)
 {
@@ -52,6 +59,7 @@ internal sealed record NowcastComparisonSettings(
         if (Period is < 1) throw new UserInputException($"--period must be at least 1 step, got {Period}.");
         if (MaxHorizon is < 1) throw new UserInputException($"--max-horizon must be at least 1 snapshot spacing, got {MaxHorizon}.");
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new UserInputException($"--warmup must be at least 0 and below --steps ({Steps}), got {WarmupSteps}.");
+        if (!(JumpTolerance >= 0) || !double.IsFinite(JumpTolerance)) throw new UserInputException($"--jump-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got {JumpTolerance}.");
         if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
         if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
     }

@@ -10,11 +10,12 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="WorstStepsRatio">Largest per-seed ratio (Slack when a run did not reach the target).</param>
 /// <param name="MeanLossAtT">Mean held-out loss at step T.</param>
 /// <param name="Jumps">Jumps over all seeds.</param>
+/// <param name="RejectedJumps">Checked jumps not taken over all seeds.</param>
 /// <param name="RecoveredJumps">Of those, recovered within 50 steps.</param>
 /// <param name="MeanLandingChange">Mean <see cref="NowcastJumpRow.LandingChange"/> over the jumps in <c>jumps.csv</c> (AdamW: its control rows); empty when there are none.</param>
 internal sealed record NowcastSummaryRow(
     string Task, string Optimizer, int Seeds, int Reached, double? MeanStepsToTarget, double MeanStepsRatio, double WorstStepsRatio,
-    double MeanLossAtT, int Jumps, int RecoveredJumps, double? MeanLandingChange)
+    double MeanLossAtT, int Jumps, int RejectedJumps, int RecoveredJumps, double? MeanLandingChange)
 {
     /// <summary>1 − mean ratio: the fraction of AdamW's steps saved.</summary>
     public double MeanStepsSaved => 1 - MeanStepsRatio;

@@ -40,6 +40,8 @@ internal static class NowcastComparisonReport
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- AdamW wrapped by each nowcaster runs until it reaches the target at or after T, at most {settings.Slack:g3}·T steps; steps to target = the first step on the every-{settings.EvalEvery}-steps grid at or below the target (AdamW's own first crossing for AdamW)."));
         if (settings.WarmupSteps > 0)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- No jump before step {settings.WarmupSteps} (`--warmup`): the periods before it only take snapshots."));
+        if (settings.CheckJumps)
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- Checked jumps (`--check-jumps`): before each jump the training loss is taken on a fixed probe of {NowcastProbe.Batches} training batches (drawn once per run); the jump is taken only if the probe loss at the predicted parameters is at most {settings.JumpTolerance:P0} above it (`--jump-tolerance`), otherwise the horizon is halved until it is, and a jump that fails at horizon 1 is not taken. `jumps.csv` has each jump's scheduled and taken horizon; rejected jumps are counted in `runs.csv`."));
         md.AppendLine("- 'steps vs AdamW' is the per-seed ratio of steps to target (a run that never reaches it counts as the slack); 'worst seed' is the largest ratio.");
         md.AppendLine($"- Around every jump the held-out loss is taken step by step. Its pre-jump level is the mean over the {NowcastComparisonSettings.LevelSteps} steps before the jump; the jump counts as recovered when, within {NowcastComparisonSettings.RecoveryWindow} steps, the mean over the last {NowcastComparisonSettings.LevelSteps} steps since the jump is at or below that level. `jumps.csv` also has the stricter single-step reading (one loss at or below the loss one step before the jump), and plain AdamW's rows there (horizon 0) are the control: the same checks at the same steps with no jump.");
         md.AppendLine("- 'landing vs level' is the held-out loss right after a jump minus its pre-jump level, averaged over the jumps: how good the prediction itself is before AdamW repairs anything (for AdamW, its own one-step change at the same steps).");
@@ -61,9 +63,12 @@ internal static class NowcastComparisonReport
             int jumps = rows.Sum(r => r.Jumps), recovered = rows.Sum(r => r.RecoveredJumps);
             var jumpRows = result.Jumps.Where(j => j.Optimizer == contender.Name).ToList();
             int singleStep = jumpRows.Count(j => j.SingleStepRecoverySteps.HasValue);
+            string check = settings.CheckJumps
+                ? $"; checks: {jumpRows.Count(j => j.Horizon < j.ScheduledHorizon)} of {jumps} jumps taken at a shorter horizon, {rows.Sum(r => r.RejectedJumps)} not taken"
+                : "";
             string landing = jumpRows.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; landing {Signed(jumpRows.Average(j => j.LandingChange))} vs the pre-jump level on average") : "";
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"- {contender.Name}: {meanSaved:P1} fewer steps on average over all {runs.Count} runs (bar: ≥ 25 %); worst run {worst:P1} of AdamW's steps (bar: ≤ 105 %); {recovered}/{jumps} jumps back at their pre-jump level within {NowcastComparisonSettings.RecoveryWindow} steps ({singleStep}/{jumps} by the single-step reading){landing}."));
+                $"- {contender.Name}: {meanSaved:P1} fewer steps on average over all {runs.Count} runs (bar: ≥ 25 %); worst run {worst:P1} of AdamW's steps (bar: ≤ 105 %); {recovered}/{jumps} jumps back at their pre-jump level within {NowcastComparisonSettings.RecoveryWindow} steps ({singleStep}/{jumps} by the single-step reading){landing}{check}."));
         }
         if (saved.Count > 1)
         {

@@ -77,6 +77,30 @@ public class TrainCommandNowcastTests
     }
 
     [Fact]
+    public void Checked_jumps_record_the_tolerance_and_each_jumps_scheduled_and_taken_horizon()
+    {
+        var nowcast = NowcastRecord("--nowcast-check", "true", "--nowcast-tolerance", "0");
+
+        Assert.True(nowcast.GetProperty("check_jumps").GetBoolean());
+        Assert.Equal(0.0, nowcast.GetProperty("jump_tolerance").GetDouble());
+        var jumps = nowcast.GetProperty("jumps").EnumerateArray().ToList();
+        // Every period ends in a jump at some horizon up to the scheduled one, or in a rejection.
+        Assert.Equal(4, jumps.Count + nowcast.GetProperty("rejected_jumps").GetInt32());
+        Assert.All(jumps, j => Assert.InRange(j.GetProperty("horizon").GetInt32(), 1, j.GetProperty("scheduled_horizon").GetInt32()));
+    }
+
+    [Fact]
+    public void Unchecked_jumps_take_the_scheduled_horizon_and_record_no_tolerance()
+    {
+        var nowcast = NowcastRecord();
+
+        Assert.False(nowcast.GetProperty("check_jumps").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, nowcast.GetProperty("jump_tolerance").ValueKind);
+        Assert.Equal(0, nowcast.GetProperty("rejected_jumps").GetInt32());
+        Assert.All(nowcast.GetProperty("jumps").EnumerateArray(), j => Assert.Equal(j.GetProperty("scheduled_horizon").GetInt32(), j.GetProperty("horizon").GetInt32()));
+    }
+
+    [Fact]
     public void A_run_without_nowcasting_records_none()
     {
         using var temp = new TempFolder();
@@ -113,6 +137,12 @@ public class TrainCommandNowcastTests
         "--nowcast-warmup 20 needs --nowcast, e.g. --nowcast linear.")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-warmup", "40" },
         "--nowcast-warmup must be at least 0 and below --steps (40), got 40.")]
+    [InlineData(new[] { "--nowcast-check", "true" },
+        "--nowcast-check needs --nowcast, e.g. --nowcast linear.")]
+    [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-tolerance", "0.1" },
+        "--nowcast-tolerance 0.1 needs --nowcast-check true.")]
+    [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-check", "true", "--nowcast-tolerance", "-1" },
+        "--nowcast-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got -1.")]
     [InlineData(new[] { "--nowcast-max-horizon", "4" },
         "--nowcast-max-horizon 4 needs --nowcast, e.g. --nowcast linear.")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "41" },

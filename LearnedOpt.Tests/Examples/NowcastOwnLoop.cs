@@ -13,16 +13,17 @@ namespace LearnedOpt.Tests.Examples;
 /// </summary>
 internal static class NowcastOwnLoop
 {
-    /// <returns>The training losses and the jumps made.</returns>
-    public static (List<float> Losses, IReadOnlyList<NowcastJump> Jumps) Run(ImageClassificationData data, int steps)
+    /// <returns>The training losses, the jumps made and the jumps the check turned down.</returns>
+    public static (List<float> Losses, IReadOnlyList<NowcastJump> Jumps, int Rejected) Run(ImageClassificationData data, int steps)
     {
         var (model, images, labels) = SwapIntoExistingLoop.Setup(data);
         // <readme-nowcast>
         using var nowcaster = new LinearExtrapolationNowcaster(maxHorizon: 4); // or a learned nowcaster loaded from pretrained/
         using var optimizer = new NowcastingOptimizer(optim.AdamW(model.parameters(), lr: 1e-3), ParameterRoles.ForLinearStack(model), nowcaster,
-            new NowcastSettings(TotalSteps: steps, Period: 25)); // a snapshot every 5 steps, a jump every 25
+            new NowcastSettings(TotalSteps: steps, Period: 25), // a snapshot every 5 steps, a jump every 25
+            probeLoss: () => nn.functional.cross_entropy(model.call(images.narrow(0, 0, 512)), labels.narrow(0, 0, 512))); // optional: check each jump
         // </readme-nowcast>
         var losses = SwapIntoExistingLoop.TrainLoop(model, optimizer, images, labels, steps);
-        return (losses, optimizer.Jumps.ToArray());
+        return (losses, optimizer.Jumps.ToArray(), optimizer.RejectedJumps);
     }
 }

@@ -46,13 +46,17 @@ public class SwapIntoExistingLoopTests
     }
 
     [Fact]
-    public void The_loop_with_nowcasting_learns_and_jumps_every_period_with_a_decaying_horizon()
+    public void The_loop_with_checked_nowcasting_learns_and_decides_every_period_within_the_decaying_horizon()
     {
-        var (losses, jumps) = NowcastOwnLoop.Run(EmbeddedDatasets.FashionMnist8(), steps: 150);
+        var (losses, jumps, rejected) = NowcastOwnLoop.Run(EmbeddedDatasets.FashionMnist8(), steps: 150);
         Assert.Equal(150, losses.Count);
         Assert.True(losses.TakeLast(20).Average() < 0.6 * losses.Take(5).Average(), $"{losses.Take(5).Average()} → {losses.TakeLast(20).Average()}");
-        Assert.Equal([25L, 50, 75, 100, 125, 150], jumps.Select(j => j.Step));
-        Assert.Equal([4, 3, 3, 2, 1, 1], jumps.Select(j => j.Horizon));
+        Assert.Equal(6, jumps.Count + rejected); // one decision per period of 25 steps
+        Assert.NotEmpty(jumps);
+        Assert.All(jumps, j => Assert.Equal(0, j.Step % 25));
+        int[] scheduled = [4, 3, 3, 2, 1, 1];
+        Assert.All(jumps, j => Assert.Equal(scheduled[j.Step / 25 - 1], j.ScheduledHorizon));
+        Assert.All(jumps, j => Assert.InRange(j.Horizon, 1, j.ScheduledHorizon));
     }
 
     [Fact]

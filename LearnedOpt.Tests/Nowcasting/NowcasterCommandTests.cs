@@ -82,6 +82,32 @@ public class NowcasterCommandTests
         Assert.StartsWith($"- Ranked by fewer steps over all runs: {first} (", ranking);
     }
 
+    [Fact]
+    public void Checked_evaluation_records_each_jumps_scheduled_and_taken_horizon_and_states_the_check_in_the_report()
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run(["nowcaster", "eval", "--tasks", "fmnist8-mlp:w8:d1", "--nowcasters", "linear", "--seeds", "1", "--steps", "120",
+            "--eval-every", "10", "--period", "15", "--max-horizon", "8", "--check-jumps", "true", "--jump-tolerance", "0", "--jobs", "1", "--out", temp["eval"]]);
+        Assert.True(code == 0, error);
+
+        string[] jumpLines = File.ReadAllLines(Path.Combine(temp["eval"], "jumps.csv"));
+        string[] jumpHeader = jumpLines[0].Split(',');
+        var linear = jumpLines.Skip(1).Select(l => l.Split(',')).Where(j => j[Array.IndexOf(jumpHeader, "optimizer")] == "linear").ToList();
+        int Int(string[] row, string column) => int.Parse(row[Array.IndexOf(jumpHeader, column)], CultureInfo.InvariantCulture);
+        Assert.All(linear, j => Assert.InRange(Int(j, "horizon"), 1, Int(j, "scheduled_horizon")));
+
+        string[] runs = File.ReadAllLines(Path.Combine(temp["eval"], "runs.csv"));
+        string[] header = runs[0].Split(',');
+        var run = runs.Skip(1).Select(r => r.Split(',')).Single(r => r[Array.IndexOf(header, "optimizer")] == "linear");
+        Assert.Equal(linear.Count, int.Parse(run[Array.IndexOf(header, "jumps")], CultureInfo.InvariantCulture));
+        Assert.Contains("rejected_jumps", header);
+
+        string report = File.ReadAllText(Path.Combine(temp["eval"], "report.md"));
+        Assert.Contains("- Checked jumps (`--check-jumps`):", report);
+        Assert.Contains("at most 0 % above it", report);
+        Assert.Contains("taken at a shorter horizon", report);
+    }
+
     [Theory]
     [InlineData("--kind", "lstm", "Unknown --kind 'lstm'; use gnn or wnn.")]
     [InlineData("--horizons", "0", "The nowcaster must predict at least 1 horizon, got 0.")]
@@ -108,6 +134,7 @@ public class NowcasterCommandTests
     [InlineData("--max-horizon", "41", "--max-horizon 41 is beyond the linear nowcaster's 40 snapshot spacings; give at most 40.")]
     [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
     [InlineData("--warmup", "60", "--warmup must be at least 0 and below --steps (60), got 60.")]
+    [InlineData("--jump-tolerance", "-0.5", "--jump-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.")]
     public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
     {
         using var temp = new TempFolder();

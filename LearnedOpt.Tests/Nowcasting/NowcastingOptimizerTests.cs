@@ -40,13 +40,15 @@ public class NowcastingOptimizerTests
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = (Weight - _target).square().sum() + 0.5 * Bias.square().sum();
+            var loss = ProbeLoss();
             loss.backward();
             optimizer.step();
             return loss.item<float>();
         }
 
         public float[][] Values() => [.. Parameters.Select(p => p.data<float>().ToArray())];
+
+        public Tensor ProbeLoss() => (Weight - _target).square().sum() + 0.5 * Bias.square().sum();
     }
 
     /// <summary>Records every call; predicts with <see cref="Predictor"/> (default: the last snapshot + 0.25·horizon).</summary>
@@ -84,8 +86,23 @@ public class NowcastingOptimizerTests
         }
     }
 
-    private static NowcastingOptimizer Wrap(Problem problem, INowcaster nowcaster, NowcastSettings settings, List<string>? warnings = null, double lr = 1e-2) =>
-        new(optim.AdamW(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add);
+    private static NowcastingOptimizer Wrap(Problem problem, INowcaster nowcaster, NowcastSettings settings, List<string>? warnings = null, double lr = 1e-2,
+        Func<Tensor>? probe = null) =>
+        new(optim.AdamW(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add, probe);
+
+    /// <summary>A probe loss that returns the given values in order, noting whether gradients were on at each call.</summary>
+    private sealed class ScriptedProbe(params double[] values)
+    {
+        private int _next;
+
+        public List<bool> GradEnabledAtCall { get; } = [];
+
+        public Tensor Next()
+        {
+            GradEnabledAtCall.Add(is_grad_enabled());
+            return tensor(values[_next++]);
+        }
+    }
 
     [Fact]
     public void By_default_the_first_jump_predicts_no_further_ahead_than_its_snapshots_reach()
@@ -115,7 +132,7 @@ public class NowcastingOptimizerTests
         }
 
         Assert.Single(nowcaster.Calls); // the period ending at step 20 asked for nothing
-        Assert.Equal([new NowcastJump(40, 4)], optimizer.Jumps); // the second planned jump, horizon [5, 4, 1][1]
+        Assert.Equal([new NowcastJump(40, 4, 4)], optimizer.Jumps); // the second planned jump, horizon [5, 4, 1][1]
         Assert.Equal(0, optimizer.SkippedJumps);
         Assert.Equal(0, optimizer.SnapshotsHeld);
     }
@@ -148,7 +165,7 @@ public class NowcastingOptimizerTests
             Assert.Equal(t % 20 == 0 ? callsBefore + 1 : callsBefore, nowcaster.Calls.Count);
         }
 
-        Assert.Equal([new NowcastJump(20, 8), new NowcastJump(40, 4), new NowcastJump(60, 1)], optimizer.Jumps);
+        Assert.Equal([new NowcastJump(20, 8, 8), new NowcastJump(40, 4, 4), new NowcastJump(60, 1, 1)], optimizer.Jumps);
         Assert.Equal([8, 4, 1], optimizer.PlannedHorizons);
         for (int j = 0; j < 3; j++)
         {
@@ -253,6 +270,104 @@ public class NowcastingOptimizerTests
     }
 
     [Fact]
+    public void A_checked_jump_that_raises_the_probe_loss_beyond_the_tolerance_is_retried_at_half_the_horizon()
+    {
+        var problem = new Problem(seed: 8);
+        var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
+        // Before the jump 2.0; horizon 8 lands at 2.6 (30 % up: too far), horizon 4 at 2.5 (25 %: just allowed).
+        var probe = new ScriptedProbe(2.0, 2.6, 2.5);
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, HorizonWithinHistory: false, JumpTolerance: 0.25),
+            probe: probe.Next);
+        Assert.True(optimizer.ChecksJumps);
+
+        for (int t = 1; t <= 20; t++) problem.Step(optimizer);
+
+        Assert.Equal([8, 4], nowcaster.Calls.Select(c => c.Horizon));
+        Assert.Equal([new NowcastJump(20, 4, 8)], optimizer.Jumps);
+        Assert.Equal(nowcaster.Calls[1].Prediction, problem.Values());
+        Assert.Equal([false, false, false], probe.GradEnabledAtCall);
+        Assert.Equal(0, optimizer.RejectedJumps);
+    }
+
+    [Fact]
+    public void A_checked_jump_that_fails_down_to_horizon_1_is_not_taken_and_the_parameters_are_restored_bit_for_bit()
+    {
+        var problem = new Problem(seed: 9);
+        var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
+        var probe = new ScriptedProbe(1.0, 3.0, 2.0, 1.5);
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 5), probe: probe.Next);
+
+        for (int t = 1; t <= 20; t++) problem.Step(optimizer);
+
+        Assert.Equal([5, 2, 1], nowcaster.Calls.Select(c => c.Horizon)); // 5, then halved (rounded down) to 1
+        Assert.Empty(optimizer.Jumps);
+        Assert.Equal(1, optimizer.RejectedJumps);
+        Assert.Equal(nowcaster.Calls[0].LiveParameters, problem.Values()); // as they were before the first try
+    }
+
+    [Fact]
+    public void A_non_finite_prediction_while_backtracking_skips_the_jump_and_restores_the_parameters()
+    {
+        var problem = new Problem(seed: 10);
+        var warnings = new List<string>();
+        var nowcaster = new RecordingNowcaster(context: 5)
+        {
+            Live = problem.Parameters,
+            Predictor = (history, horizon) => [.. history.Select(h => horizon == 5 ? h[-1] + 1f : full_like(h[-1], double.NaN))],
+        };
+        var probe = new ScriptedProbe(1.0, 9.0);
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 5), warnings, probe: probe.Next);
+
+        for (int t = 1; t <= 20; t++) problem.Step(optimizer);
+
+        Assert.Equal([5, 2], nowcaster.Calls.Select(c => c.Horizon));
+        Assert.Empty(optimizer.Jumps);
+        Assert.Equal(1, optimizer.SkippedJumps);
+        Assert.Equal(0, optimizer.RejectedJumps);
+        Assert.Single(warnings);
+        Assert.Equal(nowcaster.Calls[0].LiveParameters, problem.Values());
+    }
+
+    [Fact]
+    public void With_a_real_probe_jumps_that_pass_are_taken_and_the_live_tensor_count_stays_flat()
+    {
+        var problem = new Problem(seed: 11);
+        // The probe is the problem's own loss: linear extrapolation of AdamW's steady descent lowers it, so every jump passes.
+        using var optimizer = Wrap(problem, new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4), new NowcastSettings(TotalSteps: 200, Period: 10),
+            lr: 1e-3, probe: () => problem.ProbeLoss());
+        var counts = new Dictionary<int, long>();
+        for (int t = 1; t <= 200; t++)
+        {
+            problem.Step(optimizer);
+            if (t is 20 or 200) counts[t] = Training.TrainingRunTests.SettledTensorCount();
+        }
+        Assert.Equal(20, optimizer.Jumps.Count + optimizer.RejectedJumps);
+        Assert.NotEmpty(optimizer.Jumps);
+        Assert.Equal(counts[20], counts[200]);
+    }
+
+    [Fact]
+    public void A_probe_that_returns_more_than_one_number_is_refused_with_the_fix()
+    {
+        var problem = new Problem(seed: 12);
+        using var optimizer = Wrap(problem, new RecordingNowcaster(context: 5), new NowcastSettings(TotalSteps: 60, Period: 20), probe: () => problem.Weight * 1);
+        for (int t = 1; t < 20; t++) problem.Step(optimizer);
+
+        var e = Assert.Throws<InvalidOperationException>(() => problem.Step(optimizer));
+        Assert.Equal("The probe loss must be a single number, got a tensor of shape [3, 2]; reduce it, e.g. with .mean().", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-0.01)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_jump_tolerance_that_is_negative_or_not_finite_is_refused(double tolerance)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Wrap(new Problem(), new RecordingNowcaster(), new NowcastSettings(TotalSteps: 60, Period: 10, JumpTolerance: tolerance)));
+        Assert.StartsWith("The jump tolerance must be a finite relative rise of at least 0 (e.g. 0.05 for 5 %), got ", e.Message);
+    }
+
+    [Fact]
     public void Histories_and_predictions_are_disposed_once_used_and_held_snapshots_when_the_wrapper_is()
     {
         var problem = new Problem(seed: 5);
@@ -321,7 +436,7 @@ public class NowcastingOptimizerTests
             Assert.True(p.allclose(reference, rtol: 1e-5, atol: 1e-5),
                 $"after the jump at step {t} (horizon {horizon}): {string.Join(", ", p.data<float>().ToArray())} vs SGD after {referenceSteps} steps: {string.Join(", ", reference.data<float>().ToArray())}");
         }
-        Assert.Equal([new NowcastJump(10, 4), new NowcastJump(20, 1)], optimizer.Jumps);
+        Assert.Equal([new NowcastJump(10, 4, 4), new NowcastJump(20, 1, 1)], optimizer.Jumps);
         Assert.Equal(10 + 4 * 2 + 10 + 1 * 2, referenceSteps);
     }
 
