@@ -22,10 +22,22 @@ public class TorchLoadsTests
     public void The_copied_shim_has_its_GLIBCXX_3_4_32_need_marked_weak()
     {
         if (!OperatingSystem.IsLinux()) return;
-        string shim = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        // The build targets this machine's runtime identifier, so the natives sit beside the assemblies.
+        string shim = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
         Assert.True(File.Exists(shim), $"expected the TorchSharp shim at {shim}");
         var state = ElfVersionNeeds.Inspect(File.ReadAllBytes(shim), ElfVersionNeeds.GlibcxxVersion);
         Assert.Equal(ElfVersionNeeds.NeedState.Weak, state);
+    }
+
+    [Fact]
+    public void The_output_folder_holds_only_this_machines_native_libraries()
+    {
+        // A runtimes/ folder would mean natives for every platform (1.5 GB per output folder), which once
+        // filled the CI disk; Directory.Build.props pins the build to the host's runtime identifier.
+        string runtimes = Path.Combine(AppContext.BaseDirectory, "runtimes");
+        Assert.False(Directory.Exists(runtimes), $"expected no per-platform native folders, found {runtimes}");
+        string torch = OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, torch)), $"expected {torch} beside the assemblies");
     }
 
     [Fact]
