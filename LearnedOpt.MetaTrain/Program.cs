@@ -1,3 +1,6 @@
 using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Runtime;
 
-return UnoptimizedJitRelaunch.RelaunchIfNeeded(args) ?? CliApp.Run(args);
+if (UnoptimizedJitRelaunch.RelaunchIfNeeded(args) is { } exitCode) return exitCode;
+NativeAllocator.KeepFreedMemoryForReuse();
+return CliApp.Run(args);

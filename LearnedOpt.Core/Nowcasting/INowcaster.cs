@@ -36,4 +36,13 @@ public interface INowcaster : IDisposable
     /// non-finite values; the caller decides what to do with them.
     /// </summary>
     Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon);
+
+    /// <summary>
+    /// Predictions for any horizon from one history, for a caller that tries several (a checked jump backtracks
+    /// 20 → 10 → 5 → 2 → 1): the returned function gives what <see cref="Predict"/> gives for a horizon. By default it
+    /// predicts each horizon when asked; a nowcaster that predicts every horizon in one pass runs that pass here, once.
+    /// What the function keeps between calls belongs to the caller's dispose scope; use it inside that scope.
+    /// </summary>
+    Func<int, Tensor[]> PredictEachHorizon(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history) =>
+        horizon => Predict(parameters, history, horizon);
 }

@@ -44,12 +44,32 @@ public sealed class LearnedNowcaster : INowcaster
     public Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon)
     {
         NowcastArguments.Check(this, parameters, history, horizon);
+        using var scope = NewDisposeScope();
+        return [.. PredictEachHorizon(parameters, history)(horizon).Select(t => t.MoveToOuterDisposeScope())];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The network predicts every horizon at once, so it runs here, once; each call then only rescales.</remarks>
+    public Func<int, Tensor[]> PredictEachHorizon(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history)
+    {
+        NowcastArguments.Check(this, parameters, history, horizon: 1);
         var graph = _graphs.For(parameters);
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var (edgeHistory, stds) = NowcastHistory.ScaledEdgeHistory(graph, history);
-        var edgeDelta = _network.ScaledDeltas(graph, edgeHistory).select(1, horizon - 1);
-        return [.. NowcastHistory.Apply(graph, history, stds, edgeDelta).Select(t => t.MoveToOuterDisposeScope())];
+        Tensor edgeDeltas;
+        Tensor[] stds;
+        using (var pass = NewDisposeScope()) // the pass's per-layer features go with it; the deltas and scales stay
+        {
+            (var edgeHistory, stds) = NowcastHistory.ScaledEdgeHistory(graph, history);
+            edgeDeltas = _network.ScaledDeltas(graph, edgeHistory).MoveToOuterDisposeScope();
+            foreach (var std in stds) std.MoveToOuterDisposeScope();
+        }
+        return horizon =>
+        {
+            NowcastArguments.Check(this, parameters, history, horizon);
+            using var noGradInCall = no_grad();
+            using var scope = NewDisposeScope();
+            return [.. NowcastHistory.Apply(graph, history, stds, edgeDeltas.select(1, horizon - 1)).Select(t => t.MoveToOuterDisposeScope())];
+        };
     }
 
     /// <inheritdoc />

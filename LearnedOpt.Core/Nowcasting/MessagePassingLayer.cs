@@ -38,19 +38,32 @@ internal sealed class MessagePassingLayer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>Updated node <c>[N, h]</c> and edge <c>[E, h]</c> features.</summary>
-    public (Tensor Nodes, Tensor Edges) Forward(NowcastGraphInputs graph, Tensor nodes, Tensor edges)
+    /// <summary>Updated node <c>[N, h]</c> and edge <c>[E, h]</c> features, the edge-wise parts in blocks of <paramref name="blockRows"/> edges.</summary>
+    public (Tensor Nodes, Tensor Edges) Forward(NowcastGraphInputs graph, Tensor nodes, Tensor edges, long blockRows)
     {
-        var modulation = film.forward(edges);
-        var scale = modulation.narrow(1, 0, hidden);
-        var shift = modulation.narrow(1, hidden, hidden);
-        var toTarget = scale * (forwardTarget.forward(nodes).index_select(0, graph.Targets) + forwardSource.forward(nodes).index_select(0, graph.Sources)) + shift;
-        var toSource = scale * (backwardTarget.forward(nodes).index_select(0, graph.Sources) + backwardSource.forward(nodes).index_select(0, graph.Targets)) + shift;
-        var received = zeros_like(nodes).index_add(0, graph.Targets, toTarget, 1).index_add(0, graph.Sources, toSource, 1) * graph.InverseDegree;
-        var updatedNodes = F.silu(node.forward(cat([nodes, received], 1)));
-        var updatedEdges = edgeOut.forward(F.silu(edgeSelf.forward(edges)
-            + edgeSource.forward(updatedNodes).index_select(0, graph.Sources)
-            + edgeTarget.forward(updatedNodes).index_select(0, graph.Targets)));
+        long edgeCount = edges.shape[0];
+        var targetToTarget = forwardTarget.forward(nodes);
+        var sourceToTarget = forwardSource.forward(nodes);
+        var sourceToSource = backwardTarget.forward(nodes);
+        var targetToSource = backwardSource.forward(nodes);
+        var received = zeros_like(nodes);
+        RowBlocks.ForEach(edgeCount, blockRows, (start, length) =>
+        {
+            var (sources, targets) = (graph.Sources.narrow(0, start, length), graph.Targets.narrow(0, start, length));
+            var modulation = film.forward(edges.narrow(0, start, length));
+            var scale = modulation.narrow(1, 0, hidden);
+            var shift = modulation.narrow(1, hidden, hidden);
+            var toTarget = scale * (targetToTarget.index_select(0, targets) + sourceToTarget.index_select(0, sources)) + shift;
+            var toSource = scale * (sourceToSource.index_select(0, sources) + targetToSource.index_select(0, targets)) + shift;
+            // In place: the blocks accumulate into one [N, h] sum (index_add's backward does not read it).
+            received.index_add_(0, targets, toTarget, 1).index_add_(0, sources, toSource, 1);
+        });
+        var updatedNodes = F.silu(node.forward(cat([nodes, received * graph.InverseDegree], 1)));
+        var fromSource = edgeSource.forward(updatedNodes);
+        var fromTarget = edgeTarget.forward(updatedNodes);
+        var updatedEdges = RowBlocks.Map(edgeCount, blockRows, (start, length) => edgeOut.forward(F.silu(edgeSelf.forward(edges.narrow(0, start, length))
+            + fromSource.index_select(0, graph.Sources.narrow(0, start, length))
+            + fromTarget.index_select(0, graph.Targets.narrow(0, start, length)))));
         return (updatedNodes, updatedEdges);
     }
 }

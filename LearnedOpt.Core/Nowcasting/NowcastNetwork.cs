@@ -35,6 +35,9 @@ internal abstract class NowcastNetwork : nn.Module
         return network;
     }
 
+    /// <summary>Edges per block of the edge-wise computations (see <see cref="RowBlocks"/>); the result does not depend on it beyond rounding.</summary>
+    public long BlockRows { get; set; } = RowBlocks.DefaultRows;
+
     /// <summary>The scaled deltas <c>[E, K]</c> for the scaled edge history <paramref name="edgeHistory"/> <c>[E, c]</c>.</summary>
     public abstract Tensor ScaledDeltas(NowcastGraphInputs graph, Tensor edgeHistory);
 

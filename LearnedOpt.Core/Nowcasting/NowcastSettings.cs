@@ -50,28 +50,34 @@ public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? Ma
     /// <summary><see cref="MaxHorizon"/>, or <paramref name="nowcaster"/>'s own.</summary>
     public int MaxHorizonFor(INowcaster nowcaster) => MaxHorizon ?? nowcaster.MaxHorizon;
 
-    /// <summary>Throws <see cref="ArgumentException"/>, naming the value and the fix, when these settings cannot drive <paramref name="nowcaster"/>.</summary>
-    public void Validate(INowcaster nowcaster)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/>, naming the setting (as <paramref name="names"/> calls it), the value and the
+    /// fix, when these settings cannot drive <paramref name="nowcaster"/>.
+    /// </summary>
+    public void Validate(INowcaster nowcaster, NowcastSettingNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(nowcaster);
+        names ??= NowcastSettingNames.Properties;
         int c = nowcaster.Context;
         if (TotalSteps < 1)
-            throw new ArgumentException($"TotalSteps must be the run's number of optimizer steps (at least 1), got {TotalSteps}.");
+            throw new ArgumentException($"{names.TotalSteps} must be the run's number of optimizer steps (at least 1), got {TotalSteps}.");
         int period = PeriodFor(nowcaster);
         if (period < c || period % c != 0)
         {
             throw new ArgumentException(
-                $"The nowcasting period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots (one snapshot every period / {c} steps), " +
+                $"{names.Period} must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots (one snapshot every period / {c} steps), " +
                 $"got {period}; use e.g. {c * Math.Max(1, (int)Math.Round(period / (double)c))}.");
         }
         int maxHorizon = MaxHorizonFor(nowcaster);
         if (maxHorizon < 1 || maxHorizon > nowcaster.MaxHorizon)
-            throw new ArgumentException($"The maximum horizon must be between 1 and {nowcaster.MaxHorizon} snapshot spacings for this {nowcaster.Kind} nowcaster, got {maxHorizon}.");
+            throw new ArgumentException($"{names.MaxHorizon} must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {maxHorizon}.");
         if (WarmupSteps < 0 || WarmupSteps >= TotalSteps)
-            throw new ArgumentException($"The nowcasting warm-up must be at least 0 and below the run's {TotalSteps} steps, got {WarmupSteps}.");
+            throw new ArgumentException($"{names.WarmupSteps} must be at least 0 and below {names.TotalSteps} ({TotalSteps}), got {WarmupSteps}.");
         if (!(DecayPower > 0) || !double.IsFinite(DecayPower))
-            throw new ArgumentException($"The horizon decay power must be a positive finite number (NiNo uses 2), got {DecayPower}.");
+            throw new ArgumentException($"{names.DecayPower} must be a positive finite number (NiNo uses 2), got {Invariant(DecayPower)}.");
         if (!(JumpTolerance >= 0) || !double.IsFinite(JumpTolerance))
-            throw new ArgumentException($"The jump tolerance must be a finite relative rise of at least 0 (e.g. 0.05 for 5 %), got {JumpTolerance}.");
+            throw new ArgumentException($"{names.JumpTolerance} must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got {Invariant(JumpTolerance)}.");
     }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -207,7 +207,7 @@ public sealed class NowcastingOptimizer : OptimizerHelper
             int scheduled = _schedule.At(StepCount);
             if (_probeLoss is null)
             {
-                if (TryMoveTo(history, scheduled)) _jumps.Add(new NowcastJump(StepCount, scheduled, scheduled));
+                if (TryMoveTo(() => _nowcaster.Predict(_specs, history, scheduled))) _jumps.Add(new NowcastJump(StepCount, scheduled, scheduled));
                 return;
             }
             JumpChecked(history, scheduled);
@@ -226,9 +226,10 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         using var noGrad = no_grad();
         var start = _parameters.Select(p => p.clone()).ToArray();
         double before = Probe();
+        var predictAt = _nowcaster.PredictEachHorizon(_specs, history); // one network pass for all the horizons tried
         for (int horizon = scheduled; ; horizon /= 2)
         {
-            if (!TryMoveTo(history, horizon)) break; // non-finite: already counted and warned
+            if (!TryMoveTo(() => predictAt(horizon))) break; // non-finite: already counted and warned
             if (Probe() - before <= Settings.JumpTolerance * Math.Abs(before))
             {
                 _jumps.Add(new NowcastJump(StepCount, horizon, scheduled));
@@ -253,13 +254,13 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         return loss.to_type(ScalarType.Float64).item<double>();
     }
 
-    // Overwrites the parameters with the prediction for this horizon; false (counted, warned, parameters untouched)
-    // when the prediction has a non-finite value.
-    private bool TryMoveTo(Tensor[] history, int horizon)
+    // Overwrites the parameters with the prediction; false (counted, warned, parameters untouched) when the
+    // prediction has a non-finite value.
+    private bool TryMoveTo(Func<Tensor[]> predict)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var prediction = _nowcaster.Predict(_specs, history, horizon);
+        var prediction = predict();
         CheckShapes(prediction);
         for (int i = 0; i < prediction.Length; i++)
         {

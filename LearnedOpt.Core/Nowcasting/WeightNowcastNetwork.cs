@@ -29,9 +29,14 @@ internal sealed class WeightNowcastNetwork : NowcastNetwork
     /// <inheritdoc />
     public override Tensor ScaledDeltas(NowcastGraphInputs graph, Tensor edgeHistory)
     {
-        var differences = edgeHistory.narrow(1, 1, Config.Context - 1) - edgeHistory.narrow(1, 0, Config.Context - 1);
-        var x = input.forward(cat([edgeHistory, differences], 1)) + edgeTypes.forward(graph.Graph.EdgeTypes);
-        foreach (var layer in hidden) x = layer.forward(F.silu(x));
-        return headOut.forward(F.silu(x));
+        // Every parameter on its own, so the whole network runs block by block (see RowBlocks).
+        return RowBlocks.Map(edgeHistory.shape[0], BlockRows, (start, length) =>
+        {
+            var history = edgeHistory.narrow(0, start, length);
+            var differences = history.narrow(1, 1, Config.Context - 1) - history.narrow(1, 0, Config.Context - 1);
+            var x = input.forward(cat([history, differences], 1)) + edgeTypes.forward(graph.Graph.EdgeTypes.narrow(0, start, length));
+            foreach (var layer in hidden) x = layer.forward(F.silu(x));
+            return headOut.forward(F.silu(x));
+        });
     }
 }

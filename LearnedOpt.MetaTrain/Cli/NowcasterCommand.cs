@@ -98,7 +98,7 @@ internal static class NowcasterCommand
         var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far, so no jump looks further ahead than the run has come (false: NiNo's uncapped schedule).", true);
         var warmup = CliOptions.Create("--warmup", "No jump before this step; the periods before it only snapshot (0: jump from the first period).", 0);
         var checkJumps = CliOptions.Create("--check-jumps", $"Take a jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --jump-tolerance; otherwise halve its horizon until it does, or skip it (false: take every jump, as NiNo).", false);
-        var jumpTolerance = CliOptions.Create("--jump-tolerance", "With --check-jumps, the relative rise of the probe loss a jump may cause and still be taken (0.05: 5 %).", NowcastSettings.DefaultJumpTolerance);
+        var jumpTolerance = new Option<double?>("--jump-tolerance") { Description = $"With --check-jumps, the relative rise of the probe loss a jump may cause and still be taken (default {NowcastSettings.DefaultJumpTolerance.ToString(CultureInfo.InvariantCulture)}: 5 %)." };
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");
@@ -109,12 +109,16 @@ internal static class NowcasterCommand
             int seedCount = result.GetValue(seeds);
             if (seedCount < 1) throw new UserInputException($"--seeds must be at least 1, got {seedCount}.");
             long first = result.GetValue(firstSeed);
+            bool check = result.GetValue(checkJumps);
+            double? tolerance = result.GetValue(jumpTolerance);
+            if (tolerance is { } orphan && !check)
+                throw new UserInputException($"--jump-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --check-jumps true.");
             var settings = new NowcastComparisonSettings(
                 [.. Split(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
                 [.. Split(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
                 [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
                 result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(maxHorizon), result.GetValue(withinHistory),
-                result.GetValue(warmup), result.GetValue(checkJumps), result.GetValue(jumpTolerance), result.GetValue(slack), result.GetValue(jobs));
+                result.GetValue(warmup), check, tolerance ?? NowcastSettings.DefaultJumpTolerance, result.GetValue(slack), result.GetValue(jobs));
             settings.Validate(); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var compared = NowcastComparison.Run(settings, Console.WriteLine);

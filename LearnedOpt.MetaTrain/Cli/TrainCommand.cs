@@ -147,7 +147,7 @@ internal static class TrainCommand
     };
 
     /// <summary>
-    /// Resolves <c>--nowcast</c>, <c>--nowcast-period</c> and <c>--nowcast-max-horizon</c> and checks them against the task and the run length, so that
+    /// Resolves the <c>--nowcast*</c> options and checks them against the nowcaster, the task and the run length, so that
     /// bad input fails before --out is created. Null when nowcasting is off.
     /// </summary>
     private static (INowcaster Nowcaster, NowcastSettings Settings, bool CheckJumps)? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup,
@@ -166,24 +166,15 @@ internal static class TrainCommand
         var nowcaster = NowcasterChoice.Resolve(value);
         try
         {
-            int c = nowcaster.Context;
-            if (period is { } given && (given < c || given % c != 0))
-                throw new UserInputException($"--nowcast-period must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots, got {given}; use e.g. {c * Math.Max(1, (int)Math.Round(given / (double)c))}.");
-            if (maxHorizon is { } k && (k < 1 || k > nowcaster.MaxHorizon))
-                throw new UserInputException($"--nowcast-max-horizon must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {k}.");
-            if (warmup is { } w && (w < 0 || w >= steps))
-                throw new UserInputException($"--nowcast-warmup must be at least 0 and below --steps ({steps}), got {w}.");
-            if (tolerance is { } t && (!(t >= 0) || !double.IsFinite(t)))
-                throw new UserInputException($"--nowcast-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got {t.ToString(CultureInfo.InvariantCulture)}.");
+            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0,
+                JumpTolerance: tolerance ?? NowcastSettings.DefaultJumpTolerance);
+            Validate(() => settings.Validate(nowcaster, OptionNames));
+            if (steps < settings.Period)
+                throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {nowcaster.Context}).");
             // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
             // the same networks so that the two compare on equal terms.
             using (NeuralGraph.FromParameters(specs)) { }
             nowcaster.CheckSupports(specs);
-            var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0,
-                JumpTolerance: tolerance ?? NowcastSettings.DefaultJumpTolerance);
-            Validate(() => settings.Validate(nowcaster));
-            if (steps < settings.Period)
-                throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {c}).");
             return (nowcaster, settings, check == true);
         }
         catch
@@ -192,6 +183,9 @@ internal static class TrainCommand
             throw;
         }
     }
+
+    private static readonly NowcastSettingNames OptionNames = new(
+        TotalSteps: "--steps", Period: "--nowcast-period", MaxHorizon: "--nowcast-max-horizon", WarmupSteps: "--nowcast-warmup", JumpTolerance: "--nowcast-tolerance");
 
     private static string JumpCount(NowcastingOptimizer nowcasting) =>
         $"{nowcasting.Jumps.Count} jump{(nowcasting.Jumps.Count == 1 ? "" : "s")}{(nowcasting.SkippedJumps > 0 ? $" ({nowcasting.SkippedJumps} skipped)" : "")}" +

@@ -30,11 +30,11 @@ internal static class NowcastComparison
         var periods = new SortedSet<int>();
         foreach (var contender in settings.Contenders)
         {
+            // Refuse before hours of runs (and before the AdamW reference run of the first pair).
             using var nowcaster = contender.Create();
-            periods.Add(settings.Period ?? NowcastSettings.DefaultPeriod(nowcaster));
-            foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters); // refuse before hours of runs
-            if (settings.MaxHorizon > nowcaster.MaxHorizon)
-                throw new UserInputException($"--max-horizon {settings.MaxHorizon} is beyond the {contender.Name} nowcaster's {nowcaster.MaxHorizon} snapshot spacings; give at most {nowcaster.MaxHorizon}.");
+            settings.ValidateJumps(nowcaster);
+            periods.Add(settings.JumpSettings.PeriodFor(nowcaster));
+            foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters);
         }
         var pairs = (from t in Enumerable.Range(0, tasks.Length) from seed in settings.Seeds select (Task: t, Seed: seed)).ToArray();
         var results = new (List<NowcastRunRow> Runs, List<NowcastCurveRow> Curves, List<NowcastJumpRow> Jumps)[pairs.Length];
@@ -119,8 +119,7 @@ internal static class NowcastComparison
             var inner = optim.AdamW(parameters, settings.LearningRate, weight_decay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
-                new NowcastSettings(settings.Steps, settings.Period, settings.MaxHorizon, HorizonWithinHistory: settings.HorizonWithinHistory, WarmupSteps: settings.WarmupSteps,
-                    JumpTolerance: settings.JumpTolerance),
+                settings.JumpSettings,
                 warn: _ => { }, probeLoss: probe is null ? null : probe.Loss);
             using optim.Optimizer optimizer = wrapped is null ? inner : wrapped;
             int[] periods = wrapped is null ? [.. controlPeriods] : [wrapped.Period];

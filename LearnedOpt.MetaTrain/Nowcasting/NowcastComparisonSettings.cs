@@ -1,3 +1,5 @@
+using LearnedOpt.Nowcasting;
+
 namespace LearnedOpt.MetaTrain.Nowcasting;
 
 /// <summary>What <c>learnedopt nowcaster eval</c> compares: plain AdamW against AdamW wrapped by each nowcaster, on each task and seed.</summary>
@@ -9,13 +11,13 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="EvalEvery">Held-out evaluations every this many steps (the resolution of steps-to-target).</param>
 /// <param name="Period">Steps between jumps (null: each nowcaster's context × spacing).</param>
 /// <param name="MaxHorizon">The first jump's horizon in snapshot spacings (null: each nowcaster's own).</param>
-/// <param name="HorizonWithinHistory">Cap each jump's horizon at the snapshots taken so far (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
-/// <param name="WarmupSteps">No jump before this step (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
+/// <param name="HorizonWithinHistory">Cap each jump's horizon at the snapshots taken so far (see <see cref="NowcastSettings"/>).</param>
+/// <param name="WarmupSteps">No jump before this step (see <see cref="NowcastSettings"/>).</param>
 /// <param name="CheckJumps">
 /// Check every jump on a fixed probe of training batches and backtrack its horizon when it raises the probe loss (see
-/// <see cref="LearnedOpt.Nowcasting.NowcastingOptimizer"/>); false takes every jump, as NiNo does.
+/// <see cref="NowcastingOptimizer"/>); false takes every jump, as NiNo does.
 /// </param>
-/// <param name="JumpTolerance">The relative rise of the probe loss a checked jump may cause (see <see cref="LearnedOpt.Nowcasting.NowcastSettings"/>).</param>
+/// <param name="JumpTolerance">The relative rise of the probe loss a checked jump may cause (see <see cref="NowcastSettings"/>).</param>
 /// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
 /// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
 internal sealed record NowcastComparisonSettings(
@@ -30,7 +32,7 @@ internal sealed record NowcastComparisonSettings(
     bool HorizonWithinHistory = true,
     int WarmupSteps = 0,
     bool CheckJumps = false,
-    double JumpTolerance = LearnedOpt.Nowcasting.NowcastSettings.DefaultJumpTolerance,
+    double JumpTolerance = NowcastSettings.DefaultJumpTolerance,
     double Slack = 1.5,
     int Jobs = 1)
 {
@@ -44,7 +46,18 @@ internal sealed record NowcastComparisonSettings(
     /// </summary>
     public const int LevelSteps = 10;
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first bad setting.</summary>
+    /// <summary>What the jump checks call each setting: this command's option names.</summary>
+    private static readonly NowcastSettingNames OptionNames = new(
+        TotalSteps: "--steps", Period: "--period", MaxHorizon: "--max-horizon", WarmupSteps: "--warmup", JumpTolerance: "--jump-tolerance");
+
+    /// <summary>The wrapper's settings, the same for every nowcasting run.</summary>
+    public NowcastSettings JumpSettings => new(Steps, Period, MaxHorizon, HorizonWithinHistory: HorizonWithinHistory, WarmupSteps: WarmupSteps,
+        JumpTolerance: JumpTolerance);
+
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first bad setting that does not depend on a nowcaster; the jump
+    /// settings are checked against each nowcaster by <see cref="ValidateJumps"/>.
+    /// </summary>
     public void Validate()
     {
         if (Tasks.Count == 0) throw new UserInputException("--tasks needs at least one TASK:wWIDTH:dDEPTH.");
@@ -56,11 +69,14 @@ internal sealed record NowcastComparisonSettings(
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"--lr must be a positive number, got {LearningRate}.");
         if (EvalEvery < 1 || EvalEvery > Steps) throw new UserInputException($"--eval-every must be between 1 and --steps ({Steps}), got {EvalEvery}.");
         if (Steps % EvalEvery != 0) throw new UserInputException($"--steps {Steps} must be a multiple of --eval-every {EvalEvery} so that step T is evaluated.");
-        if (Period is < 1) throw new UserInputException($"--period must be at least 1 step, got {Period}.");
-        if (MaxHorizon is < 1) throw new UserInputException($"--max-horizon must be at least 1 snapshot spacing, got {MaxHorizon}.");
-        if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new UserInputException($"--warmup must be at least 0 and below --steps ({Steps}), got {WarmupSteps}.");
-        if (!(JumpTolerance >= 0) || !double.IsFinite(JumpTolerance)) throw new UserInputException($"--jump-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got {JumpTolerance}.");
         if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
         if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
+    }
+
+    /// <summary>Throws <see cref="UserInputException"/>, naming the option, when the jump settings cannot drive <paramref name="nowcaster"/>.</summary>
+    public void ValidateJumps(INowcaster nowcaster)
+    {
+        try { JumpSettings.Validate(nowcaster, OptionNames); }
+        catch (ArgumentException e) { throw new UserInputException(e.Message); }
     }
 }

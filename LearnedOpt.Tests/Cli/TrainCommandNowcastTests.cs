@@ -128,7 +128,7 @@ public class TrainCommandNowcastTests
     [InlineData(new[] { "--task", "quadratic", "--nowcast", "linear", "--nowcast-period", "10" },
         "Parameter 'x' [32] (role Input) is a vector with no weight before it")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "7" },
-        "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots, got 7; use e.g. 5.")]
+        "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
     [InlineData(new[] { "--nowcast", "pretrained/nino.safetensors" },
         "--nowcast 'pretrained/nino.safetensors' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData(new[] { "--nowcast-period", "10" },
@@ -142,7 +142,7 @@ public class TrainCommandNowcastTests
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-tolerance", "0.1" },
         "--nowcast-tolerance 0.1 needs --nowcast-check true.")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-check", "true", "--nowcast-tolerance", "-1" },
-        "--nowcast-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got -1.")]
+        "--nowcast-tolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got -1.")]
     [InlineData(new[] { "--nowcast-max-horizon", "4" },
         "--nowcast-max-horizon 4 needs --nowcast, e.g. --nowcast linear.")]
     [InlineData(new[] { "--nowcast", "linear", "--nowcast-period", "10", "--nowcast-max-horizon", "41" },

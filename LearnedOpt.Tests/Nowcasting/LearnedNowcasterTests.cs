@@ -77,6 +77,70 @@ public class LearnedNowcasterTests
         Assert.Equal(residual, loaded.Config.Residual);
     }
 
+    [Theory]
+    [InlineData("gnn", false)]
+    [InlineData("gnn", true)]
+    [InlineData("wnn", false)]
+    public void Edges_in_blocks_give_the_whole_graph_deltas_and_gradients(string kindName, bool residual)
+    {
+        var kind = kindName == "gnn" ? NowcasterKind.Gnn : NowcasterKind.Wnn;
+        using var scope = NewDisposeScope();
+        using var graph = NowcastGraphInputs.For(Mlp);
+        var edgeHistory = NowcastHistory.ScaledEdgeHistory(graph, History(4)).EdgeHistory;
+        using var network = NowcastNetwork.Create(Small(kind) with { Residual = residual }, seed: 5);
+        using (no_grad())
+        {
+            // Weights of a trained network's size (the 0.02 initialisation makes every layer nearly constant).
+            foreach (var p in network.parameters()) p.mul_(25);
+        }
+
+        (Tensor Deltas, Tensor[] Gradients) Run(long blockRows)
+        {
+            network.BlockRows = blockRows;
+            var deltas = network.ScaledDeltas(graph, edgeHistory);
+            var parameters = network.parameters().ToArray();
+            return (deltas.detach(), [.. autograd.grad([deltas.square().mean()], parameters).Select(g => g!)]);
+        }
+
+        var whole = Run(long.MaxValue);
+        var blocked = Run(8); // many blocks, the last one partial
+        Assert.True(graph.Graph.EdgeCount > 8 * 3 && graph.Graph.EdgeCount % 8 != 0, $"{graph.Graph.EdgeCount} edges");
+
+        AssertClose(whole.Deltas, blocked.Deltas);
+        Assert.All(whole.Gradients.Zip(blocked.Gradients), pair => AssertClose(pair.First, pair.Second));
+
+        // Rounding differs (other summation order), so the bound is relative to the tensor's largest value.
+        static void AssertClose(Tensor expected, Tensor actual)
+        {
+            double error = (expected - actual).abs().max().item<float>(), size = expected.abs().max().item<float>();
+            Assert.True(error <= 1e-4 * size, $"largest difference {error} against largest value {size}");
+        }
+    }
+
+    [Theory]
+    [InlineData("gnn")]
+    [InlineData("wnn")]
+    public void One_pass_for_every_horizon_predicts_what_each_single_prediction_does(string kindName)
+    {
+        var kind = kindName == "gnn" ? NowcasterKind.Gnn : NowcasterKind.Wnn;
+        using var temp = new TempFolder();
+        using var scope = NewDisposeScope();
+        using var network = NowcastNetwork.Create(Small(kind), seed: 11);
+        using var nowcaster = SaveAndLoad(network, temp["n.safetensors"]);
+        var history = History(2);
+
+        var predictAt = ((INowcaster)nowcaster).PredictEachHorizon(Mlp, history);
+
+        for (int horizon = nowcaster.MaxHorizon; horizon >= 1; horizon--) // backtracking order
+        {
+            var single = nowcaster.Predict(Mlp, history, horizon);
+            var fromPass = predictAt(horizon);
+            for (int i = 0; i < Mlp.Length; i++) Assert.True(single[i].equal(fromPass[i]).all().item<bool>(), $"{Mlp[i].Name} at horizon {horizon}");
+        }
+        var e = Assert.Throws<ArgumentException>(() => predictAt(nowcaster.MaxHorizon + 1));
+        Assert.Contains("The horizon must be between 1 and 3", e.Message);
+    }
+
     [Fact]
     public void Residual_layers_change_the_function_of_the_same_weights()
     {

@@ -130,12 +130,15 @@ public class NowcasterCommandTests
     [Theory]
     [InlineData("--tasks", "fmnist8-mlp:32:2", "--tasks entry 'fmnist8-mlp:32:2' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.")]
     [InlineData("--nowcasters", "gnn", "--nowcasters entry 'gnn' is not NAME=FILE or linear; write e.g. gnn=pretrained/nowcaster/nowcaster.safetensors.")]
-    [InlineData("--max-horizon", "0", "--max-horizon must be at least 1 snapshot spacing, got 0.")]
-    [InlineData("--max-horizon", "41", "--max-horizon 41 is beyond the linear nowcaster's 40 snapshot spacings; give at most 40.")]
+    [InlineData("--max-horizon", "0", "--max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 0.")]
+    [InlineData("--max-horizon", "41", "--max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 41.")]
+    [InlineData("--period", "7", "--period must be a multiple of the linear nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
     [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
     [InlineData("--warmup", "60", "--warmup must be at least 0 and below --steps (60), got 60.")]
-    [InlineData("--jump-tolerance", "-0.5", "--jump-tolerance must be a relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.")]
-    public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
+    [InlineData("--jump-tolerance", "-0.5", "--jump-tolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.", "--check-jumps", "true")]
+    [InlineData("--jump-tolerance", "0.1", "--jump-tolerance 0.1 needs --check-jumps true.")]
+    public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected,
+        string? alsoOption = null, string? alsoValue = null)
     {
         using var temp = new TempFolder();
         var options = new Dictionary<string, string>
@@ -143,6 +146,7 @@ public class NowcasterCommandTests
             ["--tasks"] = "fmnist8-mlp:w8:d1", ["--nowcasters"] = "linear", ["--seeds"] = "1", ["--steps"] = "60", ["--eval-every"] = "10", ["--out"] = temp["out"],
         };
         options[option] = value;
+        if (alsoOption is not null) options[alsoOption] = alsoValue!;
 
         var (code, _, error) = CliRunner.Run(["nowcaster", "eval", .. options.SelectMany(o => new[] { o.Key, o.Value })]);
 

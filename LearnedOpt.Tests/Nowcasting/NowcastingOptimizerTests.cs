@@ -81,6 +81,15 @@ public class NowcastingOptimizerTests
             return prediction;
         }
 
+        /// <summary>Calls of <see cref="PredictEachHorizon"/>: the passes a one-pass nowcaster would run.</summary>
+        public int Passes { get; private set; }
+
+        public Func<int, Tensor[]> PredictEachHorizon(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history)
+        {
+            Passes++;
+            return horizon => Predict(parameters, history, horizon);
+        }
+
         public void Dispose()
         {
         }
@@ -143,7 +152,7 @@ public class NowcastingOptimizerTests
     public void A_warmup_outside_the_run_is_refused(int warmup)
     {
         var e = Assert.Throws<ArgumentException>(() => Wrap(new Problem(), new RecordingNowcaster(), new NowcastSettings(TotalSteps: 60, Period: 10, WarmupSteps: warmup)));
-        Assert.Equal($"The nowcasting warm-up must be at least 0 and below the run's 60 steps, got {warmup}.", e.Message);
+        Assert.Equal($"WarmupSteps must be at least 0 and below TotalSteps (60), got {warmup}.", e.Message);
     }
 
     [Fact]
@@ -283,6 +292,7 @@ public class NowcastingOptimizerTests
         for (int t = 1; t <= 20; t++) problem.Step(optimizer);
 
         Assert.Equal([8, 4], nowcaster.Calls.Select(c => c.Horizon));
+        Assert.Equal(1, nowcaster.Passes); // both horizons from one pass, for nowcasters that predict all at once
         Assert.Equal([new NowcastJump(20, 4, 8)], optimizer.Jumps);
         Assert.Equal(nowcaster.Calls[1].Prediction, problem.Values());
         Assert.Equal([false, false, false], probe.GradEnabledAtCall);
@@ -328,13 +338,17 @@ public class NowcastingOptimizerTests
         Assert.Equal(nowcaster.Calls[0].LiveParameters, problem.Values());
     }
 
-    [Fact]
-    public void With_a_real_probe_jumps_that_pass_are_taken_and_the_live_tensor_count_stays_flat()
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("gnn")]
+    public void With_a_real_probe_jumps_that_pass_are_taken_and_the_live_tensor_count_stays_flat(string kind)
     {
         var problem = new Problem(seed: 11);
-        // The probe is the problem's own loss: linear extrapolation of AdamW's steady descent lowers it, so every jump passes.
-        using var optimizer = Wrap(problem, new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4), new NowcastSettings(TotalSteps: 200, Period: 10),
-            lr: 1e-3, probe: () => problem.ProbeLoss());
+        using var temp = new Support.TempFolder();
+        // The probe is the problem's own loss: linear extrapolation of AdamW's steady descent lowers it, so every jump
+        // passes; an untrained GNN predicts about "no change", which passes as well (and runs its one pass per jump).
+        using INowcaster nowcaster = kind == "linear" ? new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4) : UntrainedGnn(temp["gnn.safetensors"]);
+        using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 200, Period: 10), lr: 1e-3, probe: () => problem.ProbeLoss());
         var counts = new Dictionary<int, long>();
         for (int t = 1; t <= 200; t++)
         {
@@ -344,6 +358,13 @@ public class NowcastingOptimizerTests
         Assert.Equal(20, optimizer.Jumps.Count + optimizer.RejectedJumps);
         Assert.NotEmpty(optimizer.Jumps);
         Assert.Equal(counts[20], counts[200]);
+    }
+
+    private static LearnedNowcaster UntrainedGnn(string path)
+    {
+        using var network = NowcastNetwork.Create(new NowcasterConfig(NowcasterKind.Gnn, Context: 5, Horizons: 4, Hidden: 8, Layers: 2, Spacing: 2), seed: 0);
+        NowcasterFile.Save(path, network, new Dictionary<string, string>());
+        return NowcasterFile.Load(path);
     }
 
     [Fact]
@@ -364,7 +385,7 @@ public class NowcastingOptimizerTests
     public void A_jump_tolerance_that_is_negative_or_not_finite_is_refused(double tolerance)
     {
         var e = Assert.Throws<ArgumentException>(() => Wrap(new Problem(), new RecordingNowcaster(), new NowcastSettings(TotalSteps: 60, Period: 10, JumpTolerance: tolerance)));
-        Assert.StartsWith("The jump tolerance must be a finite relative rise of at least 0 (e.g. 0.05 for 5 %), got ", e.Message);
+        Assert.StartsWith("JumpTolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got ", e.Message);
     }
 
     [Fact]
@@ -503,15 +524,15 @@ public class NowcastingOptimizerTests
     }
 
     [Theory]
-    [InlineData(100, 7, null, 2.0, "The nowcasting period must be a multiple of the recording nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
+    [InlineData(100, 7, null, 2.0, "Period must be a multiple of the recording nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
     [InlineData(100, 3, null, 2.0, "must be a multiple of the recording nowcaster's context of 5 snapshots")]
     [InlineData(100, 0, null, 2.0, "must be a multiple of the recording nowcaster's context of 5 snapshots")]
     [InlineData(100, -10, null, 2.0, "must be a multiple of the recording nowcaster's context of 5 snapshots")]
     [InlineData(100, 12, null, 2.0, "got 12; use e.g. 10.")]
-    [InlineData(100, 10, 0, 2.0, "The maximum horizon must be between 1 and 40 snapshot spacings for this recording nowcaster, got 0.")]
-    [InlineData(100, 10, 41, 2.0, "The maximum horizon must be between 1 and 40 snapshot spacings for this recording nowcaster, got 41.")]
-    [InlineData(100, 10, null, 0.0, "The horizon decay power must be a positive finite number (NiNo uses 2), got 0.")]
-    [InlineData(100, 10, null, double.NaN, "The horizon decay power must be a positive finite number")]
+    [InlineData(100, 10, 0, 2.0, "MaxHorizon must be between 1 and the recording nowcaster's 40 snapshot spacings, got 0.")]
+    [InlineData(100, 10, 41, 2.0, "MaxHorizon must be between 1 and the recording nowcaster's 40 snapshot spacings, got 41.")]
+    [InlineData(100, 10, null, 0.0, "DecayPower must be a positive finite number (NiNo uses 2), got 0.")]
+    [InlineData(100, 10, null, double.NaN, "DecayPower must be a positive finite number")]
     public void Settings_that_cannot_work_are_refused_with_the_value_and_the_fix(int totalSteps, int period, int? maxHorizon, double power, string expected)
     {
         var problem = new Problem();

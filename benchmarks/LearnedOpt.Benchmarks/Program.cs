@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using LearnedOpt.Runtime;
 
 namespace LearnedOpt.Benchmarks;
 
@@ -6,7 +7,11 @@ internal static class BenchmarkProgram
 {
     // In-process: BenchmarkDotNet's generated child projects would not get the TorchSharp native-library fix
     // that this repository's build applies (build/TorchSharpGlibc.targets), so torch could not load there.
-    public static void Main(string[] args) =>
+    // The allocator is tuned as `learnedopt` tunes it (LEARNEDOPT_DEFAULT_MALLOC=1 measures glibc's defaults).
+    public static void Main(string[] args)
+    {
+        NativeAllocator.KeepFreedMemoryForReuse();
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly)
             .Run(args.Contains("--inProcess", StringComparer.OrdinalIgnoreCase) ? args : [.. args, "--inProcess"]);
+    }
 }
