@@ -28,6 +28,7 @@ public static class NativeAllocator
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(OptOutVariable) == "1") return false;
         try
         {
+            // `&`, not `&&`: the trim threshold is set even if the mmap threshold was refused.
             return mallopt(MmapThreshold, 32 << 20) == 1 & mallopt(TrimThreshold, 1 << 30) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
