@@ -34,15 +34,15 @@ internal sealed class AdafacFeatures : IFeatureBuilder
     public Tensor[] InitialState(Tensor parameter)
     {
         long[] shape = parameter.shape;
-        var m = zeros([.. shape, MomentumDecays.Length], dtype: parameter.dtype);
-        var rms = zeros([.. shape, RmsDecays.Length], dtype: parameter.dtype);
+        var m = zeros([.. shape, MomentumDecays.Length], dtype: parameter.dtype, device: parameter.device);
+        var rms = zeros([.. shape, RmsDecays.Length], dtype: parameter.dtype, device: parameter.device);
         if (FactoredDims.Of(shape) is { } dims)
         {
             return [m, rms,
-                zeros([.. Without(shape, dims.Largest), AdafactorDecays.Length], dtype: parameter.dtype),
-                zeros([.. Without(shape, dims.Second), AdafactorDecays.Length], dtype: parameter.dtype)];
+                zeros([.. Without(shape, dims.Largest), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device),
+                zeros([.. Without(shape, dims.Second), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device)];
         }
-        return [m, rms, zeros([.. shape, AdafactorDecays.Length], dtype: parameter.dtype)];
+        return [m, rms, zeros([.. shape, AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device)];
     }
 
     public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)

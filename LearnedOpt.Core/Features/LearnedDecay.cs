@@ -12,7 +12,7 @@ internal static class LearnedDecay
     public static Tensor From(double[] initial, Tensor theta)
     {
         using var scope = NewDisposeScope();
-        var oneMinus = tensor(initial.Select(d => (float)(1 - d)).ToArray());
+        var oneMinus = tensor(initial.Select(d => (float)(1 - d)).ToArray(), dtype: theta.dtype, device: theta.device);
         return (1 - oneMinus * (10 * theta).exp()).clamp(0, 1).MoveToOuterDisposeScope();
     }
 }

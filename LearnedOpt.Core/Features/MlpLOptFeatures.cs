@@ -17,11 +17,11 @@ internal sealed class MlpLOptFeatures : IFeatureBuilder
 
     public int FeatureCount => Count;
 
-    public Tensor[] InitialState(Tensor parameter) => [zeros([.. parameter.shape, Decays.Length], dtype: parameter.dtype)];
+    public Tensor[] InitialState(Tensor parameter) => [zeros([.. parameter.shape, Decays.Length], dtype: parameter.dtype, device: parameter.device)];
 
     public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)
     {
-        var decays = tensor(Decays.Select(d => (float)d).ToArray()).to(g.dtype);
+        var decays = tensor(Decays.Select(d => (float)d).ToArray(), dtype: g.dtype, device: g.device);
         var m = state[0] * decays + g.unsqueeze(-1) * (1 - decays);
         return new Prepared(p, g, m);
     }

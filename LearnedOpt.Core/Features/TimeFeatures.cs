@@ -14,11 +14,11 @@ internal static class TimeFeatures
     /// <summary>Number of time features.</summary>
     public static int Count => Timescales.Length;
 
-    /// <summary>The features for step <paramref name="step"/> as a float32 vector of length 11.</summary>
-    public static Tensor For(long step)
+    /// <summary>The features for step <paramref name="step"/>: a vector of length 11 with the device and dtype of <paramref name="like"/>.</summary>
+    public static Tensor For(long step, Tensor like)
     {
         var values = new float[Timescales.Length];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh((float)step / Timescales[i] - 1f);
-        return tensor(values);
+        return tensor(values, dtype: like.dtype, device: like.device);
     }
 }

@@ -52,10 +52,10 @@ internal static class SafeTensorsFile
     /// 8-byte aligned offset. The file is written atomically (temporary file, then rename).
     /// </summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
-    /// <param name="tensors">Uniquely named CPU tensors of any dtype the format has; views need not be contiguous.</param>
+    /// <param name="tensors">Uniquely named tensors of any dtype the format has, on any device with data (GPU tensors are copied to the CPU as they are written); views need not be contiguous.</param>
     /// <param name="metadata">String metadata for the <c>__metadata__</c> entry, written in ordinal key order; null or empty for none.</param>
     /// <exception cref="ArgumentException">
-    /// A name is empty, repeated or <c>__metadata__</c>; a tensor is not on the CPU, has an unsupported dtype, or exceeds
+    /// A name is empty, repeated or <c>__metadata__</c>; a tensor is on the meta device, has an unsupported dtype, or exceeds
     /// a limit of <see cref="Read(Stream, string)"/> (rank, element count, header size).
     /// </exception>
     public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -419,8 +419,8 @@ internal static class SafeTensorsFile
                 throw new ArgumentException($"Tensor name '{name}' appears more than once; safetensors names must be unique.", nameof(tensors));
             if (tensor is null || tensor.IsInvalid)
                 throw new ArgumentException($"Tensor '{name}' is null or disposed.", nameof(tensors));
-            if (tensor.device_type != DeviceType.CPU)
-                throw new ArgumentException($"Tensor '{name}' is on {tensor.device}; move it to the CPU before saving.", nameof(tensors));
+            if (tensor.device_type == DeviceType.META)
+                throw new ArgumentException($"Tensor '{name}' is on the meta device, which holds shapes but no values; save a tensor that has data.", nameof(tensors));
             if (tensor.is_sparse)
                 throw new ArgumentException($"Tensor '{name}' is sparse; safetensors stores dense tensors only.", nameof(tensors));
             dtypes[i] = SafeTensorsDType.FromScalarType(tensor.dtype)
@@ -504,9 +504,11 @@ internal static class SafeTensorsFile
 
     private static void WriteData(Stream stream, Tensor tensor)
     {
-        // Detached so that copying records no autograd history; flattened so it can be written in slices.
+        // Detached so that copying records no autograd history; copied to the CPU here, at the file boundary, so
+        // callers save GPU tensors as they are; flattened so it can be written in slices.
         using Tensor detached = tensor.detach();
-        using Tensor contiguous = detached.contiguous();
+        using Tensor onCpu = detached.device_type == DeviceType.CPU ? detached.alias() : detached.cpu();
+        using Tensor contiguous = onCpu.contiguous();
         using Tensor flat = contiguous.reshape(-1);
         long count = flat.numel();
         long perChunk = ChunkBytes / flat.element_size();

@@ -49,7 +49,7 @@ internal sealed class LearnedUpdateRule
     {
         var generator = new Generator((ulong)seed);
         var entries = MetaNet.Initialize(generator).ToList();
-        entries.AddRange(ThetaShapes().Skip(entries.Count).Select(s => (s.Name, zeros(s.Shape))));
+        entries.AddRange(ThetaShapes().Skip(entries.Count).Select(s => (s.Name, zeros(s.Shape, device: CPU))));
         return new MetaParameters(entries);
     }
 
@@ -103,7 +103,7 @@ internal sealed class LearnedUpdateRule
             sumOfSquares = sumOfSquares is null ? s : sumOfSquares + s;
         }
         var columnScale = (sumOfSquares! / p.numel() + 1e-5).rsqrt();
-        var first = MetaNet.FoldFirstLayer(theta, columnScale, TimeFeatures.For(step).to(p.dtype));
+        var first = MetaNet.FoldFirstLayer(theta, columnScale, TimeFeatures.For(step, p));
 
         var steps = blocks.Select(block =>
         {
@@ -125,7 +125,7 @@ internal sealed class LearnedUpdateRule
         var p = AsVector(parameter);
         var raw = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients).Block(0, p.shape[0]);
         var normalised = raw * (raw.square().mean([0], keepdim: true) + 1e-5).rsqrt();
-        var time = TimeFeatures.For(step).to(p.dtype).unsqueeze(0).expand(raw.shape[0], -1);
+        var time = TimeFeatures.For(step, p).unsqueeze(0).expand(raw.shape[0], -1);
         return cat([normalised, time], 1);
     }
 

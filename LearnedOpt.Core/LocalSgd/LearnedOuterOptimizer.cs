@@ -14,6 +14,7 @@ namespace LearnedOpt.LocalSgd;
 public sealed class LearnedOuterOptimizer : IOuterOptimizer
 {
     private readonly LearnedOptimizerDefinition _definition;
+    private readonly ThetaCopies _theta;
     private readonly Parameter[] _global;
     private readonly double[] _scales;
     private LearnedOptimizerState _state;
@@ -27,6 +28,7 @@ public sealed class LearnedOuterOptimizer : IOuterOptimizer
         if (definition.Config.Role != LearnedOptimizerRole.Outer)
             throw new UserInputException($"This learned optimizer is a {LearnedOptimizerFile.Describe(definition.Config)}, not a local-SGD outer optimizer; meta-train one with the lopt-a or lagg-a preset.");
         _definition = definition;
+        _theta = new ThetaCopies(definition.Theta);
         _global = global.ToArray();
         if (specs is not null && specs.Count != _global.Length)
             throw new ArgumentException($"Got {specs.Count} parameter descriptions for {_global.Length} parameters.");
@@ -50,7 +52,7 @@ public sealed class LearnedOuterOptimizer : IOuterOptimizer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (pseudoGradients, perWorker) = OuterDeltas.PseudoGradients(deltas, _definition.Config.SeesEachWorker);
-        var (next, state) = _definition.Rule.Apply(_global, pseudoGradients, _state, _definition.Theta, _scales, perWorker);
+        var (next, state) = _definition.Rule.Apply(_global, pseudoGradients, _state, _theta.For(_global[0]), _scales, perWorker);
         for (int i = 0; i < _global.Length; i++) _global[i].copy_(next[i]);
         foreach (var t in state.Tensors.SelectMany(s => s)) t.DetachFromDisposeScope();
         _state.Dispose();
@@ -58,5 +60,9 @@ public sealed class LearnedOuterOptimizer : IOuterOptimizer
     }
 
     /// <inheritdoc />
-    public void Dispose() => _state.Dispose();
+    public void Dispose()
+    {
+        _state.Dispose();
+        _theta.Dispose();
+    }
 }

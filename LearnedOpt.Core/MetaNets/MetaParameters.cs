@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaNets;
@@ -37,6 +38,17 @@ public sealed class MetaParameters : IDisposable
 
     /// <summary>Applies <paramref name="map"/> to every tensor, keeping names and order.</summary>
     public MetaParameters Select(Func<string, Tensor, Tensor> map) => new(_entries.Select(e => (e.Name, map(e.Name, e.Tensor))));
+
+    /// <summary>True when every tensor is on <paramref name="device"/> with dtype <paramref name="dtype"/>.</summary>
+    public bool IsOn(Device device, ScalarType dtype) =>
+        _entries.All(e => e.Tensor.device_type == device.type && (device.type == DeviceType.CPU || e.Tensor.device_index == Math.Max(0, device.index)) && e.Tensor.dtype == dtype);
+
+    /// <summary>Detached copies on <paramref name="device"/> with dtype <paramref name="dtype"/> (always new tensors).</summary>
+    public MetaParameters CopyTo(Device device, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        return Select((_, t) => t.detach().to(dtype, device, copy: true).MoveToOuterDisposeScope());
+    }
 
     /// <summary>Independent copies, detached from any autograd graph.</summary>
     public MetaParameters Clone() => Select((_, t) => t.detach().clone());

@@ -17,6 +17,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
     private readonly LearnedOptimizerDefinition _definition;
     private readonly Dictionary<IntPtr, ParameterSpec> _specs = new();
     private readonly double? _maxGradNorm;
+    private readonly ThetaCopies _theta;
 
     /// <summary>
     /// Creates the optimizer for <paramref name="parameters"/>, each described by its <see cref="ParameterSpec"/>
@@ -47,6 +48,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
         if (definition.Config.Role != LearnedOptimizerRole.PerStep)
             throw new UserInputException($"This learned optimizer is a {LearnedOptimizerFile.Describe(definition.Config)} for local SGD, not a per-step optimizer; use it through LearnedOuterOptimizer (learnedopt localsgd --outer FILE).");
         _definition = definition;
+        _theta = new ThetaCopies(definition.Theta);
         _maxGradNorm = maxGradNorm;
         foreach (var (p, spec) in specs)
         {
@@ -102,7 +104,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
                 using var grad = p.grad;
                 if (grad is null) continue;
                 var state = (State)_state[p.Handle];
-                var update = _definition.Rule.UpdateTensor(p, grad, state.Slots, _definition.Theta, stepIndex, state.Scale);
+                var update = _definition.Rule.UpdateTensor(p, grad, state.Slots, _theta.For(p), stepIndex, state.Scale);
                 state.Replace(update.State);
                 if (wd != 0) p.mul_(1 - lr * wd);
                 p.sub_(lr == 1.0 ? update.Step : update.Step * lr);
@@ -118,6 +120,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
         base.Dispose(disposing);
         foreach (var kv in _state) ((State)kv.Item2).Dispose();
         _state.Clear();
+        _theta.Dispose();
     }
 
     private static IEnumerable<Parameter> Remember(IEnumerable<(Parameter Parameter, ParameterSpec Spec)> parameters, out List<(Parameter, ParameterSpec)> specs)

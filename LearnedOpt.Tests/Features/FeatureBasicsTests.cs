@@ -9,8 +9,8 @@ public class FeatureBasicsTests
     [Fact]
     public void Time_features_are_tanh_of_t_over_tau_minus_one()
     {
-        Assert.All(TimeFeatures.For(0).data<float>().ToArray(), v => Assert.Equal(MathF.Tanh(-1), v, 6));
-        var t300 = TimeFeatures.For(300).data<float>().ToArray();
+        Assert.All(TimeFeatures.For(0, empty(0)).data<float>().ToArray(), v => Assert.Equal(MathF.Tanh(-1), v, 6));
+        var t300 = TimeFeatures.For(300, empty(0)).data<float>().ToArray();
         Assert.Equal(11, t300.Length);
         Assert.Equal(MathF.Tanh(300f / 1 - 1), t300[0], 6);
         Assert.Equal(0f, t300[5], 6);                       // τ = 300

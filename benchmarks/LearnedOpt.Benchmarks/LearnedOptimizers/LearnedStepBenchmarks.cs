@@ -53,7 +53,7 @@ public class LearnedStepBenchmarks
         for (long start = 0; start < rows; start += blockRows)
             _blocks.Add(prepared.Block(start, Math.Min(blockRows, rows - start)).DetachFromDisposeScope());
         _features = cat(_blocks.ToArray(), 0).DetachFromDisposeScope();
-        _first = _rule.MetaNet.FoldFirstLayer(_definition.Theta, ones(AdafacFeatures.Count), TimeFeatures.For(10));
+        _first = _rule.MetaNet.FoldFirstLayer(_definition.Theta, ones(AdafacFeatures.Count), TimeFeatures.For(10, empty(0)));
         _first = (_first.Weight.DetachFromDisposeScope(), _first.Bias.DetachFromDisposeScope());
         _a = randn([1024, 1024], generator: generator);
         _b = randn([1024, 1024], generator: generator);
