@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -56,7 +57,8 @@ internal static class EvalCommand
         var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Output folder; an unfinished evaluation there is resumed.");
         Option[] gridOptions = [optimizers, baselines, task, width, depth, horizon, batchSize, widths, depths, horizons, tasks, seeds, tuningSeeds, lrGrid, muAdamGrid, sgdmGrid, adamFactor, evaluations];
-        foreach (var o in gridOptions.Concat([grid, printGrid, jobs, output])) command.Options.Add(o);
+        var deviceOption = DeviceOption.Create();
+        foreach (var o in gridOptions.Concat([grid, printGrid, jobs, deviceOption, output])) command.Options.Add(o);
 
         command.SetAction(result =>
         {
@@ -86,13 +88,14 @@ internal static class EvalCommand
             }
             int jobCount = result.GetValue(jobs);
             if (jobCount < 1) throw new UserInputException($"--jobs must be at least 1, got {jobCount}.");
+            var device = DeviceOption.Resolve(result, deviceOption);
             var contenders = Contenders(evalGrid);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             var identity = Identity(evalGrid);
             CheckResumable(outDir, identity);
 
             var cells = evalGrid.Cells();
-            CliConsole.Out.MarkupLine($"Evaluating [bold]{contenders.Count}[/] optimizers on [bold]{cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) → {Markup.Escape(outDir)}");
+            CliConsole.Out.MarkupLine($"Evaluating [bold]{contenders.Count}[/] optimizers on [bold]{cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) on {ComputeDevice.Describe(device)} → {Markup.Escape(outDir)}");
             string command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var started = new JsonObject
             {
@@ -107,7 +110,7 @@ internal static class EvalCommand
             AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), started.ToJsonString(JsonOptions));
 
             var clock = Stopwatch.StartNew();
-            var runner = new EvalRunner(evalGrid, contenders, outDir, jobCount, line => Console.WriteLine(line));
+            var runner = new EvalRunner(evalGrid, contenders, outDir, jobCount, line => Console.WriteLine(line), device);
             var (steps, summary, tuning) = runner.Run();
             RecordCsv.Write(Path.Combine(outDir, "tuning.csv"), tuning);
             RecordCsv.Write(Path.Combine(outDir, "steps.csv"), steps);

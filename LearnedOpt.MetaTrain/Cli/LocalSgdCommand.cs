@@ -34,11 +34,13 @@ internal static class LocalSgdCommand
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate the global parameters every N rounds.", 10);
         var jobs = CliOptions.Create("--jobs", "Workers run in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for rounds.csv and the plots.");
-        foreach (Option o in new Option[] { outer, outerLr, outerMomentum, workers, localSteps, rounds, inner, innerLr, compress, seed, evalEvery, jobs, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { outer, outerLr, outerMomentum, workers, localSteps, rounds, inner, innerLr, compress, seed, evalEvery, jobs, output, deviceOption })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             string outerText = result.GetValue(outer)!;
             string outerName = outerText.Trim().ToLowerInvariant();
             using var learned = File.Exists(outerText) ? LearnedOptimizerFile.Load(outerText) : null;
@@ -64,7 +66,7 @@ internal static class LocalSgdCommand
             settings.Validate();
             if (learned is not null) CheckLearnedOuter(learned, outerText, settings.Workers);
             var compression = DeltaCompressionSettings.Parse(result.GetValue(compress)!);
-            var trainingTask = task.CreateTask(result);
+            var trainingTask = task.CreateTask(result, device);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             string outerDescription = outerSettings is null
                 ? $"{outerName} ({LearnedOptimizerFile.Describe(learned!.Config)})"

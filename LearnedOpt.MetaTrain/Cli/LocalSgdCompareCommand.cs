@@ -35,11 +35,13 @@ internal static class LocalSgdCompareCommand
         var rounds = CliOptions.Create("--rounds", "Communication rounds of every run.", 100);
         var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for the CSVs, report.md and loss-vs-rounds.png.");
-        foreach (Option o in new Option[] { outer, grid, tuneSeeds, seeds, workers, localSteps, rounds, jobs, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { outer, grid, tuneSeeds, seeds, workers, localSteps, rounds, jobs, deviceOption, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             var settings = new LocalSgdComparisonSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds),
                 ParseGrid(result.GetValue(grid)!), Consecutive(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tune-seeds"),
                 Consecutive(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
@@ -48,7 +50,7 @@ internal static class LocalSgdCompareCommand
             try
             {
                 var contenders = Contenders(result.GetValue(outer)!, settings.Workers, learned);
-                var trainingTask = task.CreateTask(result);
+                var trainingTask = task.CreateTask(result, device);
                 string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
                 int tuningRuns = contenders.Count(c => c.IsTuned) * settings.OuterLrGrid.Count * settings.TuningSeeds.Count;
                 CliConsole.Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -37,18 +37,20 @@ internal static class NowcasterCommand
         var evalEvery = CliOptions.Create("--eval-every", "Updates between validation passes.", 100);
         var seed = CliOptions.Create("--seed", "Initialisation and window-sampling seed.", 0L);
         var output = CliOptions.Required<string>("--out", "Folder for nowcaster.safetensors, training.csv and nowcaster.json.");
-        foreach (Option o in new Option[] { trajectories, kind, context, horizons, hidden, layers, residual, steps, windows, lr, validationEvery, evalEvery, seed, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { trajectories, kind, context, horizons, hidden, layers, residual, steps, windows, lr, validationEvery, evalEvery, seed, deviceOption, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             var network = new NowcasterConfig(ParseKind(result.GetValue(kind)!), result.GetValue(context), result.GetValue(horizons), result.GetValue(hidden), result.GetValue(layers), Residual: result.GetValue(residual));
             var settings = new NowcasterTrainingSettings(result.GetValue(trajectories)!, network, result.GetValue(steps), result.GetValue(windows), result.GetValue(lr),
                 result.GetValue(validationEvery), result.GetValue(evalEvery), result.GetValue(seed));
             settings.Validate(); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             string? outDir = null;
-            var trained = NowcasterTrainer.Train(settings, () => outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine);
+            var trained = NowcasterTrainer.Train(settings, () => outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine, device);
             if (trained.ValidationL1 is { } v)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -102,10 +104,12 @@ internal static class NowcasterCommand
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");
-        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, warmup, checkJumps, jumpTolerance, slack, jobs, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, warmup, checkJumps, jumpTolerance, slack, jobs, deviceOption, output })
             command.Options.Add(o);
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             int seedCount = result.GetValue(seeds);
             if (seedCount < 1) throw new UserInputException($"--seeds must be at least 1, got {seedCount}.");
             long first = result.GetValue(firstSeed);
@@ -121,7 +125,7 @@ internal static class NowcasterCommand
                 result.GetValue(warmup), check, tolerance ?? NowcastSettings.DefaultJumpTolerance, result.GetValue(slack), result.GetValue(jobs));
             settings.Validate(); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            var compared = NowcastComparison.Run(settings, Console.WriteLine);
+            var compared = NowcastComparison.Run(settings, Console.WriteLine, device);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             RecordCsv.Write(Path.Combine(outDir, "runs.csv"), compared.Runs);
             RecordCsv.Write(Path.Combine(outDir, "summary.csv"), compared.Summary);

@@ -32,8 +32,8 @@ internal sealed class TaskCliOptions
         _ => throw new UserInputException($"Unknown parametrisation '{text}'; use mup or sp."),
     };
 
-    /// <summary>Builds the task the options describe, validating every number first.</summary>
-    public ITrainingTask CreateTask(ParseResult result)
+    /// <summary>Builds the task the options describe on <paramref name="device"/>, validating every number first.</summary>
+    public ITrainingTask CreateTask(ParseResult result, TorchSharp.torch.Device device)
     {
         var definition = TaskRegistry.Get(result.GetValue(Task)!);
         int width = result.GetValue(Width), depth = result.GetValue(Depth), batch = result.GetValue(BatchSize);
@@ -46,7 +46,8 @@ internal sealed class TaskCliOptions
             ParseParametrization(result.GetValue(Param)!),
             batch,
             result.GetValue(TaskSeed),
-            new QuadraticSettings(result.GetValue(Dimension), result.GetValue(Conditioning), result.GetValue(Noise)));
+            new QuadraticSettings(result.GetValue(Dimension), result.GetValue(Conditioning), result.GetValue(Noise)),
+            Device: device);
         return definition.Create(options);
     }
 }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -40,23 +41,25 @@ internal static class TrainCommand
         var nowcastCheck = new Option<bool?>("--nowcast-check") { Description = $"Take a nowcast jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --nowcast-tolerance, otherwise halve its horizon until it does, or skip it (default false, as NiNo; true for the shipped nowcasters, see README)." };
         var nowcastTolerance = new Option<double?>("--nowcast-tolerance") { Description = $"With --nowcast-check, the relative rise of the probe loss a jump may cause (default {NowcastSettings.DefaultJumpTolerance})." };
         var output = CliOptions.Required<string>("--out", "Folder for metrics.csv, loss.png and run.json.");
-        foreach (Option o in new Option[] { optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, nowcastWarmup, nowcastCheck, nowcastTolerance, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { deviceOption, optimizer, lr, maxGradNorm, weightDecay, momentum, schedule, warmup, steps, seed, evalEvery, nowcast, nowcastPeriod, nowcastHorizon, nowcastWarmup, nowcastCheck, nowcastTolerance, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             var choice = OptimizerChoice.Parse(result.GetValue(optimizer)!, result.GetValue(lr), result.GetValue(weightDecay), result.GetValue(momentum), result.GetValue(maxGradNorm));
             var run = new TrainingRunSettings(result.GetValue(steps), result.GetValue(seed), result.GetValue(evalEvery), choice.MaxGradNorm);
             run.Validate();
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             Validate(lrSchedule.Validate);
-            var trainingTask = task.CreateTask(result); // before touching --out: a bad task leaves no folder behind
+            var trainingTask = task.CreateTask(result, device); // before touching --out: a bad task leaves no folder behind
             var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), result.GetValue(nowcastWarmup),
                 result.GetValue(nowcastCheck), result.GetValue(nowcastTolerance), run.Steps, trainingTask.Parameters);
             using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
-            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(label)} for {run.Steps} steps (seed {run.Seed}).");
+            CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(label)} for {run.Steps} steps (seed {run.Seed}) on {ComputeDevice.Describe(device)}.");
 
             NowcastingOptimizer? nowcasting = null;
             NowcastProbe? probe = null;
@@ -96,6 +99,7 @@ internal static class TrainCommand
             {
                 command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 task = trainingTask.Name,
+                device = ComputeDevice.Describe(device),
                 optimizer = choice.Describe(),
                 nowcast = nowcasting is null ? null : new
                 {

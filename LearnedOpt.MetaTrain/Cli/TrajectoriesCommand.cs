@@ -25,11 +25,13 @@ internal static class TrajectoriesCommand
         var seed = CliOptions.Create("--seed", "Collection seed (task draws, initialisations, batch orders).", 0L);
         var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for run-000.safetensors, … and trajectories.json.");
-        foreach (Option o in new Option[] { tasks, widths, depths, batchSizes, param, activation, runs, steps, spacing, lr, dtype, seed, jobs, output })
+        var deviceOption = DeviceOption.Create();
+        foreach (Option o in new Option[] { tasks, widths, depths, batchSizes, param, activation, runs, steps, spacing, lr, dtype, seed, jobs, deviceOption, output })
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
+            var device = DeviceOption.Resolve(result, deviceOption);
             var taskNames = result.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var settings = new TrajectorySettings(
                 taskNames,
@@ -50,7 +52,7 @@ internal static class TrajectoriesCommand
             CliConsole.Out.MarkupLine(Markup.Escape(
                 $"Collecting {settings.Runs} AdamW trajectories (lr {settings.LearningRate}, {settings.Steps} steps, a snapshot every {settings.Spacing}) from {TrajectoryCollector.Family(settings).Name}."));
             string? outDir = null;
-            var manifest = TrajectoryCollector.Collect(settings, () => outDir ??= CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine);
+            var manifest = TrajectoryCollector.Collect(settings, () => outDir ??= CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, device, Console.WriteLine);
             Console.WriteLine($"wrote {manifest.Files.Count} trajectories ({settings.SnapshotCount} snapshots each) and {TrajectoryManifest.FileName} to {outDir}");
             return 0;
         });

@@ -1,5 +1,6 @@
 using LearnedOpt.MetaNets;
 using LearnedOpt.Randomness;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaTrain.Estimators;
@@ -12,11 +13,15 @@ internal sealed class AntitheticPerturbation(double sigma, long seed)
 {
     public double Sigma { get; } = sigma > 0 && double.IsFinite(sigma) ? sigma : throw new UserInputException($"The ES noise σ must be positive, got {sigma}.");
 
-    /// <summary>ε for particle <paramref name="particle"/> at <paramref name="outerStep"/>, as a flat vector.</summary>
-    public Tensor Sample(long elementCount, long outerStep, int particle)
+    /// <summary>
+    /// ε for particle <paramref name="particle"/> at <paramref name="outerStep"/>: a flat vector like <paramref name="flatTheta"/>
+    /// (its length, device and dtype). Drawn on the CPU, so a seed gives the same noise on every device.
+    /// </summary>
+    public Tensor Sample(Tensor flatTheta, long outerStep, int particle)
     {
         var generator = new Generator((ulong)Seeds.Derive(Seeds.Derive(seed, "es-noise", outerStep), "particle", particle));
-        return randn([elementCount], generator: generator).mul_(Sigma);
+        var draw = randn([flatTheta.numel()], device: CPU, generator: generator).mul_(Sigma);
+        return flatTheta.device_type == DeviceType.CPU && flatTheta.dtype == draw.dtype ? draw : draw.to(flatTheta.dtype, flatTheta.device, disposeAfter: true);
     }
 
     /// <summary>θ + sign·ε as meta-parameters (detached).</summary>

@@ -25,7 +25,7 @@ internal sealed class FullEsEstimator(Func<long, IInnerRun> createRun, int parti
         for (int i = 0; i < particles; i++)
         {
             using var scope = NewDisposeScope();
-            var epsilon = _noise.Sample(flat.numel(), outerStep, i);
+            var epsilon = _noise.Sample(flat, outerStep, i);
             long runSeed = Seeds.Derive(Seeds.Derive(seed, "es-run", outerStep), "particle", i);
             double plus = Episode(createRun, runSeed, AntitheticPerturbation.Shift(theta, flat, epsilon, +1), ref innerSteps);
             double minus = Episode(createRun, runSeed, AntitheticPerturbation.Shift(theta, flat, epsilon, -1), ref innerSteps);

@@ -38,7 +38,7 @@ internal sealed class TruncatedBackpropEstimator(Func<long, IDifferentiableInner
         {
             // Do not call into autograd with a non-finite loss: report it and contribute nothing.
             discarded = particles;
-            flatGradient = zeros(leaves.ElementCount);
+            flatGradient = zeros([leaves.ElementCount], dtype: inputs[0].dtype, device: inputs[0].device);
         }
         else
         {

@@ -37,7 +37,7 @@ internal sealed class TruncatedPesEstimator(Func<long, IInnerRun> createRun, int
         for (int i = 0; i < particles; i++)
         {
             using var scope = NewDisposeScope();
-            var epsilon = _noise.Sample(flat.numel(), outerStep, i);
+            var epsilon = _noise.Sample(flat, outerStep, i);
             var accumulated = _accumulators[i] + epsilon;
             var plusTheta = AntitheticPerturbation.Shift(theta, flat, epsilon, +1);
             var minusTheta = AntitheticPerturbation.Shift(theta, flat, epsilon, -1);

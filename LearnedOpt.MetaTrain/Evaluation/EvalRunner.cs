@@ -4,6 +4,7 @@ using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Tasks;
 using MathNet.Numerics.Statistics;
+using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaTrain.Evaluation;
 
@@ -20,9 +21,12 @@ internal sealed class EvalRunner
     private readonly string _cellsDir;
     private readonly int _jobs;
     private readonly Action<string> _log;
+    private readonly Device _device;
 
-    public EvalRunner(EvalGrid grid, IReadOnlyList<EvalContender> contenders, string outDir, int jobs, Action<string> log)
+    /// <summary>Runs on <paramref name="device"/> (default the CPU): tasks, their data and every optimizer's state.</summary>
+    public EvalRunner(EvalGrid grid, IReadOnlyList<EvalContender> contenders, string outDir, int jobs, Action<string> log, Device? device = null)
     {
+        _device = device ?? CPU;
         if (jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {jobs}.");
         _grid = grid;
         _contenders = contenders;
@@ -179,7 +183,7 @@ internal sealed class EvalRunner
     {
         // Tasks are built on this thread (data sets load once) and shared read-only by the runs.
         var tasks = jobs.Select(j => (j.Cell, j.Contender.Network)).Distinct().ToDictionary(k => k, k => TaskRegistry.Create(k.Cell.Task,
-            new TaskOptions(Width: k.Cell.Width, Depth: k.Cell.Depth, Parametrization: k.Network, BatchSize: k.Cell.BatchSize)));
+            new TaskOptions(Width: k.Cell.Width, Depth: k.Cell.Depth, Parametrization: k.Network, BatchSize: k.Cell.BatchSize, Device: _device)));
         var outcomes = new RunOutcome[jobs.Count];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, i =>
         {

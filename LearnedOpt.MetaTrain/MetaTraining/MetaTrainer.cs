@@ -20,8 +20,10 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// final learned optimizer. Resuming from a checkpoint continues with identical numbers (all randomness is a function
 /// of the seed and counters that the checkpoint holds).
 /// </summary>
-internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log)
+/// <remarks>θ, its outer AdamW state and every inner run live on <paramref name="device"/>; checkpoints and files hold CPU copies.</remarks>
+internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null)
 {
+    private readonly Device _device = device ?? CPU;
     private readonly LearnedUpdateRule _rule = new(config.OptimizerConfig());
 
     /// <summary>File name of the final learned optimizer.</summary>
@@ -64,7 +66,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         }
 
         var names = initial.Entries.Select(e => e.Name).ToArray();
-        var parameters = initial.Entries.Select(e => new Parameter(e.Tensor.detach().clone(), requires_grad: true)).ToArray();
+        var parameters = initial.Entries.Select(e => new Parameter(e.Tensor.detach().to(_device, copy: true), requires_grad: true)).ToArray();
         initial.Dispose();
         using var outer = optim.AdamW(parameters, config.Outer.LearningRate, weight_decay: config.Outer.WeightDecay);
         if (outerState is not null)
@@ -166,7 +168,8 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     private MlpTaskFamily Family(SuiteSection suite) =>
         new(suite.Tasks, suite.Widths, suite.Depths, suite.BatchSizes, new TaskOptions(
             Parametrization: _rule.Config.Parametrization,
-            ValidationExamples: MetaLoss.OnValidation ? InnerRunMetaLoss.ValidationExamples : 0));
+            ValidationExamples: MetaLoss.OnValidation ? InnerRunMetaLoss.ValidationExamples : 0,
+            Device: _device));
 
     private InnerRunMetaLoss MetaLoss => new(
         config.Estimator.MetaLoss == "validation",

@@ -23,10 +23,11 @@ internal static class NowcastComparison
         IReadOnlyList<NowcastRunRow> Runs, IReadOnlyList<NowcastCurveRow> Curves, IReadOnlyList<NowcastJumpRow> Jumps, IReadOnlyList<NowcastSummaryRow> Summary);
 
     /// <summary>Runs every (task, seed) pair (in parallel up to <see cref="NowcastComparisonSettings.Jobs"/>); <paramref name="log"/> gets one line per run.</summary>
-    public static Result Run(NowcastComparisonSettings settings, Action<string> log)
+    /// <remarks>Every run trains on <paramref name="device"/> (default the CPU).</remarks>
+    public static Result Run(NowcastComparisonSettings settings, Action<string> log, Device? device = null)
     {
         settings.Validate();
-        var tasks = settings.Tasks.Select(CreateTask).ToArray();
+        var tasks = settings.Tasks.Select(t => CreateTask(t, device)).ToArray();
         var periods = new SortedSet<int>();
         foreach (var contender in settings.Contenders)
         {
@@ -100,8 +101,8 @@ internal static class NowcastComparison
         return summary;
     }
 
-    private static ITrainingTask CreateTask(NowcastEvalTask task) =>
-        TaskRegistry.Create(task.Task, new TaskOptions(task.Width, task.Depth, Activation.Relu, Parametrization.MuP));
+    private static ITrainingTask CreateTask(NowcastEvalTask task, Device? device) =>
+        TaskRegistry.Create(task.Task, new TaskOptions(task.Width, task.Depth, Activation.Relu, Parametrization.MuP, Device: device));
 
     // One run: AdamW alone (nowcaster null, exactly Steps steps) or wrapped (until the target is reached after
     // Steps, at most Slack·Steps). Held-out loss on the grid, plus step by step around each jump. AdamW alone is also

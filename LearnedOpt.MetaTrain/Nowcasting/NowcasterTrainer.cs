@@ -29,7 +29,7 @@ internal static class NowcasterTrainer
     /// Trains, then writes <see cref="FileName"/>, <c>training.csv</c> and <c>nowcaster.json</c> into the folder
     /// <paramref name="prepareOutput"/> returns (called after the trajectories have been read and checked).
     /// </summary>
-    public static NowcasterTrainingResult Train(NowcasterTrainingSettings settings, Func<string> prepareOutput, string commandLine, Action<string> log)
+    public static NowcasterTrainingResult Train(NowcasterTrainingSettings settings, Func<string> prepareOutput, string commandLine, Action<string> log, Device? device = null)
     {
         settings.Validate();
         var records = LoadTrajectories(settings.Trajectories, settings.Network.Context);

@@ -38,25 +38,26 @@ internal static class TrajectoryCollector
     /// <summary>The task-drawing seed of run <paramref name="run"/>.</summary>
     public static long TaskSeed(long seed, int run) => Seeds.Derive(seed, "trajectory-task", run);
 
-    /// <summary>The family the settings describe.</summary>
-    public static MlpTaskFamily Family(TrajectorySettings settings) =>
+    /// <summary>The family the settings describe, its tasks on <paramref name="device"/> (default the CPU).</summary>
+    public static MlpTaskFamily Family(TrajectorySettings settings, Device? device = null) =>
         new(settings.Tasks, settings.Widths, settings.Depths, settings.BatchSizes,
-            new TaskOptions(Activation: settings.Activation, Parametrization: settings.Parametrization));
+            new TaskOptions(Activation: settings.Activation, Parametrization: settings.Parametrization, Device: device));
 
     /// <summary>
     /// Validates the settings and every drawn task (the nowcaster's graph must support it), then collects every run into
     /// <paramref name="outDir"/> (<c>run-000.safetensors</c>, …) and writes <c>trajectories.json</c> last.
     /// </summary>
     public static TrajectoryManifest Collect(TrajectorySettings settings, string outDir, string command, Action<string>? log = null) =>
-        Collect(settings, () => outDir, command, log);
+        Collect(settings, () => outDir, command, device: null, log);
 
     /// <summary>
     /// As <see cref="Collect(TrajectorySettings, string, string, Action{string}?)"/>, asking <paramref name="prepareOutDir"/>
-    /// for the folder only once the settings and tasks have passed, so bad input leaves no folder behind.
+    /// for the folder only once the settings and tasks have passed, so bad input leaves no folder behind. The runs train on
+    /// <paramref name="device"/> (default the CPU); snapshots are stored on the CPU, where the files are written from.
     /// </summary>
-    public static TrajectoryManifest Collect(TrajectorySettings settings, Func<string> prepareOutDir, string command, Action<string>? log = null)
+    public static TrajectoryManifest Collect(TrajectorySettings settings, Func<string> prepareOutDir, string command, Device? device, Action<string>? log = null)
     {
-        var plan = Plan(settings);
+        var plan = Plan(settings, device);
         string outDir = prepareOutDir();
         var summaries = new TrajectoryRunSummary[plan.Count];
         int done = 0;
@@ -80,10 +81,10 @@ internal static class TrajectoryCollector
         return manifest;
     }
 
-    private static List<PlannedRun> Plan(TrajectorySettings settings)
+    private static List<PlannedRun> Plan(TrajectorySettings settings, Device? device)
     {
         settings.Validate();
-        var family = Family(settings);
+        var family = Family(settings, device);
         var plan = new List<PlannedRun>(settings.Runs);
         for (int r = 0; r < settings.Runs; r++)
         {
@@ -114,7 +115,7 @@ internal static class TrajectoryCollector
         var losses = new float[count];
         var parameters = task.InitializeParameters(Seeds.Derive(run.RunSeed, "init"))
             .Select(t => new Parameter(t.DetachFromDisposeScope())).ToArray();
-        var storage = specs.Select(s => empty([count, .. s.Shape], dtype: scalar).DetachFromDisposeScope()).ToArray();
+        var storage = specs.Select(s => empty([count, .. s.Shape], dtype: scalar, device: CPU).DetachFromDisposeScope()).ToArray();
         try
         {
             using (var optimizer = BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.AdamW, settings.LearningRate), parameters, specs))

@@ -1,13 +1,17 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tasks.Data;
 
 /// <summary>
 /// A classification data set held as float tensors, standardised by the training split's pixel mean and
-/// standard deviation, shared by every task that samples from it. Kept outside any dispose scope.
+/// standard deviation, shared by every task that samples from it. Kept outside any dispose scope. Built on the CPU;
+/// <see cref="On"/> gives one copy per device, made once and shared by every task there.
 /// </summary>
 internal sealed class ClassificationTensors
 {
+    private readonly Dictionary<string, ClassificationTensors> _onDevice = new(StringComparer.Ordinal);
+
     private ClassificationTensors(string name, Tensor trainInputs, Tensor trainLabels, Tensor testInputs, Tensor testLabels, int classCount)
     {
         Name = name;
@@ -27,6 +31,25 @@ internal sealed class ClassificationTensors
     public int FeatureCount => (int)TrainInputs.shape[1];
     public long TrainCount => TrainInputs.shape[0];
 
+    /// <summary>The device the tensors are on.</summary>
+    public Device Device => TrainInputs.device;
+
+    /// <summary>These tensors on <paramref name="device"/>: this instance when they are there already, else a cached copy.</summary>
+    public ClassificationTensors On(Device device)
+    {
+        if (device.type == TrainInputs.device_type && (device.type == DeviceType.CPU || device.index == TrainInputs.device_index)) return this;
+        string key = device.ToString();
+        lock (_onDevice)
+        {
+            if (!_onDevice.TryGetValue(key, out var copy))
+            {
+                Tensor Move(Tensor t) => t.to(device, copy: true).DetachFromDisposeScope();
+                _onDevice[key] = copy = new ClassificationTensors(Name, Move(TrainInputs), Move(TrainLabels), Move(TestInputs), Move(TestLabels), ClassCount);
+            }
+            return copy;
+        }
+    }
+
     /// <summary>Builds the tensors from byte pixels (0–255) and byte labels.</summary>
     public static ClassificationTensors FromBytes(string name, byte[] trainPixels, byte[] trainLabels, byte[] testPixels, byte[] testLabels, int featureCount, int classCount)
     {
@@ -42,13 +65,13 @@ internal sealed class ClassificationTensors
 
         using var scope = NewDisposeScope();
         Tensor Standardise(byte[] pixels, int n) =>
-            tensor(pixels, [n, featureCount]).to(ScalarType.Float32).sub_(mean).div_(std);
+            tensor(pixels, [n, featureCount], device: CPU).to(ScalarType.Float32).sub_(mean).div_(std);
         var result = new ClassificationTensors(
             name,
             Standardise(trainPixels, trainLabels.Length),
-            tensor(trainLabels).to(ScalarType.Int64),
+            tensor(trainLabels, device: CPU).to(ScalarType.Int64),
             Standardise(testPixels, testLabels.Length),
-            tensor(testLabels).to(ScalarType.Int64),
+            tensor(testLabels, device: CPU).to(ScalarType.Int64),
             classCount);
         foreach (var t in new[] { result.TrainInputs, result.TrainLabels, result.TestInputs, result.TestLabels })
             t.DetachFromDisposeScope();

@@ -1,4 +1,5 @@
 using LearnedOpt.Parameters;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tasks.Networks;
@@ -43,8 +44,11 @@ public sealed class FunctionalMlp
     /// <summary>The multiplier applied to the readout (weights and bias): 1/width under μP, 1 otherwise.</summary>
     public double OutputMultiplier => Config.Parametrization == Parametrization.MuP ? 1.0 / Config.Width : 1.0;
 
-    /// <summary>Draws initial parameters from <paramref name="generator"/> (float32, no gradient).</summary>
-    public Tensor[] Initialize(Generator generator)
+    /// <summary>
+    /// Draws initial parameters from <paramref name="generator"/> (float32, no gradient) and places them on
+    /// <paramref name="device"/> (default the CPU). The draws are made on the CPU, so a seed means the same network everywhere.
+    /// </summary>
+    public Tensor[] Initialize(Generator generator, Device? device = null)
     {
         bool mup = Config.Parametrization == Parametrization.MuP;
         var result = new Tensor[Parameters.Count];
@@ -54,13 +58,14 @@ public sealed class FunctionalMlp
             result[i] = (spec.Role, mup) switch
             {
                 (ParameterRole.Input or ParameterRole.Hidden, _) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
-                (ParameterRole.Output, true) => zeros(spec.Shape),
+                (ParameterRole.Output, true) => zeros(spec.Shape, device: CPU),
                 (ParameterRole.Output, false) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
-                (ParameterRole.Bias, true) when spec.Name.StartsWith("readout", StringComparison.Ordinal) => zeros(spec.Shape),
+                (ParameterRole.Bias, true) when spec.Name.StartsWith("readout", StringComparison.Ordinal) => zeros(spec.Shape, device: CPU),
                 (ParameterRole.Bias, true) => Gaussian(spec, 1.0, generator),
-                (ParameterRole.Bias, false) => zeros(spec.Shape),
+                (ParameterRole.Bias, false) => zeros(spec.Shape, device: CPU),
                 _ => throw new InvalidOperationException($"no initialiser for {spec}"),
             };
+            if (device is not null && device.type != DeviceType.CPU) result[i] = result[i].to(device, disposeAfter: true);
         }
         return result;
     }
@@ -94,5 +99,5 @@ public sealed class FunctionalMlp
     }
 
     private static Tensor Gaussian(ParameterSpec spec, double std, Generator generator) =>
-        randn(spec.Shape, generator: generator).mul_(std);
+        randn(spec.Shape, generator: generator, device: CPU).mul_(std);
 }

@@ -16,10 +16,13 @@ public interface ITrainingTask
     /// <summary>One description per parameter tensor.</summary>
     IReadOnlyList<ParameterSpec> Parameters { get; }
 
+    /// <summary>Where the task's data, parameters and batches live.</summary>
+    Device Device { get; }
+
     /// <summary>Maps raw losses to the bounded meta-training signal.</summary>
     LossNormalizer Normalizer { get; }
 
-    /// <summary>Fresh initial parameters (no gradient), a pure function of <paramref name="seed"/>.</summary>
+    /// <summary>Fresh initial parameters (no gradient) on <see cref="Device"/>, a pure function of <paramref name="seed"/>.</summary>
     Tensor[] InitializeParameters(long seed);
 
     /// <summary>Mean loss of <paramref name="parameters"/> on <paramref name="batch"/> (differentiable).</summary>

@@ -14,15 +14,15 @@ internal sealed class MlpClassificationTask : MlpTask
     private readonly int _batchSize;
     private readonly long _validationExamples;
 
-    public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize, int validationExamples = 0)
-        : base(new FunctionalMlp(config))
+    public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize, int validationExamples = 0, Device? device = null)
+        : base(new FunctionalMlp(config), device ?? CPU)
     {
         if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
         if (validationExamples < 0 || validationExamples >= data.TrainCount)
             throw new UserInputException($"The validation split must hold between 0 and {data.TrainCount - 1} of '{data.Name}''s {data.TrainCount} training examples, got {validationExamples}.");
         if (config.InputSize != data.FeatureCount || config.OutputSize != data.ClassCount)
             throw new ArgumentException($"The network expects {config.InputSize} inputs and {config.OutputSize} classes but '{data.Name}' has {data.FeatureCount} and {data.ClassCount}.");
-        _data = data;
+        _data = data.On(Device);
         _batchSize = batchSize;
         _validationExamples = validationExamples;
         Normalizer = LossNormalizer.ForClassification(data.ClassCount);

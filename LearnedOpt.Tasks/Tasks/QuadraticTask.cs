@@ -30,20 +30,22 @@ internal sealed class QuadraticTask : ITrainingTask
     private readonly Tensor _optimum;
     private readonly QuadraticSettings _settings;
 
-    public QuadraticTask(QuadraticSettings settings, long taskSeed)
+    public QuadraticTask(QuadraticSettings settings, long taskSeed, Device? device = null)
     {
         settings.Validate();
         _settings = settings;
+        Device = device ?? CPU;
         int d = settings.Dimension;
         var lambdas = Enumerable.Range(0, d).Select(i => (float)Math.Pow(settings.Conditioning, d == 1 ? 0.0 : i / (d - 1.0))).ToArray();
-        _curvature = tensor(lambdas).DetachFromDisposeScope();
-        _optimum = randn([d], generator: new Generator((ulong)taskSeed)).DetachFromDisposeScope();
+        _curvature = tensor(lambdas, device: Device).DetachFromDisposeScope();
+        _optimum = DrawOnCpu([d], new Generator((ulong)taskSeed), Device).DetachFromDisposeScope();
         Parameters = [new ParameterSpec("x", [d], ParameterRole.Input, 1)];
         Normalizer = new LossNormalizer(lambdas.Sum(l => (double)l), 1.5);
         Name = $"quadratic d{d} κ{settings.Conditioning:g3} σ{settings.Noise:g3}";
     }
 
     public string Name { get; }
+    public Device Device { get; }
     public IReadOnlyList<ParameterSpec> Parameters { get; }
     public LossNormalizer Normalizer { get; }
 
@@ -53,7 +55,11 @@ internal sealed class QuadraticTask : ITrainingTask
     /// <summary>The curvatures λ.</summary>
     public Tensor Curvature => _curvature;
 
-    public Tensor[] InitializeParameters(long seed) => [randn([_settings.Dimension], generator: new Generator((ulong)seed))];
+    public Tensor[] InitializeParameters(long seed) => [DrawOnCpu([_settings.Dimension], new Generator((ulong)seed), Device)];
+
+    // Drawn on the CPU so that a seed gives the same numbers on every device.
+    private static Tensor DrawOnCpu(long[] shape, Generator generator, Device device) =>
+        randn(shape, device: CPU, generator: generator).to(device, disposeAfter: device.type != DeviceType.CPU);
 
     public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
     {
@@ -62,10 +68,10 @@ internal sealed class QuadraticTask : ITrainingTask
         return (0.5 * (_curvature * residual.square()).sum()).MoveToOuterDisposeScope();
     }
 
-    public IBatchStream TrainBatches(long seed) => new NoiseStream(_settings, seed);
+    public IBatchStream TrainBatches(long seed) => new NoiseStream(_settings, seed, Device);
 
     // Fresh gradient noise: the bowl itself is the same for every split.
-    public IBatchStream ValidationBatches(long seed) => new NoiseStream(_settings, seed);
+    public IBatchStream ValidationBatches(long seed) => new NoiseStream(_settings, seed, Device);
 
     public TaskEvaluation Evaluate(IReadOnlyList<Tensor> parameters)
     {
@@ -75,14 +81,14 @@ internal sealed class QuadraticTask : ITrainingTask
         return new TaskEvaluation((0.5 * (_curvature * residual.square()).sum()).ToDouble(), double.NaN);
     }
 
-    private sealed class NoiseStream(QuadraticSettings settings, long seed) : CountingBatchStream(seed)
+    private sealed class NoiseStream(QuadraticSettings settings, long seed, Device device) : CountingBatchStream(seed)
     {
         protected override TaskBatch Draw(Generator generator)
         {
             var shift = settings.Noise > 0
-                ? randn([1, settings.Dimension], generator: generator).mul_(settings.Noise)
-                : zeros(1, settings.Dimension);
-            return new TaskBatch(shift, zeros(1));
+                ? DrawOnCpu([1, settings.Dimension], generator, device).mul_(settings.Noise)
+                : zeros([1, settings.Dimension], device: device);
+            return new TaskBatch(shift, zeros([1], device: device));
         }
     }
 }

@@ -1,5 +1,6 @@
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Networks;
+using static TorchSharp.torch;
 
 namespace LearnedOpt.Tasks.Tasks;
 
@@ -16,6 +17,10 @@ namespace LearnedOpt.Tasks.Tasks;
 /// Training examples of data-set tasks set aside (from the end of the training split) for
 /// <see cref="ITrainingTask.ValidationBatches"/>; the training stream never draws them. 0 keeps the whole split.
 /// </param>
+/// <param name="Device">
+/// Where the task's data, parameters and batches live (null: the CPU). Random draws are made on the CPU and moved, so a
+/// seed gives the same numbers on every device.
+/// </param>
 public sealed record TaskOptions(
     int Width = 128,
     int Depth = 2,
@@ -25,4 +30,5 @@ public sealed record TaskOptions(
     long TaskSeed = 0,
     QuadraticSettings? Quadratic = null,
     TeacherStudentSettings? TeacherStudent = null,
-    int ValidationExamples = 0);
+    int ValidationExamples = 0,
+    Device? Device = null);

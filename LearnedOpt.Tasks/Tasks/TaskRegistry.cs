@@ -16,7 +16,7 @@ public static class TaskRegistry
         ImageMlp("mnist14", "MNIST 14×14", needsDownload: true),
         ImageMlp("mnist28", "MNIST 28×28", needsDownload: true),
         new("quadratic", "noisy quadratic bowl: --dimension, --conditioning, --noise", false,
-            o => new QuadraticTask(o.Quadratic ?? new QuadraticSettings(), o.TaskSeed)),
+            o => new QuadraticTask(o.Quadratic ?? new QuadraticSettings(), o.TaskSeed, o.Device)),
         new("teacher-student-regression", "student MLP regresses a random teacher MLP on Gaussian inputs", false,
             o => TeacherStudent(o, TeacherStudentMode.Regression)),
         new("teacher-student-classification", "student MLP classifies by a random teacher MLP's argmax", false,
@@ -39,13 +39,13 @@ public static class TaskRegistry
         {
             var data = DatasetCatalog.Get(dataset);
             var config = new MlpConfig(data.FeatureCount, o.Width, o.Depth, data.ClassCount, o.Activation, o.Parametrization);
-            return new MlpClassificationTask($"{dataset}-mlp", data, config, o.BatchSize, o.ValidationExamples);
+            return new MlpClassificationTask($"{dataset}-mlp", data, config, o.BatchSize, o.ValidationExamples, o.Device);
         });
 
     private static TeacherStudentTask TeacherStudent(TaskOptions o, TeacherStudentMode mode)
     {
         var settings = (o.TeacherStudent ?? new TeacherStudentSettings()) with { Mode = mode };
         var student = new MlpConfig(settings.InputSize, o.Width, o.Depth, settings.Outputs, o.Activation, o.Parametrization);
-        return new TeacherStudentTask(settings, student, o.BatchSize, o.TaskSeed);
+        return new TeacherStudentTask(settings, student, o.BatchSize, o.TaskSeed, o.Device);
     }
 }

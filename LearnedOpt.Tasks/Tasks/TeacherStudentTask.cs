@@ -42,8 +42,8 @@ internal sealed class TeacherStudentTask : MlpTask
     private readonly Tensor _heldOutTargets;
     private readonly int _batchSize;
 
-    public TeacherStudentTask(TeacherStudentSettings settings, MlpConfig student, int batchSize, long taskSeed)
-        : base(new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs }))
+    public TeacherStudentTask(TeacherStudentSettings settings, MlpConfig student, int batchSize, long taskSeed, Device? device = null)
+        : base(new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs }), device ?? CPU)
     {
         if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
         if (settings.InputSize <= 0 || settings.Outputs <= 0 || settings.HeldOutSize <= 0)
@@ -55,8 +55,8 @@ internal sealed class TeacherStudentTask : MlpTask
         _teacher = new FunctionalMlp(new MlpConfig(settings.InputSize, settings.TeacherWidth, settings.TeacherDepth, settings.Outputs, Activation.Tanh, Parametrization.Standard));
 
         var generator = new Generator((ulong)taskSeed);
-        _teacherParameters = _teacher.Initialize(generator).Select(t => t.DetachFromDisposeScope()).ToArray();
-        _heldOutInputs = randn([settings.HeldOutSize, settings.InputSize], generator: generator).DetachFromDisposeScope();
+        _teacherParameters = _teacher.Initialize(generator, Device).Select(t => t.DetachFromDisposeScope()).ToArray();
+        _heldOutInputs = Gaussian([settings.HeldOutSize, settings.InputSize], generator).DetachFromDisposeScope();
         _heldOutTargets = Targets(_heldOutInputs).DetachFromDisposeScope();
 
         if (settings.Mode == TeacherStudentMode.Classification)
@@ -104,6 +104,10 @@ internal sealed class TeacherStudentTask : MlpTask
         return new TaskEvaluation(loss, accuracy);
     }
 
+    // Drawn on the CPU so that a seed gives the same examples on every device.
+    private Tensor Gaussian(long[] shape, Generator generator) =>
+        randn(shape, device: CPU, generator: generator).to(Device, disposeAfter: Device.type != DeviceType.CPU);
+
     private Tensor Targets(Tensor inputs)
     {
         using var noGrad = no_grad();
@@ -115,7 +119,7 @@ internal sealed class TeacherStudentTask : MlpTask
     {
         protected override TaskBatch Draw(Generator generator)
         {
-            var inputs = randn([task._batchSize, task._settings.InputSize], generator: generator);
+            var inputs = task.Gaussian([task._batchSize, task._settings.InputSize], generator);
             return new TaskBatch(inputs, task.Targets(inputs));
         }
     }
