@@ -344,15 +344,15 @@ internal static class SafeTensorsFile
         long[] shape = entry.Shape;
         switch (entry.DType.ScalarType)
         {
-            case ScalarType.Float32: { float[] v = ReadArray<float>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Float64: { double[] v = ReadArray<double>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Float16: { Half[] v = ReadArray<Half>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.BFloat16: { BFloat16[] v = ReadArray<BFloat16>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Int64: { long[] v = ReadArray<long>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Int32: { int[] v = ReadArray<int>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Int16: { short[] v = ReadArray<short>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Int8: { sbyte[] v = ReadArray<sbyte>(stream, entry, file); return () => torch.tensor(v, shape); }
-            case ScalarType.Byte: { byte[] v = ReadArray<byte>(stream, entry, file); return () => torch.tensor(v, shape); }
+            case ScalarType.Float32: { float[] v = ReadArray<float>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Float64: { double[] v = ReadArray<double>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Float16: { Half[] v = ReadArray<Half>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.BFloat16: { BFloat16[] v = ReadArray<BFloat16>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Int64: { long[] v = ReadArray<long>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Int32: { int[] v = ReadArray<int>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Int16: { short[] v = ReadArray<short>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Int8: { sbyte[] v = ReadArray<sbyte>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
+            case ScalarType.Byte: { byte[] v = ReadArray<byte>(stream, entry, file); return () => torch.tensor(v, shape, device: CPU); }
             case ScalarType.Bool:
             {
                 bool[] v = ReadArray<bool>(stream, entry, file);
@@ -361,7 +361,7 @@ internal static class SafeTensorsFile
                 int bad = raw.IndexOfAnyExcept((byte)0, (byte)1);
                 if (bad >= 0)
                     throw Invalid(file, $"has the byte {raw[bad]} at element {bad} of BOOL tensor {Quote(entry.Name)}, where only 0 and 1 are booleans");
-                return () => torch.tensor(v, shape);
+                return () => torch.tensor(v, shape, device: CPU);
             }
             default:
                 throw new UnreachableException($"No reader for dtype {entry.DType.Name}.");
