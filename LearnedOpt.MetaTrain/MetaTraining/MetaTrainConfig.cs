@@ -52,8 +52,12 @@ internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, 
 /// <param name="BatchSizes">Candidate batch sizes.</param>
 internal sealed record SuiteSection(string[] Tasks, int[] Widths, int[] Depths, int[] BatchSizes);
 
-/// <summary>Inner episode lengths: log-uniform in [Min, Max], staggered starts.</summary>
-internal sealed record HorizonSection(int Min = 100, int Max = 1000, bool Stagger = true);
+/// <summary>Inner episode lengths: log-uniform in [Min, Max] (constant when they are equal), staggered starts.</summary>
+internal sealed record HorizonSection(int Min = 100, int Max = 1000, bool Stagger = true)
+{
+    /// <summary>The inner runs' schedule of episode lengths.</summary>
+    public TruncationSchedule Schedule() => new(Min, Max, Stagger);
+}
 
 /// <summary>The outer optimizer: AdamW with warmup then cosine decay, global-norm clipping.</summary>
 internal sealed record OuterSection(int Steps = 200, double LearningRate = 3e-3, int WarmupSteps = 20, double FinalLearningRate = 1e-3, double WeightDecay = 0.0, double MaxGradNorm = 1.0);
@@ -178,6 +182,12 @@ internal sealed record MetaTrainConfig(
         }
         Check(Horizon.Min >= 1, $"horizon.min must be at least 1, got {Horizon.Min}.");
         Check(Horizon.Max >= Horizon.Min, $"horizon.max ({Horizon.Max}) is smaller than horizon.min ({Horizon.Min}).");
+        // PES and TBPTT unroll truncation_length steps of every particle per outer step, whatever the horizons; a
+        // truncation is meant to be a part of an episode. Full-run ES unrolls whole episodes and ignores it.
+        int longest = Horizon.Schedule().LongestHorizon;
+        Check(Estimator.Kind == "es" || Estimator.TruncationLength <= longest,
+            $"estimator.truncation_length ({Estimator.TruncationLength}) is longer than the longest inner horizon, horizon.max ({longest}); " +
+            $"set estimator.truncation_length to at most {longest}, or raise horizon.max.");
         Check(Outer.Steps >= 1, $"outer.steps must be at least 1, got {Outer.Steps}.");
         Check(Outer.LearningRate > 0, $"outer.learning_rate must be positive, got {Outer.LearningRate}.");
         Check(Outer.WarmupSteps >= 0 && Outer.WarmupSteps <= Outer.Steps, $"outer.warmup_steps must be between 0 and outer.steps ({Outer.Steps}), got {Outer.WarmupSteps}.");

@@ -178,7 +178,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     private IMetaGradientEstimator CreateEstimator(SuiteSection suite, long seed)
     {
         var family = Family(suite);
-        var schedule = new TruncationSchedule(config.Horizon.Min, config.Horizon.Max, config.Horizon.Stagger);
+        var schedule = config.Horizon.Schedule();
         var e = config.Estimator;
         if (config.TrainsOuterOptimizer)
         {

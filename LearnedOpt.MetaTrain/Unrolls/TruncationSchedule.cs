@@ -14,6 +14,12 @@ internal sealed record TruncationSchedule(int MinHorizon, int MaxHorizon, bool S
     /// <summary>A constant horizon.</summary>
     public static TruncationSchedule Constant(int horizon, bool stagger = true) => new(horizon, horizon, stagger);
 
+    /// <summary>
+    /// The longest episode a run can have: the constant horizon, or <see cref="MaxHorizon"/>, which the log-uniform
+    /// draw reaches (it covers [min, max + 1) and rounds down). Staggering only shortens a run's first episode.
+    /// </summary>
+    public int LongestHorizon => MaxHorizon;
+
     /// <summary>Throws <see cref="UserInputException"/> naming the bad value.</summary>
     public void Validate()
     {

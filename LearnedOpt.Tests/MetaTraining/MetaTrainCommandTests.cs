@@ -216,6 +216,10 @@ public class MetaTrainCommandTests
     [InlineData("local-sgd-per-step", "A local_sgd section only applies to learned_optimizer.role lopt_a or lagg_a")]
     [InlineData("outer-tbptt", "A learned outer optimizer is meta-trained with pes or es")]
     [InlineData("local-steps", "local_sgd.local_steps needs at least one value, each at least 1.")]
+    [InlineData("pes-truncation", "estimator.truncation_length (100000) is longer than the longest inner horizon, horizon.max (200); set estimator.truncation_length to at most 200, or raise horizon.max.")]
+    [InlineData("tbptt-truncation", "estimator.truncation_length (10) is longer than the longest inner horizon, horizon.max (9); set estimator.truncation_length to at most 9, or raise horizon.max.")]
+    [InlineData("constant-horizon", "estimator.truncation_length (21) is longer than the longest inner horizon, horizon.max (20); set estimator.truncation_length to at most 20, or raise horizon.max.")]
+    [InlineData("outer-truncation", "estimator.truncation_length (201) is longer than the longest inner horizon, horizon.max (200);")]
     public void Contradictory_fields_are_named(string field, string expected)
     {
         var c = Tiny(3);
@@ -233,21 +237,61 @@ public class MetaTrainCommandTests
             "local-sgd-per-step" => c with { LocalSgd = new LocalSgdSection() },
             "outer-tbptt" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Kind = "tbptt" } },
             "local-steps" => TinyOuter(3, "lopt_a") with { LocalSgd = new LocalSgdSection(LocalSteps: [4, 0]) },
+            "pes-truncation" => c with { Estimator = c.Estimator with { TruncationLength = 100000 }, Horizon = new HorizonSection(50, 200) },
+            "tbptt-truncation" => c with { Estimator = c.Estimator with { Kind = "tbptt", TruncationLength = 10 } },
+            "constant-horizon" => c with { Estimator = c.Estimator with { TruncationLength = 21 }, Horizon = new HorizonSection(20, 20) },
+            "outer-truncation" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { TruncationLength = 201 }, Horizon = new HorizonSection(50, 200) },
             _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
         };
         var e = Assert.Throws<UserInputException>(edited.Validate);
         Assert.Contains(expected, e.Message);
     }
 
-    [Fact]
-    public void Every_preset_is_valid_and_the_mulo_presets_follow_the_muLO_recipe()
+    [Theory]
+    [InlineData("pes", 9)]   // a truncation as long as the longest horizon
+    [InlineData("tbptt", 9)]
+    [InlineData("es", 100000)] // full-run ES unrolls whole episodes; it has no truncation to compare
+    public void A_truncation_no_longer_than_the_longest_horizon_is_accepted(string estimator, int truncation)
     {
-        foreach (var (name, preset) in MetaTrainPresets.All)
-        {
-            preset.Validate();
-            Assert.Equal(name, preset.Name);
-            Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) || preset.TrainsOuterOptimizer ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
-        }
+        var config = Tiny(3, estimator) with { Estimator = Tiny(3, estimator).Estimator with { TruncationLength = truncation } };
+
+        config.Validate();
+
+        Assert.Equal(9, config.Horizon.Max);
+    }
+
+    [Fact]
+    public void A_truncation_longer_than_the_longest_horizon_exits_2_before_creating_the_output_folder()
+    {
+        using var temp = new TempFolder();
+        var config = Tiny(3) with { Estimator = Tiny(3).Estimator with { TruncationLength = 100000 }, Horizon = new HorizonSection(50, 200) };
+
+        var (code, output, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, config), "--out", temp["run"]);
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Equal("error: estimator.truncation_length (100000) is longer than the longest inner horizon, horizon.max (200); " +
+                     "set estimator.truncation_length to at most 200, or raise horizon.max.", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(temp["run"]));
+    }
+
+    public static TheoryData<string> PresetNames => new(MetaTrainPresets.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public void Every_preset_validates_under_its_own_name(string name)
+    {
+        MetaTrainConfig preset = MetaTrainPresets.Get(name);
+
+        preset.Validate();
+
+        Assert.Equal(name, preset.Name);
+        Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) || preset.TrainsOuterOptimizer ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
+    }
+
+    [Fact]
+    public void The_mulo_and_local_SGD_presets_follow_their_recipes()
+    {
         // The learned local-SGD presets: K = 8 SGD workers (lr 0.5), H ∈ {4, 8, 16}, on a Fashion-MNIST MLP.
         foreach (var (name, workers, inputs) in new[] { ("lopt-a", 0, 39), ("lagg-a", 8, 46) })
         {

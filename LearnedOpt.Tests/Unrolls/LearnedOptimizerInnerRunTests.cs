@@ -74,6 +74,20 @@ public class LearnedOptimizerInnerRunTests
     }
 
     [Fact]
+    public void The_longest_horizon_is_the_constant_one_or_the_maximum_which_log_uniform_draws_reach()
+    {
+        var random = new Random(0);
+        var schedule = new TruncationSchedule(5, 12);
+
+        int longestDrawn = Enumerable.Range(0, 2000).Max(_ => schedule.SampleHorizon(random));
+
+        Assert.Equal(12, schedule.LongestHorizon);
+        Assert.Equal(schedule.LongestHorizon, longestDrawn);
+        Assert.Equal(30, TruncationSchedule.Constant(30).LongestHorizon);
+        Assert.Equal(30, TruncationSchedule.Constant(30).SampleHorizon(random));
+    }
+
+    [Fact]
     public void Two_runs_from_one_seed_see_the_same_data()
     {
         var theta = Rule().InitializeTheta(2);
