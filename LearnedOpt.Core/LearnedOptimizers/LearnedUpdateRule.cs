@@ -49,7 +49,7 @@ internal sealed class LearnedUpdateRule
     {
         var generator = new Generator((ulong)seed);
         var entries = MetaNet.Initialize(generator).ToList();
-        entries.AddRange(ThetaShapes().Skip(entries.Count).Select(s => (s.Name, zeros(s.Shape, device: CPU))));
+        entries.AddRange(ThetaShapes().Skip(entries.Count).Select(s => (s.Name, zeros(s.Shape, dtype: ScalarType.Float32, device: CPU))));
         return new MetaParameters(entries);
     }
 

@@ -40,7 +40,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
         {
             if (shape.Length == 1)
             {
-                yield return (name, zeros(shape, device: CPU));
+                yield return (name, zeros(shape, dtype: ScalarType.Float32, device: CPU));
                 continue;
             }
             yield return (name, TruncatedNormal(shape, 1.0 / Math.Sqrt(shape[0]), generator));
@@ -55,7 +55,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
     {
         const double lower = 0.022750131948179195, upper = 0.9772498680518208; // Φ(−2), Φ(2)
         using var scope = NewDisposeScope();
-        var u = rand(shape, generator: generator, device: CPU) * (upper - lower) + lower;
+        var u = rand(shape, dtype: ScalarType.Float32, device: CPU, generator: generator) * (upper - lower) + lower;
         return (special.erfinv(u * 2 - 1) * (Math.Sqrt(2) * std)).MoveToOuterDisposeScope();
     }
 

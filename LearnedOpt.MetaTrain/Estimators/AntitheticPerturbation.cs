@@ -20,7 +20,7 @@ internal sealed class AntitheticPerturbation(double sigma, long seed)
     public Tensor Sample(Tensor flatTheta, long outerStep, int particle)
     {
         var generator = new Generator((ulong)Seeds.Derive(Seeds.Derive(seed, "es-noise", outerStep), "particle", particle));
-        var draw = randn([flatTheta.numel()], device: CPU, generator: generator).mul_(Sigma);
+        var draw = randn([flatTheta.numel()], dtype: ScalarType.Float32, device: CPU, generator: generator).mul_(Sigma);
         return flatTheta.device_type == DeviceType.CPU && flatTheta.dtype == draw.dtype ? draw : draw.to(flatTheta.dtype, flatTheta.device, disposeAfter: true);
     }
 

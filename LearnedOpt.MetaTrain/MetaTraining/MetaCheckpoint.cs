@@ -22,7 +22,7 @@ internal static class MetaCheckpoint
         using var scope = NewDisposeScope();
         var tensors = new List<(string, Tensor)>();
         tensors.AddRange(theta.Select(t => (ThetaPrefix + t.Name, t.Tensor.detach())));
-        tensors.Add((OuterKey, tensor(outerOptimizerState)));
+        tensors.Add((OuterKey, tensor(outerOptimizerState, device: CPU)));
         tensors.AddRange(estimators.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.detach())));
         var metadata = new Dictionary<string, string>
         {

@@ -29,7 +29,7 @@ internal readonly record struct NowcastWindow(int Run, int End)
         var future = record.Snapshots.Select(s => s.narrow(0, end + 1, available)).ToArray();
         var targets = NowcastHistory.ScaledEdgeTargets(graph, last, future, stds);
         if (available < config.Horizons) targets = nn.functional.pad(targets, [0, config.Horizons - available]);
-        var horizonMask = arange(config.Horizons).lt(available).unsqueeze(0);
+        var horizonMask = arange(config.Horizons, device: targets.device).lt(available).unsqueeze(0);
         var mask = graph.ParameterEdgeMask.unsqueeze(1).logical_and(horizonMask);
         return (edgeHistory.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }

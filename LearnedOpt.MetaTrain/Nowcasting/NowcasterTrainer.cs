@@ -196,8 +196,8 @@ internal static class NowcasterTrainer
             var prediction = zeros_like(targets);
             if (linear)
             {
-                var slope = history.matmul(tensor(weights, dtype: ScalarType.Float32)) / denominator; // [E]
-                prediction = slope.unsqueeze(1) * arange(1, config.Horizons + 1, dtype: ScalarType.Float32).unsqueeze(0);
+                var slope = history.matmul(tensor(weights, dtype: history.dtype, device: history.device)) / denominator; // [E]
+                prediction = slope.unsqueeze(1) * arange(1, config.Horizons + 1, dtype: slope.dtype, device: slope.device).unsqueeze(0);
             }
             total += (prediction - targets).abs().masked_select(mask).mean().item<float>();
         }

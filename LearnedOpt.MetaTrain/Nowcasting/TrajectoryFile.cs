@@ -54,8 +54,8 @@ internal static class TrajectoryFile
                     $"Run {run}: parameter '{record.Parameters[i].Name}' has values that are not finite as {dtype.ToString().ToLowerInvariant()}; use --dtype float32 or a smaller --lr.");
             tensors.Add((record.Parameters[i].Name, stored));
         }
-        tensors.Add((StepsTensor, tensor(record.Steps.ToArray(), dtype: ScalarType.Int64)));
-        tensors.Add((LossesTensor, tensor(record.Losses.ToArray(), dtype: ScalarType.Float32)));
+        tensors.Add((StepsTensor, tensor(record.Steps.ToArray(), dtype: ScalarType.Int64, device: CPU)));
+        tensors.Add((LossesTensor, tensor(record.Losses.ToArray(), dtype: ScalarType.Float32, device: CPU)));
 
         var task = record.Task;
         var specs = record.Parameters.Select(p => new SpecJson(p.Name, p.Shape, p.Role, p.FanIn)).ToArray();

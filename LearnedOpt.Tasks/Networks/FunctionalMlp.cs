@@ -58,11 +58,11 @@ public sealed class FunctionalMlp
             result[i] = (spec.Role, mup) switch
             {
                 (ParameterRole.Input or ParameterRole.Hidden, _) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
-                (ParameterRole.Output, true) => zeros(spec.Shape, device: CPU),
+                (ParameterRole.Output, true) => zeros(spec.Shape, dtype: ScalarType.Float32, device: CPU),
                 (ParameterRole.Output, false) => Gaussian(spec, 1.0 / Math.Sqrt(spec.FanIn), generator),
-                (ParameterRole.Bias, true) when spec.Name.StartsWith("readout", StringComparison.Ordinal) => zeros(spec.Shape, device: CPU),
+                (ParameterRole.Bias, true) when spec.Name.StartsWith("readout", StringComparison.Ordinal) => zeros(spec.Shape, dtype: ScalarType.Float32, device: CPU),
                 (ParameterRole.Bias, true) => Gaussian(spec, 1.0, generator),
-                (ParameterRole.Bias, false) => zeros(spec.Shape, device: CPU),
+                (ParameterRole.Bias, false) => zeros(spec.Shape, dtype: ScalarType.Float32, device: CPU),
                 _ => throw new InvalidOperationException($"no initialiser for {spec}"),
             };
             if (device is not null && device.type != DeviceType.CPU) result[i] = result[i].to(device, disposeAfter: true);
@@ -99,5 +99,5 @@ public sealed class FunctionalMlp
     }
 
     private static Tensor Gaussian(ParameterSpec spec, double std, Generator generator) =>
-        randn(spec.Shape, generator: generator, device: CPU).mul_(std);
+        randn(spec.Shape, dtype: ScalarType.Float32, device: CPU, generator: generator).mul_(std);
 }

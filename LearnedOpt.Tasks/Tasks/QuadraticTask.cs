@@ -59,7 +59,7 @@ internal sealed class QuadraticTask : ITrainingTask
 
     // Drawn on the CPU so that a seed gives the same numbers on every device.
     private static Tensor DrawOnCpu(long[] shape, Generator generator, Device device) =>
-        randn(shape, device: CPU, generator: generator).to(device, disposeAfter: device.type != DeviceType.CPU);
+        randn(shape, dtype: ScalarType.Float32, device: CPU, generator: generator).to(device, disposeAfter: device.type != DeviceType.CPU);
 
     public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
     {
@@ -87,8 +87,8 @@ internal sealed class QuadraticTask : ITrainingTask
         {
             var shift = settings.Noise > 0
                 ? DrawOnCpu([1, settings.Dimension], generator, device).mul_(settings.Noise)
-                : zeros([1, settings.Dimension], device: device);
-            return new TaskBatch(shift, zeros([1], device: device));
+                : zeros([1, settings.Dimension], dtype: ScalarType.Float32, device: device);
+            return new TaskBatch(shift, zeros([1], dtype: ScalarType.Float32, device: device));
         }
     }
 }

@@ -54,11 +54,11 @@ internal sealed class TeacherStudentTask : MlpTask
         _batchSize = batchSize;
         _teacher = new FunctionalMlp(new MlpConfig(settings.InputSize, settings.TeacherWidth, settings.TeacherDepth, settings.Outputs, Activation.Tanh, Parametrization.Standard));
 
+        // Built on the CPU, where the normaliser can read E[y²] (a device without values, such as meta, cannot), then moved.
         var generator = new Generator((ulong)taskSeed);
-        _teacherParameters = _teacher.Initialize(generator, Device).Select(t => t.DetachFromDisposeScope()).ToArray();
-        _heldOutInputs = Gaussian([settings.HeldOutSize, settings.InputSize], generator).DetachFromDisposeScope();
-        _heldOutTargets = Targets(_heldOutInputs).DetachFromDisposeScope();
-
+        var teacher = _teacher.Initialize(generator);
+        var heldOutInputs = randn([settings.HeldOutSize, settings.InputSize], dtype: ScalarType.Float32, device: CPU, generator: generator);
+        var heldOutTargets = Targets(_teacher, teacher, heldOutInputs, settings.Mode);
         if (settings.Mode == TeacherStudentMode.Classification)
         {
             Normalizer = LossNormalizer.ForClassification(settings.Outputs);
@@ -66,9 +66,13 @@ internal sealed class TeacherStudentTask : MlpTask
         else
         {
             // Predicting zero costs E[y²]; normalising by it makes 1 the "learned nothing" level.
-            double meanSquare = _heldOutTargets.square().mean().ToDouble();
+            double meanSquare = heldOutTargets.square().mean().ToDouble();
             Normalizer = new LossNormalizer(Math.Max(meanSquare, 1e-12), 1.5);
         }
+        Tensor Place(Tensor t) => (Device.type == DeviceType.CPU ? t : t.to(Device, disposeAfter: true)).DetachFromDisposeScope();
+        _teacherParameters = [.. teacher.Select(Place)];
+        _heldOutInputs = Place(heldOutInputs);
+        _heldOutTargets = Place(heldOutTargets);
         string mode = settings.Mode == TeacherStudentMode.Classification ? "classification" : "regression";
         Name = $"teacher-student-{mode} in{settings.InputSize} out{settings.Outputs} {student.ShortDescription} b{batchSize}";
     }
@@ -106,13 +110,15 @@ internal sealed class TeacherStudentTask : MlpTask
 
     // Drawn on the CPU so that a seed gives the same examples on every device.
     private Tensor Gaussian(long[] shape, Generator generator) =>
-        randn(shape, device: CPU, generator: generator).to(Device, disposeAfter: Device.type != DeviceType.CPU);
+        randn(shape, dtype: ScalarType.Float32, device: CPU, generator: generator).to(Device, disposeAfter: Device.type != DeviceType.CPU);
 
-    private Tensor Targets(Tensor inputs)
+    private Tensor Targets(Tensor inputs) => Targets(_teacher, _teacherParameters, inputs, _settings.Mode);
+
+    private static Tensor Targets(FunctionalMlp teacher, IReadOnlyList<Tensor> parameters, Tensor inputs, TeacherStudentMode mode)
     {
         using var noGrad = no_grad();
-        using var logits = _teacher.Forward(_teacherParameters, inputs);
-        return _settings.Mode == TeacherStudentMode.Classification ? logits.argmax(1) : logits.clone();
+        using var logits = teacher.Forward(parameters, inputs);
+        return mode == TeacherStudentMode.Classification ? logits.argmax(1) : logits.clone();
     }
 
     private sealed class GaussianStream(TeacherStudentTask task, long seed) : CountingBatchStream(seed)

@@ -1,0 +1,104 @@
+using LearnedOpt.LearnedOptimizers;
+
+namespace LearnedOpt.Tests.Runtime;
+
+/// <summary>
+/// Whole commands under a <see cref="DefaultDeviceTrap"/>: every tensor that meta-training, training, local SGD and nowcasting
+/// create names its device and dtype, so each command runs exactly as it does without the trap (a forgotten device lands
+/// on meta and fails; a forgotten dtype turns float64 and changes the numbers).
+/// </summary>
+[Collection(ProcessWideStateCollection.Name)]
+public class CommandDevicePlacementTests
+{
+    private static string Config(TempFolder temp, string estimator, string role = "per_step")
+    {
+        string path = temp[$"{estimator}-{role}.json"];
+        // A tiny run: 2 particles, 3-step truncations, horizons 4–9, one evaluation against the baseline.
+        string localSgd = role == "per_step" ? "" : """, "local_sgd": { "workers": 2, "local_steps": [1, 2], "inner_learning_rate": 0.5 }""";
+        string param = role == "per_step" ? "mup" : "sp";
+        File.WriteAllText(path, $$"""
+            { "name": "tiny", "seed": 3,
+              "learned_optimizer": { "kind": "adafac", "parametrization": "{{param}}", "role": "{{role}}" },
+              "estimator": { "kind": "{{estimator}}", "particles": 2, "truncation_length": 3, "sigma": 0.01 },
+              "suites": [ { "tasks": ["fmnist8-mlp"], "widths": [8], "depths": [1], "batch_sizes": [16] } ],
+              "horizon": { "min": 4, "max": 9 },
+              "outer": { "steps": 2, "learning_rate": 0.01, "warmup_steps": 1, "final_learning_rate": 0.001 },
+              "eval": { "every": 2, "seeds": 1, "steps": 5 },
+              "checkpoint_every": 1{{localSgd}} }
+            """);
+        return path;
+    }
+
+    private static float[] Theta(string file)
+    {
+        using var lo = LearnedOptimizerFile.Load(file);
+        return lo.Theta.Flatten().data<float>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("pes", "per_step")]
+    [InlineData("es", "per_step")]
+    [InlineData("tbptt", "per_step")]
+    [InlineData("pes", "lopt_a")]
+    public void Meta_training_gives_the_same_theta_under_the_trap(string estimator, string role)
+    {
+        using var temp = new TempFolder();
+        string config = Config(temp, estimator, role);
+        var plain = CliRunner.Run("metatrain", "--config", config, "--out", temp["plain"]);
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        (int ExitCode, string Output, string Error) trapped;
+        using (new DefaultDeviceTrap()) trapped = CliRunner.Run("metatrain", "--config", config, "--out", temp["trapped"]);
+        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        Assert.Equal(Theta(temp["plain/tiny.safetensors"]), Theta(temp["trapped/tiny.safetensors"]));
+    }
+
+    [Theory]
+    [InlineData("--optimizer", "adamw")]
+    [InlineData("--optimizer", "LEARNED")]
+    [InlineData("--optimizer", "adamw", "--nowcast", "linear", "--nowcast-period", "5", "--nowcast-check", "true")]
+    public void Training_gives_the_same_metrics_under_the_trap(params string[] extra)
+    {
+        using var temp = new TempFolder();
+        string[] Args(string outDir) =>
+            ["train", "--task", "fmnist8-mlp", "--width", "16", "--steps", "12", "--eval-every", "6", "--out", outDir,
+             .. extra.Select(a => a == "LEARNED" ? Path.Combine(RepositoryRoot(), "pretrained", "quick", "quick.safetensors") : a)];
+        var plain = CliRunner.Run(Args(temp["plain"]));
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        (int ExitCode, string Output, string Error) trapped;
+        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
+        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        Assert.Equal(LossColumns(temp["plain/metrics.csv"]), LossColumns(temp["trapped/metrics.csv"]));
+    }
+
+    [Fact]
+    public void Local_sgd_with_compression_gives_the_same_losses_under_the_trap()
+    {
+        using var temp = new TempFolder();
+        string[] Args(string outDir) =>
+            ["localsgd", "--task", "fmnist8-mlp", "--param", "sp", "--width", "16", "--depth", "1", "--batch-size", "32", "--workers", "2",
+             "--local-steps", "2", "--rounds", "3", "--eval-every", "3", "--outer", "diloco", "--compress", "topk:10%,2bit", "--out", outDir];
+        var plain = CliRunner.Run(Args(temp["plain"]));
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        (int ExitCode, string Output, string Error) trapped;
+        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
+        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        Assert.Equal(LossColumns(temp["plain/rounds.csv"]), LossColumns(temp["trapped/rounds.csv"]));
+    }
+
+    // The CSV's columns whose header mentions a loss (wall-clock columns differ from run to run).
+    private static string[] LossColumns(string csv)
+    {
+        var lines = File.ReadAllLines(csv);
+        var header = lines[0].Split(',');
+        int[] keep = [.. Enumerable.Range(0, header.Length).Where(i => header[i].Contains("loss", StringComparison.OrdinalIgnoreCase))];
+        Assert.NotEmpty(keep);
+        return [.. lines.Select(l => string.Join(',', keep.Select(i => l.Split(',')[i])))];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LearnedOpt.sln"))) return dir.FullName;
+        throw new InvalidOperationException("LearnedOpt.sln not found above the test binaries.");
+    }
+}
