@@ -1,4 +1,4 @@
-using TorchSharp;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaNets;
@@ -41,7 +41,7 @@ public sealed class MetaParameters : IDisposable
 
     /// <summary>True when every tensor is on <paramref name="device"/> with dtype <paramref name="dtype"/>.</summary>
     public bool IsOn(Device device, ScalarType dtype) =>
-        _entries.All(e => e.Tensor.device_type == device.type && (device.type == DeviceType.CPU || e.Tensor.device_index == Math.Max(0, device.index)) && e.Tensor.dtype == dtype);
+        _entries.All(e => ComputeDevice.IsOn(e.Tensor, device) && e.Tensor.dtype == dtype);
 
     /// <summary>Detached copies on <paramref name="device"/> with dtype <paramref name="dtype"/> (always new tensors).</summary>
     public MetaParameters CopyTo(Device device, ScalarType dtype)

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Randomness;
 using static TorchSharp.torch;
@@ -30,6 +31,13 @@ internal sealed class TruncatedPesEstimator(Func<long, IInnerRun> createRun, int
             return (createRun(runSeed), createRun(runSeed));
         }).ToArray();
         _accumulators ??= Enumerable.Range(0, particles).Select(_ => zeros_like(flat).DetachFromDisposeScope()).ToArray();
+        for (int i = 0; i < particles; i++)
+        {
+            if (ComputeDevice.IsOn(_accumulators[i], flat.device)) continue;
+            var moved = _accumulators[i].to(flat.device).DetachFromDisposeScope(); // restored from a checkpoint, read on the CPU
+            _accumulators[i].Dispose();
+            _accumulators[i] = moved;
+        }
 
         var gradient = zeros_like(flat);
         double metaLoss = 0;

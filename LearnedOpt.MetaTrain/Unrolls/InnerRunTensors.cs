@@ -57,8 +57,9 @@ internal sealed class InnerRunTensors : IDisposable
         Replace(parameters, new LearnedOptimizerState(from.Counter(prefix + "lo_step"), slots));
     }
 
+    // Checkpoints are read on the CPU; the restored tensor goes where the fresh one is.
     private static Tensor Restored(Tensor saved, Tensor like) => saved.shape.SequenceEqual(like.shape)
-        ? saved.clone()
+        ? saved.to(like.dtype, like.device, copy: true)
         : throw new InvalidDataException($"A checkpointed inner-run tensor has shape [{string.Join(", ", saved.shape)}] where [{string.Join(", ", like.shape)}] was expected; the checkpoint is from a different configuration.");
 
     public void Dispose()

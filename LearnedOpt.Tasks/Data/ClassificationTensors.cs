@@ -1,4 +1,4 @@
-using TorchSharp;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tasks.Data;
@@ -37,7 +37,7 @@ internal sealed class ClassificationTensors
     /// <summary>These tensors on <paramref name="device"/>: this instance when they are there already, else a cached copy.</summary>
     public ClassificationTensors On(Device device)
     {
-        if (device.type == TrainInputs.device_type && (device.type == DeviceType.CPU || device.index == TrainInputs.device_index)) return this;
+        if (ComputeDevice.IsOn(TrainInputs, device)) return this;
         string key = device.ToString();
         lock (_onDevice)
         {
