@@ -1,9 +1,11 @@
+// <readme-usings>
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.Tasks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+// </readme-usings>
 
 namespace LearnedOpt.Tests.Examples;
 

@@ -1,8 +1,10 @@
+// <readme-usings>
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+// </readme-usings>
 
 namespace LearnedOpt.Tests.Examples;
 

@@ -1,3 +1,4 @@
+// <readme-usings>
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
@@ -5,6 +6,7 @@ using LearnedOpt.Tasks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+// </readme-usings>
 
 namespace LearnedOpt.Tests.Examples;
 
