@@ -5,9 +5,9 @@
 // libstdc++ stops at GLIBCXX_3.4.30, so the loader refuses the library. A weak version need is only
 // a warning when missing and is harmless where the version exists.
 //
-// This file is compiled twice: by MSBuild's RoslynCodeTaskFactory (build/TorchSharpGlibc.targets,
-// where the task class below is included) and into LearnedOpt.Tests (with
-// LEARNEDOPT_ELF_NO_TASK defined) so the patch logic is unit-tested.
+// This file is compiled twice: by MSBuild's RoslynCodeTaskFactory (LearnedOpt.Core.targets beside it, in this
+// repository and in LearnedOpt.Core's package, where the task class below is included) and into LearnedOpt.Tests
+// (with LEARNEDOPT_ELF_NO_TASK defined) so the patch logic is unit-tested.
 #nullable enable
 using System;
 using System.IO;
@@ -169,7 +169,7 @@ namespace LearnedOpt.Build
                 try
                 {
                     if (ElfVersionNeeds.MarkWeakInFile(file, ElfVersionNeeds.GlibcxxVersion))
-                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, "LearnedOpt: marked the " + ElfVersionNeeds.GlibcxxVersion + " need of " + file + " weak (see build/ElfVersionNeeds.cs)");
+                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, "LearnedOpt: marked the " + ElfVersionNeeds.GlibcxxVersion + " need of " + file + " weak (see ElfVersionNeeds.cs in LearnedOpt.Core's buildTransitive folder)");
                 }
                 catch (Exception e)
                 {
