@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Parameters;
@@ -10,19 +9,7 @@ namespace LearnedOpt.Tests.Examples;
 [Collection(ProcessWideStateCollection.Name)] // manual_seed is process-wide
 public class SwapIntoExistingLoopTests
 {
-    // Looks above the test binaries, then (for builds with --artifacts-path outside the clone) above this source file.
-    private static string RepositoryFile(string name, [CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, name);
-                if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "LearnedOpt.sln"))) return candidate;
-            }
-        }
-        throw new FileNotFoundException($"{name} not found above {AppContext.BaseDirectory} or {Path.GetDirectoryName(sourceFile)}");
-    }
+    private static string RepositoryFile(string name) => Path.Combine(RepositoryRoot.Path, name);
 
     private static string Normalise(string code)
     {

@@ -61,7 +61,7 @@ public class CommandDevicePlacementTests
         using var temp = new TempFolder();
         string[] Args(string outDir) =>
             ["train", "--task", "fmnist8-mlp", "--width", "16", "--steps", "12", "--eval-every", "6", "--out", outDir,
-             .. extra.Select(a => a == "LEARNED" ? Path.Combine(RepositoryRoot(), "pretrained", "quick", "quick.safetensors") : a)];
+             .. extra.Select(a => a == "LEARNED" ? Path.Combine(RepositoryRoot.Path, "pretrained", "quick", "quick.safetensors") : a)];
         var plain = CliRunner.Run(Args(temp["plain"]));
         Assert.True(plain.ExitCode == 0, plain.Error);
         (int ExitCode, string Output, string Error) trapped;
@@ -93,12 +93,5 @@ public class CommandDevicePlacementTests
         int[] keep = [.. Enumerable.Range(0, header.Length).Where(i => header[i].Contains("loss", StringComparison.OrdinalIgnoreCase))];
         Assert.NotEmpty(keep);
         return [.. lines.Select(l => string.Join(',', keep.Select(i => l.Split(',')[i])))];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LearnedOpt.sln"))) return dir.FullName;
-        throw new InvalidOperationException("LearnedOpt.sln not found above the test binaries.");
     }
 }
