@@ -27,6 +27,10 @@ public class NowcastDevicePlacementTests
         new("layers.1.bias", [2], ParameterRole.Bias, 1),
     ];
 
+    private static NowcasterConfig Small(NowcasterKind kind) => new(kind, Context: 5, Horizons: 3, Hidden: 16, Layers: 2, Spacing: 10);
+
+    private static NowcasterKind KindOf(string name) => name == "gnn" ? NowcasterKind.Gnn : NowcasterKind.Wnn;
+
     private static void AssertOn(Tensor t, Device device, ScalarType dtype, string what)
     {
         Assert.True(t.device_type == device.type, $"{what} is on {t.device}, expected {device}.");
@@ -38,6 +42,13 @@ public class NowcastDevicePlacementTests
     {
         var generator = new Generator(seed);
         return [.. Mlp.Select(p => randn([5, .. p.Shape], dtype: ScalarType.Float32, device: CPU, generator: generator).cumsum(0).to(dtype, device))];
+    }
+
+    // Loaded outside any trap: SafeTensorsFile reads onto torch's default device.
+    private static LearnedNowcaster Learned(NowcasterKind kind, string path)
+    {
+        using (var network = NowcastNetwork.Create(Small(kind), seed: 4)) NowcasterFile.Save(path, network, new Dictionary<string, string>());
+        return NowcasterFile.Load(path);
     }
 
     [Fact]
@@ -74,6 +85,76 @@ public class NowcastDevicePlacementTests
             AssertOn(inputs.InverseDegree, device, ScalarType.Float32, "inverse degree");
             using var encoding = inputs.Graph.LaplacianEncoding();
             AssertOn(encoding, device, ScalarType.Float32, "Laplacian encoding");
+        }
+    }
+
+    [Theory]
+    [InlineData("gnn")]
+    [InlineData("wnn")]
+    public void A_learned_prediction_creates_nothing_without_a_device_or_dtype(string kindName)
+    {
+        using var temp = new TempFolder();
+        using var nowcaster = Learned(KindOf(kindName), temp["n.safetensors"]);
+        using var scope = NewDisposeScope();
+        var history = History(3, ScalarType.Float32, CPU);
+        var history64 = History(3, ScalarType.Float64, CPU);
+        Tensor[] single, wide;
+        var fromPass = new List<Tensor[]>();
+        using (new DefaultDeviceTrap()) // the graph is built here, at the first prediction
+        {
+            single = nowcaster.Predict(Mlp, history, horizon: 2);
+            var predictAt = ((INowcaster)nowcaster).PredictEachHorizon(Mlp, history);
+            for (int horizon = nowcaster.MaxHorizon; horizon >= 1; horizon--) fromPass.Add(predictAt(horizon));
+            wide = nowcaster.Predict(Mlp, history64, horizon: 1);
+        }
+
+        foreach (var (prediction, what) in fromPass.Append(single).Append(wide).Select((p, k) => (p, $"prediction {k}")))
+        {
+            for (int i = 0; i < Mlp.Length; i++)
+            {
+                AssertOn(prediction[i], CPU, ScalarType.Float32, $"{what}, {Mlp[i].Name}"); // float64 histories are read as float32
+                Assert.Equal(Mlp[i].Shape, prediction[i].shape);
+            }
+        }
+        var outside = nowcaster.Predict(Mlp, history, horizon: 2);
+        for (int i = 0; i < Mlp.Length; i++) Assert.True(outside[i].equal(single[i]).all().item<bool>(), $"{Mlp[i].Name} differs from the prediction under the trap");
+    }
+
+    [Fact]
+    public void A_learned_nowcasters_network_is_copied_to_the_historys_device_once_and_the_files_stays_on_the_cpu()
+    {
+        using var temp = new TempFolder();
+        using var nowcaster = Learned(NowcasterKind.Gnn, temp["n.safetensors"]);
+        using var scope = NewDisposeScope();
+        var onCpu = nowcaster.NetworkOn(CPU);
+
+        var onMeta = nowcaster.NetworkOn(Meta);
+
+        Assert.Same(onMeta, nowcaster.NetworkOn(Meta));
+        Assert.NotSame(onCpu, onMeta);
+        Assert.False(onMeta.training);
+        Assert.Equal(onCpu.named_parameters().Select(p => p.name), onMeta.named_parameters().Select(p => p.name));
+        Assert.All(onMeta.named_parameters(), p => AssertOn(p.parameter, Meta, ScalarType.Float32, p.name));
+        Assert.All(onCpu.named_parameters(), p => AssertOn(p.parameter, CPU, ScalarType.Float32, p.name));
+        // The copy holds the same weights (seen on a CPU copy: meta tensors have no values).
+        using var copy = onCpu.CopyTo(CPU);
+        Assert.All(onCpu.parameters().Zip(copy.parameters()), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
+    }
+
+    [Fact]
+    public void A_seed_gives_the_same_network_on_the_cpu_whatever_the_default_device_and_dtype()
+    {
+        var config = Small(NowcasterKind.Gnn);
+        using var expected = NowcastNetwork.Create(config, seed: 9);
+        NowcastNetwork trapped;
+        using (new DefaultDeviceTrap()) trapped = NowcastNetwork.Create(config, seed: 9);
+        using (trapped)
+        {
+            foreach (var ((name, want), (_, got)) in expected.named_parameters().Zip(trapped.named_parameters()))
+            {
+                AssertOn(got, CPU, ScalarType.Float32, name);
+                Assert.True(want.equal(got).all().item<bool>(), $"{name} differs");
+            }
         }
     }
 
