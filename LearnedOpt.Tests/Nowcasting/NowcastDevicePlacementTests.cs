@@ -51,6 +51,26 @@ public class NowcastDevicePlacementTests
         return NowcasterFile.Load(path);
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void Linear_extrapolation_predicts_on_the_meta_device_in_the_historys_dtype(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var nowcaster = new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4);
+        var history = History(1, dtype, Meta);
+
+        var single = nowcaster.Predict(Mlp, history, horizon: 3);
+        var fromPass = ((INowcaster)nowcaster).PredictEachHorizon(Mlp, history)(2);
+
+        for (int i = 0; i < Mlp.Length; i++)
+        {
+            AssertOn(single[i], Meta, dtype, $"prediction of {Mlp[i].Name}");
+            AssertOn(fromPass[i], Meta, dtype, $"prediction of {Mlp[i].Name} from one pass");
+            Assert.Equal(Mlp[i].Shape, single[i].shape);
+        }
+    }
+
     [Fact]
     public void Graph_inputs_are_built_on_the_cpu_and_copied_once_to_the_parameters_device()
     {
@@ -158,4 +178,95 @@ public class NowcastDevicePlacementTests
         }
     }
 
+    public static TheoryData<string, ScalarType, bool> OptimizerCases => new()
+    {
+        { "linear", ScalarType.Float32, false },
+        { "linear", ScalarType.Float64, true },
+        { "gnn", ScalarType.Float32, true },
+        { "wnn", ScalarType.Float32, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptimizerCases))]
+    public void The_nowcasting_optimizer_wrapping_AdamW_creates_nothing_without_a_device_or_dtype(string kind, ScalarType dtype, bool checkJumps)
+    {
+        using var temp = new TempFolder();
+        using INowcaster inner = kind == "linear" ? new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4) : Learned(KindOf(kind), temp["n.safetensors"]);
+        var spy = new Spy(inner);
+        manual_seed(5);
+        var net = nn.Sequential(("layers.0", nn.Linear(3, 4)), ("act", nn.Tanh()), ("layers.1", nn.Linear(4, 2)));
+        net.to(dtype);
+        var x = randn([16, 3], dtype: dtype, device: CPU);
+        var y = randn([16, 2], dtype: dtype, device: CPU);
+        Tensor Loss() => nn.functional.mse_loss(net.call(x), y);
+        var parameters = net.parameters().ToArray();
+        var before = parameters.Select(p => p.detach().clone()).ToArray();
+        using var optimizer = new NowcastingOptimizer(optim.AdamW(parameters, lr: 1e-2), ParameterRoles.ForLinearStack(net), spy,
+            new NowcastSettings(TotalSteps: 20, Period: 10), probeLoss: checkJumps ? Loss : null);
+
+        using (new DefaultDeviceTrap())
+        {
+            for (int step = 0; step < 20; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                Loss().backward();
+                optimizer.step();
+            }
+        }
+
+        Assert.NotEmpty(optimizer.Jumps);
+        Assert.Equal(0, optimizer.SkippedJumps);
+        Assert.Equal(2, spy.Histories.Count);
+        foreach (var history in spy.Histories)
+            Assert.All(history, h => Assert.Equal((DeviceType.CPU, dtype), h));
+        var predictedIn = kind == "linear" ? dtype : ScalarType.Float32;
+        Assert.NotEmpty(spy.Predictions);
+        foreach (var prediction in spy.Predictions)
+            Assert.All(prediction, p => Assert.Equal((DeviceType.CPU, predictedIn), p));
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            AssertOn(parameters[i], CPU, dtype, $"parameter {i}");
+            Assert.False(parameters[i].equal(before[i]).all().item<bool>(), $"parameter {i} did not move");
+        }
+    }
+
+    /// <summary>Passes every call on to <paramref name="inner"/>, noting the device and dtype of what goes in and comes out.</summary>
+    private sealed class Spy(INowcaster inner) : INowcaster
+    {
+        public List<(DeviceType Device, ScalarType Dtype)[]> Histories { get; } = [];
+        public List<(DeviceType Device, ScalarType Dtype)[]> Predictions { get; } = [];
+
+        public string Kind => inner.Kind;
+        public int Context => inner.Context;
+        public int MaxHorizon => inner.MaxHorizon;
+        public int? Spacing => inner.Spacing;
+
+        public void CheckSupports(IReadOnlyList<ParameterSpec> parameters) => inner.CheckSupports(parameters);
+
+        public Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon)
+        {
+            Histories.Add(Describe(history));
+            return Noted(inner.Predict(parameters, history, horizon));
+        }
+
+        public Func<int, Tensor[]> PredictEachHorizon(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history)
+        {
+            Histories.Add(Describe(history));
+            var predictAt = inner.PredictEachHorizon(parameters, history);
+            return horizon => Noted(predictAt(horizon));
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private Tensor[] Noted(Tensor[] prediction)
+        {
+            Predictions.Add(Describe(prediction));
+            return prediction;
+        }
+
+        private static (DeviceType, ScalarType)[] Describe(IEnumerable<Tensor> tensors) => [.. tensors.Select(t => (t.device_type, t.dtype))];
+    }
 }
