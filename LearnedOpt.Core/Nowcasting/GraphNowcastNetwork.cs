@@ -21,13 +21,13 @@ internal sealed class GraphNowcastNetwork : NowcastNetwork
     public GraphNowcastNetwork(NowcasterConfig config) : base(nameof(GraphNowcastNetwork), config)
     {
         int h = config.Hidden;
-        edgeInput = nn.Linear(config.Context, h);
-        edgeTypes = nn.Embedding(NowcasterConfig.EdgeTypeCount, h);
-        nodeInput = nn.Linear(config.NodeEncodings, h);
-        nodeTypes = nn.Embedding(NowcasterConfig.NodeTypeCount, h);
+        edgeInput = NewLinear(config.Context, h);
+        edgeTypes = NewEmbedding(NowcasterConfig.EdgeTypeCount, h);
+        nodeInput = NewLinear(config.NodeEncodings, h);
+        nodeTypes = NewEmbedding(NowcasterConfig.NodeTypeCount, h);
         layers = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(i => new MessagePassingLayer($"layer{i}", h))]);
-        headHidden = nn.Linear(h, h);
-        headOut = nn.Linear(h, config.Horizons);
+        headHidden = NewLinear(h, h);
+        headOut = NewLinear(h, config.Horizons);
         RegisterComponents();
     }
 

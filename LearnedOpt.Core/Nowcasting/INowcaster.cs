@@ -32,8 +32,8 @@ public interface INowcaster : IDisposable
     /// <summary>
     /// Predicts every parameter <paramref name="horizon"/> spacings after its last snapshot.
     /// <paramref name="history"/>[i] is parameter i's snapshots <c>[Context, *shape]</c>, oldest first; the result
-    /// has one new tensor per parameter, shaped like it. No gradients are recorded. The result may contain
-    /// non-finite values; the caller decides what to do with them.
+    /// has one new tensor per parameter, shaped like it and on its history's device (the dtype is the nowcaster's to
+    /// say). No gradients are recorded. The result may contain non-finite values; the caller decides what to do with them.
     /// </summary>
     Tensor[] Predict(IReadOnlyList<ParameterSpec> parameters, IReadOnlyList<Tensor> history, int horizon);
 

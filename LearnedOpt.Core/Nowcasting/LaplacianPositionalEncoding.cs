@@ -28,8 +28,8 @@ internal static class LaplacianPositionalEncoding
     private const double TieTolerance = 1e-6;
 
     /// <summary>
-    /// <c>[N, count]</c> float32: row n is node n's encoding. Columns past the N − 1 non-trivial eigenvectors
-    /// (graphs of N ≤ count nodes) are zero.
+    /// <c>[N, count]</c> float32 on the graph's device: row n is node n's encoding. Columns past the N − 1 non-trivial
+    /// eigenvectors (graphs of N ≤ count nodes) are zero. Computed on the CPU (MathNet) whatever the device.
     /// </summary>
     public static Tensor Compute(NeuralGraph graph, int count = DefaultCount)
     {
@@ -48,7 +48,7 @@ internal static class LaplacianPositionalEncoding
             double sign = Math.Sign(vector[LeadingEntry(vector)]) < 0 ? -1 : 1;
             for (int row = 0; row < n; row++) data[row * count + column] = (float)(sign * vector[row]);
         }
-        return tensor(data, [n, count]);
+        return tensor(data, [n, count], dtype: ScalarType.Float32, device: graph.Device);
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace LearnedOpt.Nowcasting;
 /// <summary>
 /// The linear-extrapolation baseline (anchors §6): every parameter moves on from its last snapshot along the
 /// least-squares slope of its <see cref="Context"/> snapshots, <c>last + horizon · slope</c>. No training, no
-/// graph; it handles any network.
+/// graph; it handles any network. Each tensor is predicted on its history's device, in float64 for a float64 history
+/// and in float32 otherwise (a least-squares sum in a half-precision dtype would lose the slope).
 /// </summary>
 public sealed class LinearExtrapolationNowcaster : INowcaster
 {
@@ -47,8 +48,8 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
         for (int i = 0; i < history.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var h = history[i].to_type(ScalarType.Float32);
-            var t = tensor(weights, dtype: ScalarType.Float32).reshape([Context, .. Enumerable.Repeat(1L, (int)h.dim() - 1)]);
+            var h = history[i].to_type(history[i].dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
+            var t = tensor(weights, dtype: h.dtype, device: h.device).reshape([Context, .. Enumerable.Repeat(1L, (int)h.dim() - 1)]);
             // dim: named, because a bare literal 0 converts to ScalarType and sum(ScalarType) adds up the whole tensor.
             var slope = (h * t).sum(dim: 0) / denominator;
             result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();

@@ -25,16 +25,16 @@ internal sealed class MessagePassingLayer : nn.Module
     public MessagePassingLayer(string name, int hidden) : base(name)
     {
         this.hidden = hidden;
-        film = nn.Linear(hidden, 2 * hidden);
-        forwardTarget = nn.Linear(hidden, hidden);
-        forwardSource = nn.Linear(hidden, hidden, hasBias: false);
-        backwardTarget = nn.Linear(hidden, hidden);
-        backwardSource = nn.Linear(hidden, hidden, hasBias: false);
-        node = nn.Linear(2 * hidden, hidden);
-        edgeSelf = nn.Linear(hidden, hidden);
-        edgeSource = nn.Linear(hidden, hidden, hasBias: false);
-        edgeTarget = nn.Linear(hidden, hidden, hasBias: false);
-        edgeOut = nn.Linear(hidden, hidden);
+        film = NowcastNetwork.NewLinear(hidden, 2 * hidden);
+        forwardTarget = NowcastNetwork.NewLinear(hidden, hidden);
+        forwardSource = NowcastNetwork.NewLinear(hidden, hidden, hasBias: false);
+        backwardTarget = NowcastNetwork.NewLinear(hidden, hidden);
+        backwardSource = NowcastNetwork.NewLinear(hidden, hidden, hasBias: false);
+        node = NowcastNetwork.NewLinear(2 * hidden, hidden);
+        edgeSelf = NowcastNetwork.NewLinear(hidden, hidden);
+        edgeSource = NowcastNetwork.NewLinear(hidden, hidden, hasBias: false);
+        edgeTarget = NowcastNetwork.NewLinear(hidden, hidden, hasBias: false);
+        edgeOut = NowcastNetwork.NewLinear(hidden, hidden);
         RegisterComponents();
     }
 

@@ -12,7 +12,8 @@ namespace LearnedOpt.Nowcasting;
 /// Node order: the input features, then per layer its units followed by its bias node. Edge order: per layer
 /// its weight entries (row-major) then its bias entries, in parameter order; the self-loops come last, one per
 /// neuron in node order. Which parameter patterns are understood is decided by <see cref="INeuralGraphLayer"/>s
-/// (<see cref="NeuralGraphLayers.Default"/>: fully connected stacks). Owns its index tensors; dispose it.
+/// (<see cref="NeuralGraphLayers.Default"/>: fully connected stacks). Owns its index tensors; dispose it. They are built
+/// on the CPU (the structure is computed there) and <see cref="CopyTo"/> puts a copy where the parameters are.
 /// </remarks>
 internal sealed class NeuralGraph : IDisposable
 {
@@ -31,13 +32,34 @@ internal sealed class NeuralGraph : IDisposable
         _edgeTypes = [.. edgeTypes.Select(t => (EdgeType)t)];
         NeuronLayers = neuronLayers;
         ParameterEdges = parameterEdges;
-        // Built outside any caller's dispose scope: the graph outlives the step that created it.
+        Device = CPU;
+        // Built outside any caller's dispose scope: the graph outlives the step that created it. On the CPU by name,
+        // not torch's default device.
         using (NewDisposeScope())
         {
-            EdgeIndex = stack([tensor(sources), tensor(targets)]).DetachFromDisposeScope();
-            EdgeTypes = tensor(edgeTypes).DetachFromDisposeScope();
-            _elementEdges = cat(parameterEdges.Select(p => arange(p.FirstEdge, p.EndEdge, dtype: ScalarType.Int64)).ToArray(), 0)
+            EdgeIndex = stack([tensor(sources, device: CPU), tensor(targets, device: CPU)]).DetachFromDisposeScope();
+            EdgeTypes = tensor(edgeTypes, device: CPU).DetachFromDisposeScope();
+            _elementEdges = cat(parameterEdges.Select(p => arange(p.FirstEdge, p.EndEdge, dtype: ScalarType.Int64, device: CPU)).ToArray(), 0)
                 .DetachFromDisposeScope();
+        }
+    }
+
+    // The same graph with its index tensors copied to `device`; the structure (arrays, ranges) is shared, it never changes.
+    private NeuralGraph(NeuralGraph source, Device device)
+    {
+        Parameters = source.Parameters;
+        NodeTypes = source.NodeTypes;
+        _sources = source._sources;
+        _targets = source._targets;
+        _edgeTypes = source._edgeTypes;
+        NeuronLayers = source.NeuronLayers;
+        ParameterEdges = source.ParameterEdges;
+        Device = device;
+        using (NewDisposeScope())
+        {
+            EdgeIndex = source.EdgeIndex.to(device, copy: true).DetachFromDisposeScope();
+            EdgeTypes = source.EdgeTypes.to(device, copy: true).DetachFromDisposeScope();
+            _elementEdges = source._elementEdges.to(device, copy: true).DetachFromDisposeScope();
         }
     }
 
@@ -69,6 +91,12 @@ internal sealed class NeuralGraph : IDisposable
         }
         return builder.Build();
     }
+
+    /// <summary>The device of the graph's tensors; edge values must live there too.</summary>
+    public Device Device { get; }
+
+    /// <summary>The same graph with its tensors on <paramref name="device"/> (always new tensors); dispose it as well.</summary>
+    public NeuralGraph CopyTo(Device device) => new(this, device);
 
     /// <summary>The parameter tensors the graph was built for, in order.</summary>
     public IReadOnlyList<ParameterSpec> Parameters { get; }
@@ -132,6 +160,8 @@ internal sealed class NeuralGraph : IDisposable
             throw new ArgumentException(
                 $"Edge values must be [{EdgeCount}] or [{EdgeCount}, C] for this graph, got [{string.Join(", ", edgeValues.shape)}].");
         }
+        if (DeviceKey.Of(edgeValues) != DeviceKey.Of(Device))
+            throw new ArgumentException($"Edge values are on {edgeValues.device} but the graph's tensors are on {Device}; use the graph copied to the values' device.");
         bool withContext = edgeValues.dim() == 2;
         using var scope = NewDisposeScope();
         var gathered = edgeValues.index_select(0, _elementEdges); // [P] or [P, C]
@@ -148,7 +178,7 @@ internal sealed class NeuralGraph : IDisposable
         return [.. result.Select(t => t.MoveToOuterDisposeScope())];
     }
 
-    /// <summary>The graph's Laplacian positional encodings, <c>[N, 8]</c> float32 (see <see cref="LaplacianPositionalEncoding"/>).</summary>
+    /// <summary>The graph's Laplacian positional encodings, <c>[N, 8]</c> float32 on <see cref="Device"/> (see <see cref="LaplacianPositionalEncoding"/>).</summary>
     public Tensor LaplacianEncoding() => LaplacianPositionalEncoding.Compute(this);
 
     /// <inheritdoc />
@@ -176,6 +206,9 @@ internal sealed class NeuralGraph : IDisposable
                 throw new ArgumentException($"Parameter '{Parameters[i].Name}' has context {Describe(own)} but '{Parameters[0].Name}' has {Describe(context)}; all tensors must agree.");
             if (parameters[i].dtype != parameters[0].dtype)
                 throw new ArgumentException($"Parameter '{Parameters[i].Name}' is {parameters[i].dtype} but '{Parameters[0].Name}' is {parameters[0].dtype}; all tensors must share one dtype.");
+            // Before libtorch sees it: its index kernels name no parameter.
+            if (DeviceKey.Of(parameters[i]) != DeviceKey.Of(Device))
+                throw new ArgumentException($"Parameter '{Parameters[i].Name}' is on {parameters[i].device} but the graph's tensors are on {Device}; use the graph copied to the parameters' device.");
             context = own;
         }
         return context;

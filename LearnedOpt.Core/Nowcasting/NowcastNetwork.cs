@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Nowcasting;
@@ -7,6 +8,8 @@ namespace LearnedOpt.Nowcasting;
 /// A learned nowcaster's network: from every edge's scaled history <c>[E, c]</c> to its scaled delta for each
 /// of the <see cref="NowcasterConfig.Horizons"/> future snapshots, <c>[E, K]</c>. Differentiable, so
 /// <c>learnedopt nowcaster train</c> fits it by backpropagation; parameter names are the file's tensor names.
+/// Made on the CPU in float32 whatever torch's default device and dtype, so a seed gives the same network everywhere;
+/// <see cref="CopyTo"/> puts a copy where the histories are.
 /// </summary>
 internal abstract class NowcastNetwork : nn.Module
 {
@@ -35,6 +38,39 @@ internal abstract class NowcastNetwork : nn.Module
         return network;
     }
 
+    /// <summary>
+    /// An independent copy on <paramref name="device"/>: the same weights (float32), block size and training mode.
+    /// Nothing is shared, so the copy can be used while this network is trained or disposed.
+    /// </summary>
+    public NowcastNetwork CopyTo(Device device)
+    {
+        var copy = Create(Config, seed: 0); // the seed's weights are overwritten below
+        try
+        {
+            using (no_grad())
+            {
+                foreach (var ((_, from), (_, to)) in named_parameters().Zip(copy.named_parameters())) to.copy_(from);
+            }
+            copy.to(device);
+            copy.train(training);
+            copy.BlockRows = BlockRows;
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fully connected layer on the CPU in float32 (see the class remarks).</summary>
+    internal static Linear NewLinear(long inputs, long outputs, bool hasBias = true) =>
+        nn.Linear(inputs, outputs, hasBias, device: CPU, dtype: ScalarType.Float32);
+
+    /// <summary>An embedding table on the CPU in float32 (see the class remarks).</summary>
+    internal static Embedding NewEmbedding(long count, long dimensions) =>
+        nn.Embedding(count, dimensions, device: CPU, dtype: ScalarType.Float32);
+
     /// <summary>Edges per block of the edge-wise computations (see <see cref="RowBlocks"/>); the result does not depend on it beyond rounding.</summary>
     public long BlockRows { get; set; } = RowBlocks.DefaultRows;
 
@@ -51,7 +87,8 @@ internal abstract class NowcastNetwork : nn.Module
             if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.zero_();
             else
             {
-                using var draw = randn(parameter.shape, generator: generator);
+                // The generator is a CPU one; drawn on the CPU by name, whatever torch's default device.
+                using var draw = randn(parameter.shape, dtype: ScalarType.Float32, device: CPU, generator: generator);
                 parameter.copy_(draw * InitStd);
             }
         }

@@ -8,11 +8,11 @@ namespace LearnedOpt.Nowcasting;
 /// <summary>
 /// NiNo-style nowcasting as a plug-in (anchors §6): wraps any TorchSharp optimizer (AdamW in NiNo) and is used exactly
 /// like one, <c>zero_grad(); loss.backward(); step();</c>. Each <see cref="step"/> runs the inner optimizer's step;
-/// every <see cref="SnapshotEvery"/> steps it then copies the parameters (float32) into a history, and when the history
-/// holds the nowcaster's context, i.e. every <see cref="Period"/> steps, it asks the <see cref="INowcaster"/> where the
-/// parameters will be some spacings ahead and overwrites them in place with the prediction. The parameter objects stay
-/// the same and the inner optimizer's state (Adam's moments, its step count) is left as it is; a prediction with a
-/// non-finite value is skipped with a warning.
+/// every <see cref="SnapshotEvery"/> steps it then copies the parameters, exactly (on their device, in their dtype), into
+/// a history, and when the history holds the nowcaster's context, i.e. every <see cref="Period"/> steps, it asks the
+/// <see cref="INowcaster"/> where the parameters will be some spacings ahead and overwrites them in place with the
+/// prediction. The parameter objects stay the same and the inner optimizer's state (Adam's moments, its step count) is
+/// left as it is; a prediction with a non-finite value is skipped with a warning.
 /// <para>
 /// Optionally each jump is checked: given a probe (the training loss of the current parameters on a fixed batch), a
 /// jump is taken only if it raises the probe loss by at most <see cref="NowcastSettings.JumpTolerance"/> (relative).
@@ -45,7 +45,7 @@ public sealed class NowcastingOptimizer : OptimizerHelper
     private readonly Action<string> _warn;
     private readonly Func<Tensor>? _probeLoss;
     private readonly List<NowcastJump> _jumps = [];
-    private Tensor[]? _history; // per parameter [context, *shape] float32, the first _snapshots rows filled
+    private Tensor[]? _history; // per parameter [context, *shape] on its device and in its dtype, the first _snapshots rows filled
     private int _snapshots;
     private bool _disposed;
 
@@ -191,7 +191,7 @@ public sealed class NowcastingOptimizer : OptimizerHelper
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         int context = _nowcaster.Context;
-        _history ??= [.. _specs.Select(s => empty([context, .. s.Shape], dtype: ScalarType.Float32).DetachFromDisposeScope())];
+        _history ??= [.. _parameters.Select(p => empty([context, .. p.shape], dtype: p.dtype, device: p.device).DetachFromDisposeScope())];
         for (int i = 0; i < _parameters.Length; i++) _history[i][_snapshots].copy_(_parameters[i]);
         _snapshots++;
     }

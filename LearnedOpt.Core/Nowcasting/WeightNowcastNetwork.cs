@@ -19,10 +19,10 @@ internal sealed class WeightNowcastNetwork : NowcastNetwork
     public WeightNowcastNetwork(NowcasterConfig config) : base(nameof(WeightNowcastNetwork), config)
     {
         int h = config.Hidden;
-        input = nn.Linear(2 * config.Context - 1, h);
-        edgeTypes = nn.Embedding(NowcasterConfig.EdgeTypeCount, h);
-        hidden = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(_ => nn.Linear(h, h))]);
-        headOut = nn.Linear(h, config.Horizons);
+        input = NewLinear(2 * config.Context - 1, h);
+        edgeTypes = NewEmbedding(NowcasterConfig.EdgeTypeCount, h);
+        hidden = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(_ => NewLinear(h, h))]);
+        headOut = NewLinear(h, config.Horizons);
         RegisterComponents();
     }
 
