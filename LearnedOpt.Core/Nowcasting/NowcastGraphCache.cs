@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using static TorchSharp.torch;
 

@@ -46,9 +46,8 @@ public static class ComputeDevice
         return new Device(DeviceType.CUDA, index);
     }
 
-    /// <summary>True when <paramref name="tensor"/> is on <paramref name="device"/> (device index −1 means the current one, 0).</summary>
-    public static bool IsOn(Tensor tensor, Device device) =>
-        tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == Math.Max(0, device.index));
+    /// <summary>True when <paramref name="tensor"/> is on <paramref name="device"/> (see <see cref="DeviceKey"/>).</summary>
+    public static bool IsOn(Tensor tensor, Device device) => DeviceKey.Of(tensor) == DeviceKey.Of(device);
 
     /// <summary>A short name for logs and files: <c>cpu</c>, <c>cuda:0</c>.</summary>
     public static string Describe(Device device) =>

@@ -29,15 +29,20 @@ internal static class NowcasterTrainer
     /// Trains, then writes <see cref="FileName"/>, <c>training.csv</c> and <c>nowcaster.json</c> into the folder
     /// <paramref name="prepareOutput"/> returns (called after the trajectories have been read and checked).
     /// </summary>
+    /// <remarks>
+    /// The network, the snapshots (moved once, when read) and the graphs live on <paramref name="device"/> (default the CPU);
+    /// the network is initialised on the CPU, so a seed gives the same start everywhere, and saved from a CPU copy.
+    /// </remarks>
     public static NowcasterTrainingResult Train(NowcasterTrainingSettings settings, Func<string> prepareOutput, string commandLine, Action<string> log, Device? device = null)
     {
         settings.Validate();
-        var records = LoadTrajectories(settings.Trajectories, settings.Network.Context);
+        device ??= CPU;
+        var records = OnDevice(LoadTrajectories(settings.Trajectories, settings.Network.Context), device);
         var config = settings.Network with { Spacing = records[0].Spacing };
         var graphs = new NowcastGraphCache(config.NodeEncodings);
         try
         {
-            var runGraphs = records.Select(r => graphs.For(r.Parameters)).ToArray();
+            var runGraphs = records.Select(r => graphs.For(r.Parameters, device)).ToArray();
             bool IsValidation(int run) => settings.ValidationEvery > 0 && run % settings.ValidationEvery == settings.ValidationEvery - 1;
             var train = Enumerable.Range(0, records.Count).Where(r => !IsValidation(r)).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
             var heldOut = Enumerable.Range(0, records.Count).Where(IsValidation).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
@@ -46,7 +51,7 @@ internal static class NowcasterTrainer
             string outDir = prepareOutput();
             log($"{records.Count} trajectories ({train.Length} training windows, {validation.Length} held-out windows from {heldOut.Select(w => w.Run).Distinct().Count()} runs), spacing {config.Spacing} steps; {graphs.Count} network shapes.");
 
-            using var network = NowcastNetwork.Create(config, Seeds.Derive(settings.Seed, "nowcaster-init"));
+            using var network = OnDevice(NowcastNetwork.Create(config, Seeds.Derive(settings.Seed, "nowcaster-init")), device);
             log($"{NowcasterFile.KindName(config.Kind)} nowcaster: {network.parameters().Sum(p => p.numel()):N0} parameters, context {config.Context}, {config.Horizons} horizons, hidden {config.Hidden}, {config.Layers}{(config.Residual ? " residual" : "")} layers.");
             double? lastValueL1 = validation.Length > 0 ? Baseline(validation, records, runGraphs, config, linear: false) : null;
             double? linearL1 = validation.Length > 0 ? Baseline(validation, records, runGraphs, config, linear: true) : null;
@@ -125,6 +130,19 @@ internal static class NowcasterTrainer
             graphs.Dispose();
             foreach (var r in records) r.Dispose();
         }
+    }
+
+    private static List<TrajectoryRecord> OnDevice(List<TrajectoryRecord> records, Device device)
+    {
+        var moved = records.Select(r => r.On(device)).ToList();
+        foreach (var r in records.Where(r => !moved.Contains(r))) r.Dispose();
+        return moved;
+    }
+
+    private static NowcastNetwork OnDevice(NowcastNetwork network, Device device)
+    {
+        if (device.type == DeviceType.CPU) return network;
+        using (network) return network.CopyTo(device);
     }
 
     /// <summary>Loads the runs a <c>trajectories.json</c> lists, refusing a folder whose runs cannot train one nowcaster together.</summary>

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using static TorchSharp.torch;
 
@@ -30,6 +31,10 @@ internal sealed record TrajectoryRecord(
 {
     /// <summary>Number of snapshots.</summary>
     public int SnapshotCount => Steps.Count;
+
+    /// <summary>This record with its snapshots on <paramref name="device"/> (itself when they are there); the original keeps its own.</summary>
+    public TrajectoryRecord On(Device device) =>
+        Snapshots.All(s => ComputeDevice.IsOn(s, device)) ? this : this with { Snapshots = [.. Snapshots.Select(s => s.to(device, copy: true).DetachFromDisposeScope())] };
 
     /// <summary>Disposes the snapshot tensors.</summary>
     public void Dispose()

@@ -10,7 +10,7 @@ namespace LearnedOpt.Tasks.Data;
 /// </summary>
 internal sealed class ClassificationTensors
 {
-    private readonly Dictionary<string, ClassificationTensors> _onDevice = new(StringComparer.Ordinal);
+    private readonly Dictionary<DeviceKey, ClassificationTensors> _onDevice = [];
 
     private ClassificationTensors(string name, Tensor trainInputs, Tensor trainLabels, Tensor testInputs, Tensor testLabels, int classCount)
     {
@@ -38,7 +38,7 @@ internal sealed class ClassificationTensors
     public ClassificationTensors On(Device device)
     {
         if (ComputeDevice.IsOn(TrainInputs, device)) return this;
-        string key = device.ToString();
+        var key = DeviceKey.Of(device);
         lock (_onDevice)
         {
             if (!_onDevice.TryGetValue(key, out var copy))

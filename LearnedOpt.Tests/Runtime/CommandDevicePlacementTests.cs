@@ -67,7 +67,7 @@ public class CommandDevicePlacementTests
         (int ExitCode, string Output, string Error) trapped;
         using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
         Assert.True(trapped.ExitCode == 0, trapped.Error);
-        Assert.Equal(LossColumns(temp["plain/metrics.csv"]), LossColumns(temp["trapped/metrics.csv"]));
+        Assert.Equal(NumericColumns(temp["plain/metrics.csv"]), NumericColumns(temp["trapped/metrics.csv"]));
     }
 
     [Fact]
@@ -82,16 +82,60 @@ public class CommandDevicePlacementTests
         (int ExitCode, string Output, string Error) trapped;
         using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
         Assert.True(trapped.ExitCode == 0, trapped.Error);
-        Assert.Equal(LossColumns(temp["plain/rounds.csv"]), LossColumns(temp["trapped/rounds.csv"]));
+        Assert.Equal(NumericColumns(temp["plain/rounds.csv"]), NumericColumns(temp["trapped/rounds.csv"]));
     }
 
-    // The CSV's columns whose header mentions a loss (wall-clock columns differ from run to run).
-    private static string[] LossColumns(string csv)
+    [Fact]
+    public void Evaluation_gives_the_same_summary_under_the_trap()
     {
+        using var temp = new TempFolder();
+        string[] Args(string outDir) =>
+            ["eval", "--optimizer", Path.Combine(RepositoryRoot.Path, "pretrained", "quick", "quick.safetensors"), "--baselines", "adamw",
+             "--task", "fmnist8-mlp", "--width", "16", "--depth", "1", "--horizon", "8", "--seeds", "1", "--tuning-seeds", "1",
+             "--lr-grid", "1e-3,3e-3", "--evaluations", "2", "--jobs", "1", "--out", outDir];
+        var plain = CliRunner.Run(Args(temp["plain"]));
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        (int ExitCode, string Output, string Error) trapped;
+        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
+        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        Assert.Equal(NumericColumns(temp["plain/summary.csv"]), NumericColumns(temp["trapped/summary.csv"]));
+    }
+
+    [Fact]
+    public void Trajectories_a_nowcaster_and_its_evaluation_give_the_same_numbers_under_the_trap()
+    {
+        using var temp = new TempFolder();
+        string[][] Steps(string root) =>
+        [
+            ["trajectories", "--tasks", "fmnist8-mlp", "--widths", "8", "--depths", "1", "--runs", "2", "--steps", "30", "--spacing", "3", "--jobs", "1", "--out", $"{root}/traj"],
+            ["nowcaster", "train", "--trajectories", $"{root}/traj", "--kind", "gnn", "--hidden", "8", "--layers", "1", "--horizons", "4", "--steps", "3",
+             "--validation-every", "2", "--eval-every", "3", "--out", $"{root}/gnn"],
+            ["nowcaster", "eval", "--tasks", "fmnist8-mlp:w8:d1", "--nowcasters", $"gnn={root}/gnn/nowcaster.safetensors,linear", "--seeds", "1",
+             "--steps", "60", "--eval-every", "15", "--period", "15", "--check-jumps", "true", "--jobs", "1", "--out", $"{root}/eval"],
+        ];
+        foreach (var step in Steps(temp["plain"]))
+        {
+            var plain = CliRunner.Run(step);
+            Assert.True(plain.ExitCode == 0, $"{step[0]}: {plain.Error}");
+        }
+        foreach (var step in Steps(temp["trapped"]))
+        {
+            (int ExitCode, string Output, string Error) trapped;
+            using (new DefaultDeviceTrap()) trapped = CliRunner.Run(step);
+            Assert.True(trapped.ExitCode == 0, $"{step[0]} under the trap: {trapped.Error}");
+        }
+        Assert.Equal(NumericColumns(temp["plain/gnn/training.csv"]), NumericColumns(temp["trapped/gnn/training.csv"]));
+        Assert.Equal(NumericColumns(temp["plain/eval/runs.csv"]), NumericColumns(temp["trapped/eval/runs.csv"]));
+    }
+
+    // The CSV without its wall-clock columns, which differ from run to run.
+    private static string[] NumericColumns(string csv)
+    {
+        string[] clocks = ["wall", "seconds", "_ms", "per_minute"];
         var lines = File.ReadAllLines(csv);
         var header = lines[0].Split(',');
-        int[] keep = [.. Enumerable.Range(0, header.Length).Where(i => header[i].Contains("loss", StringComparison.OrdinalIgnoreCase))];
-        Assert.NotEmpty(keep);
+        int[] keep = [.. Enumerable.Range(0, header.Length).Where(i => !clocks.Any(c => header[i].Contains(c, StringComparison.OrdinalIgnoreCase)))];
+        Assert.True(keep.Length > 1, $"{csv} has no columns to compare");
         return [.. lines.Select(l => string.Join(',', keep.Select(i => l.Split(',')[i])))];
     }
 }

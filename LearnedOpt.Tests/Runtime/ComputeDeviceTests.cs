@@ -71,4 +71,14 @@ public class ComputeDeviceTests
         Assert.Contains("sees no GPU", Assert.Throws<ArgumentException>(() => ComputeDevice.Resolve("cuda", CudaNoGpu)).Message);
         Assert.Contains("cuda:0 to cuda:1", Assert.Throws<ArgumentException>(() => ComputeDevice.Resolve("cuda:2", TwoGpus)).Message);
     }
+
+    [Fact]
+    public void A_device_without_an_index_is_its_first_one()
+    {
+        Assert.Equal(DeviceKey.Of(new Device(DeviceType.CUDA, 0)), DeviceKey.Of(new Device(DeviceType.CUDA)));
+        Assert.NotEqual(DeviceKey.Of(new Device(DeviceType.CUDA, 1)), DeviceKey.Of(new Device(DeviceType.CUDA)));
+        using var onMeta = empty([2], device: new Device(DeviceType.META));
+        Assert.True(ComputeDevice.IsOn(onMeta, new Device(DeviceType.META)));
+        Assert.False(ComputeDevice.IsOn(onMeta, CPU));
+    }
 }

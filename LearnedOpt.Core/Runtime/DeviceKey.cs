@@ -1,13 +1,16 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LearnedOpt.Nowcasting;
+namespace LearnedOpt.Runtime;
 
 /// <summary>
 /// A device as a dictionary key and for comparisons: its type and index, no index (the CPU, meta, a bare
-/// <c>cuda</c>) read as 0, because a tensor put on "cuda" reports cuda:0.
+/// <c>cuda</c>) read as 0, because a tensor put on "cuda" reports cuda:0. The one way this code base asks whether two
+/// devices are the same.
 /// </summary>
-internal readonly record struct DeviceKey(DeviceType Type, int Index)
+/// <param name="Type">The device type.</param>
+/// <param name="Index">The device index, 0 when the device has none.</param>
+public readonly record struct DeviceKey(DeviceType Type, int Index)
 {
     /// <summary>The CPU.</summary>
     public static DeviceKey Cpu { get; } = Of(CPU);
