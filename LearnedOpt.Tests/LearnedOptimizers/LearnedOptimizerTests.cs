@@ -149,6 +149,18 @@ public class LearnedOptimizerTests
     }
 
     [Fact]
+    public void An_outer_optimizer_file_is_refused_and_the_half_built_optimizer_finalizes_quietly()
+    {
+        using var outer = LearnedOptimizerDefinition.Initialize(
+            LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.Standard) with { Role = LearnedOptimizerRole.Outer }, seed: 1);
+        var e = Assert.Throws<UserInputException>(() => new LearnedOptimizer(outer, Net(0).parameters()));
+        Assert.Contains("LearnedOuterOptimizer", e.Message);
+        // The refused instance is garbage; its finalizer runs Dispose on a half-built object (a throw there ends the process).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    [Fact]
     public void Live_tensor_count_stays_flat_over_hundreds_of_steps()
     {
         var lo = Lo(LearnedOptimizerKind.Adafac, Parametrization.MuP);
