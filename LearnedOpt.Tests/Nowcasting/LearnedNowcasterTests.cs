@@ -12,7 +12,7 @@ namespace LearnedOpt.Tests.Nowcasting;
 public class LearnedNowcasterTests
 {
     // A 3-input, 4-unit, 2-output MLP: W1 [4,3], b1 [4], W2 [2,4], b2 [2].
-    private static readonly ParameterSpec[] Mlp =
+    internal static readonly ParameterSpec[] Mlp =
     [
         new("layers.0.weight", [4, 3], ParameterRole.Input, 3),
         new("layers.0.bias", [4], ParameterRole.Bias, 1),
@@ -20,7 +20,7 @@ public class LearnedNowcasterTests
         new("layers.1.bias", [2], ParameterRole.Bias, 1),
     ];
 
-    private static NowcasterConfig Small(NowcasterKind kind) => new(kind, Context: 5, Horizons: 3, Hidden: 16, Layers: 2, Spacing: 10);
+    internal static NowcasterConfig Small(NowcasterKind kind) => new(kind, Context: 5, Horizons: 3, Hidden: 16, Layers: 2, Spacing: 10);
 
     private static Tensor[] History(long seed)
     {

@@ -18,16 +18,10 @@ public class NowcastDevicePlacementTests
 {
     private static readonly Device Meta = DefaultDeviceTrap.Meta;
 
-    // A 3-input, 4-unit, 2-output MLP: W1 [4,3], b1 [4], W2 [2,4], b2 [2].
-    private static readonly ParameterSpec[] Mlp =
-    [
-        new("layers.0.weight", [4, 3], ParameterRole.Input, 3),
-        new("layers.0.bias", [4], ParameterRole.Bias, 1),
-        new("layers.1.weight", [2, 4], ParameterRole.Output, 4),
-        new("layers.1.bias", [2], ParameterRole.Bias, 1),
-    ];
+    // The small MLP and nowcaster shapes of LearnedNowcasterTests.
+    private static readonly ParameterSpec[] Mlp = LearnedNowcasterTests.Mlp;
 
-    private static NowcasterConfig Small(NowcasterKind kind) => new(kind, Context: 5, Horizons: 3, Hidden: 16, Layers: 2, Spacing: 10);
+    private static NowcasterConfig Small(NowcasterKind kind) => LearnedNowcasterTests.Small(kind);
 
     private static NowcasterKind KindOf(string name) => name == "gnn" ? NowcasterKind.Gnn : NowcasterKind.Wnn;
 

@@ -44,11 +44,7 @@ public class CommandDevicePlacementTests
     {
         using var temp = new TempFolder();
         string config = Config(temp, estimator, role);
-        var plain = CliRunner.Run("metatrain", "--config", config, "--out", temp["plain"]);
-        Assert.True(plain.ExitCode == 0, plain.Error);
-        (int ExitCode, string Output, string Error) trapped;
-        using (new DefaultDeviceTrap()) trapped = CliRunner.Run("metatrain", "--config", config, "--out", temp["trapped"]);
-        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        RunPlainAndTrapped(temp, outDir => ["metatrain", "--config", config, "--out", outDir]);
         Assert.Equal(Theta(temp["plain/tiny.safetensors"]), Theta(temp["trapped/tiny.safetensors"]));
     }
 
@@ -62,11 +58,7 @@ public class CommandDevicePlacementTests
         string[] Args(string outDir) =>
             ["train", "--task", "fmnist8-mlp", "--width", "16", "--steps", "12", "--eval-every", "6", "--out", outDir,
              .. extra.Select(a => a == "LEARNED" ? Path.Combine(RepositoryRoot.Path, "pretrained", "quick", "quick.safetensors") : a)];
-        var plain = CliRunner.Run(Args(temp["plain"]));
-        Assert.True(plain.ExitCode == 0, plain.Error);
-        (int ExitCode, string Output, string Error) trapped;
-        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
-        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        RunPlainAndTrapped(temp, Args);
         Assert.Equal(NumericColumns(temp["plain/metrics.csv"]), NumericColumns(temp["trapped/metrics.csv"]));
     }
 
@@ -77,11 +69,7 @@ public class CommandDevicePlacementTests
         string[] Args(string outDir) =>
             ["localsgd", "--task", "fmnist8-mlp", "--param", "sp", "--width", "16", "--depth", "1", "--batch-size", "32", "--workers", "2",
              "--local-steps", "2", "--rounds", "3", "--eval-every", "3", "--outer", "diloco", "--compress", "topk:10%,2bit", "--out", outDir];
-        var plain = CliRunner.Run(Args(temp["plain"]));
-        Assert.True(plain.ExitCode == 0, plain.Error);
-        (int ExitCode, string Output, string Error) trapped;
-        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
-        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        RunPlainAndTrapped(temp, Args);
         Assert.Equal(NumericColumns(temp["plain/rounds.csv"]), NumericColumns(temp["trapped/rounds.csv"]));
     }
 
@@ -93,11 +81,7 @@ public class CommandDevicePlacementTests
             ["eval", "--optimizer", Path.Combine(RepositoryRoot.Path, "pretrained", "quick", "quick.safetensors"), "--baselines", "adamw",
              "--task", "fmnist8-mlp", "--width", "16", "--depth", "1", "--horizon", "8", "--seeds", "1", "--tuning-seeds", "1",
              "--lr-grid", "1e-3,3e-3", "--evaluations", "2", "--jobs", "1", "--out", outDir];
-        var plain = CliRunner.Run(Args(temp["plain"]));
-        Assert.True(plain.ExitCode == 0, plain.Error);
-        (int ExitCode, string Output, string Error) trapped;
-        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(Args(temp["trapped"]));
-        Assert.True(trapped.ExitCode == 0, trapped.Error);
+        RunPlainAndTrapped(temp, Args);
         Assert.Equal(NumericColumns(temp["plain/summary.csv"]), NumericColumns(temp["trapped/summary.csv"]));
     }
 
@@ -126,6 +110,16 @@ public class CommandDevicePlacementTests
         }
         Assert.Equal(NumericColumns(temp["plain/gnn/training.csv"]), NumericColumns(temp["trapped/gnn/training.csv"]));
         Assert.Equal(NumericColumns(temp["plain/eval/runs.csv"]), NumericColumns(temp["trapped/eval/runs.csv"]));
+    }
+
+    // Runs the command into OUT/plain, then under the trap into OUT/trapped; both must succeed.
+    private static void RunPlainAndTrapped(TempFolder temp, Func<string, string[]> args)
+    {
+        var plain = CliRunner.Run(args(temp["plain"]));
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        (int ExitCode, string Output, string Error) trapped;
+        using (new DefaultDeviceTrap()) trapped = CliRunner.Run(args(temp["trapped"]));
+        Assert.True(trapped.ExitCode == 0, $"under the trap: {trapped.Error}");
     }
 
     // The CSV without its wall-clock columns, which differ from run to run.
