@@ -126,6 +126,8 @@ public class CorePackageTests(PackedCore packed, ITestOutputHelper log) : IClass
         Assert.True(run.ExitCode == 0, run.ToString());
 
         var printed = run.Output.Split('\n').Select(l => l.Trim().Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        foreach (string key in new[] { "first_loss", "last_loss", "live_tensors_after_first_step", "live_tensors_after_last_step" })
+            log.WriteLine($"consumer {key}={printed.GetValueOrDefault(key)}");
         Assert.True(printed.ContainsKey("losses") && printed.ContainsKey("live_tensors_after_last_step"), run.ToString());
         float[] losses = printed["losses"].Split(',').Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(steps, losses.Length);
