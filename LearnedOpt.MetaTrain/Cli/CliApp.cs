@@ -28,6 +28,7 @@ internal static class CliApp
         root.Subcommands.Add(NowcasterCommand.Create());
         root.Subcommands.Add(LocalSgdCompareCommand.Create());
         root.Subcommands.Add(TrajectoriesCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

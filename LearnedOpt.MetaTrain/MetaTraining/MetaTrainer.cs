@@ -33,7 +33,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     {
         config.Validate();
         string configJson = config.ToJson();
-        var estimators = config.Suites.Select((suite, i) => CreateEstimator(suite, Seeds.Derive(config.Seed, "suite", i))).ToList();
+        var estimators = config.Suites.Select((_, i) => CreateEstimator(i)).ToList();
         try
         {
             return Loop(resume, configJson, estimators, onStep, command);
@@ -174,6 +174,9 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     private InnerRunMetaLoss MetaLoss => new(
         config.Estimator.MetaLoss == "validation",
         config.Estimator.EsLoss == "last_recomputed" ? config.Estimator.RecomputeBatches : 0);
+
+    /// <summary>The estimator of suite <paramref name="suite"/>, as <see cref="Run"/> builds it (for benchmarks).</summary>
+    internal IMetaGradientEstimator CreateEstimator(int suite) => CreateEstimator(config.Suites[suite], Seeds.Derive(config.Seed, "suite", suite));
 
     private IMetaGradientEstimator CreateEstimator(SuiteSection suite, long seed)
     {

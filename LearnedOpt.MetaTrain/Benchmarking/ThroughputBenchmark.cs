@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.MetaTraining;
+using LearnedOpt.Optimizers;
+using LearnedOpt.Parameters;
+using LearnedOpt.Tasks.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LearnedOpt.MetaTrain.Benchmarking;
+
+/// <summary>
+/// Measures, in one run, how close meta-training and the learned step come to this machine's FLOP bound: the sgemm
+/// rate, inner steps per second of meta-training on the quick preset's task shape (width 32) and mulo-s's (width 128),
+/// and the learned step at 10k, 100k and 1M parameters against AdamW. Times are medians or whole outer steps after a
+/// warm-up; every comparison is a ratio within the run, since these machines' speed changes from day to day.
+/// </summary>
+internal static class ThroughputBenchmark
+{
+    /// <summary>The task shapes measured: the quick preset's suite and mulo-s's.</summary>
+    public static readonly string[] Presets = ["quick", "mulo-s"];
+
+    /// <summary>Runs everything; <paramref name="outerSteps"/> outer steps per engine and shape (after one warm-up).</summary>
+    public static ThroughputReport Run(int outerSteps, Action<string> log)
+    {
+        if (outerSteps < 1) throw new ArgumentException($"Measure at least one outer step, got {outerSteps}.");
+        double gflops = SgemmGflops();
+        log($"sgemm 1024²: {gflops:F1} GFLOP/s on {get_num_threads()} thread(s)");
+        var loops = new List<InnerLoopThroughput>();
+        foreach (string preset in Presets)
+        {
+            var row = InnerLoop(MetaTrainPresets.Get(preset), outerSteps, gflops);
+            log($"{row.Shape}, {row.Engine}: {row.InnerStepsPerSecond:F0} inner steps/s ({row.FractionOfBound:P1} of the bound)");
+            loops.Add(row);
+        }
+        var steps = new List<StepThroughput>();
+        foreach (var (rows, columns) in new (long, long)[] { (100, 100), (250, 400), (1000, 1000) })
+            steps.AddRange(LearnedStep(rows, columns, gflops));
+        return new ThroughputReport(gflops, get_num_threads(), loops, steps);
+    }
+
+    /// <summary>The median throughput of a square 1024² float32 matmul.</summary>
+    public static double SgemmGflops()
+    {
+        var generator = new Generator(0);
+        using var a = randn([1024, 1024], dtype: ScalarType.Float32, device: CPU, generator: generator);
+        using var b = randn([1024, 1024], dtype: ScalarType.Float32, device: CPU, generator: generator);
+        double ms = MedianMilliseconds(() =>
+        {
+            using var scope = NewDisposeScope();
+            a.matmul(b);
+        }, warmUp: 3, repeats: 15);
+        return 2.0 * 1024 * 1024 * 1024 / (ms * 1e6);
+    }
+
+    private static InnerLoopThroughput InnerLoop(MetaTrainConfig config, int outerSteps, double gflops)
+    {
+        var suite = config.Suites[0];
+        if (suite.Widths.Length != 1 || suite.Depths.Length != 1 || suite.BatchSizes.Length != 1 || suite.Tasks.Length != 1)
+            throw new InvalidOperationException($"Preset {config.Name} samples several task shapes; the benchmark needs one.");
+        var data = DatasetCatalog.Get(suite.Tasks[0].Replace("-mlp", "", StringComparison.Ordinal));
+        int[] layers = [data.FeatureCount, .. Enumerable.Repeat(suite.Widths[0], suite.Depths[0]), data.ClassCount];
+        long elements = 0;
+        for (int i = 0; i + 1 < layers.Length; i++) elements += (long)layers[i] * layers[i + 1] + layers[i + 1];
+        double flops = FlopModel.MlpForwardBackward(layers, suite.BatchSizes[0]) + FlopModel.LearnedStep(config.OptimizerConfig(), elements);
+
+        var trainer = new MetaTrainer(config, Path.GetTempPath(), _ => { });
+        using var estimator = trainer.CreateEstimator(0);
+        using var theta = trainer.InitialTheta();
+        using (NewDisposeScope()) estimator.Estimate(theta, 0); // builds the inner runs and warms the allocator
+        long innerSteps = 0;
+        var clock = Stopwatch.StartNew();
+        for (int step = 1; step <= outerSteps; step++)
+        {
+            using var scope = NewDisposeScope();
+            innerSteps += estimator.Estimate(theta, step).InnerSteps;
+        }
+        double perSecond = innerSteps / clock.Elapsed.TotalSeconds;
+        string shape = $"{suite.Tasks[0]} w{suite.Widths[0]} d{suite.Depths[0]} b{suite.BatchSizes[0]}";
+        return new InnerLoopThroughput(shape, $"{config.Estimator.Kind} serial", flops, perSecond, perSecond * flops / (gflops * 1e9));
+    }
+
+    private static IEnumerable<StepThroughput> LearnedStep(long rows, long columns, double gflops)
+    {
+        var generator = new Generator(1);
+        using var weight = new Parameter(randn([rows, columns], dtype: ScalarType.Float32, device: CPU, generator: generator));
+        weight.grad = randn([rows, columns], dtype: ScalarType.Float32, device: CPU, generator: generator);
+        var spec = new ParameterSpec("w", weight.shape, ParameterRole.Hidden, columns);
+        var config = LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP);
+        using var definition = LearnedOptimizerDefinition.Initialize(config, seed: 0);
+        using var adamw = optim.AdamW([weight], 1e-6);
+        using var learned = new LearnedOptimizer(definition, [(weight, spec)], lr: 1e-6);
+        long elements = rows * columns;
+        double adamMs = MedianMilliseconds(() => adamw.step(), warmUp: 3, repeats: 15);
+        double learnedMs = MedianMilliseconds(() => learned.step(), warmUp: 3, repeats: 15);
+        double Fraction(double flops, double ms) => flops / (ms * 1e-3) / (gflops * 1e9);
+        yield return new StepThroughput(elements, "adamw", adamMs, 1.0, Fraction(FlopModel.AdamWStep(elements), adamMs));
+        yield return new StepThroughput(elements, "adafac tensor rule", learnedMs, learnedMs / adamMs, Fraction(FlopModel.LearnedStep(config, elements), learnedMs));
+    }
+
+    private static double MedianMilliseconds(Action work, int warmUp, int repeats)
+    {
+        for (int i = 0; i < warmUp; i++) work();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            work();
+            times[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+}

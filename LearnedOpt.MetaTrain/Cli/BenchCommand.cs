@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Globalization;
+using LearnedOpt.MetaTrain.Benchmarking;
+using Spectre.Console;
+
+namespace LearnedOpt.MetaTrain.Cli;
+
+/// <summary><c>learnedopt bench</c>: meta-training and the learned step against this machine's FLOP bound, in one run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure the sgemm rate, meta-training's inner steps/s (quick and mulo-s task shapes) and the learned step against AdamW, as fractions of the FLOP bound.");
+        var outerSteps = CliOptions.Create("--outer-steps", "Outer steps timed per task shape (after one warm-up step).", 5);
+        command.Options.Add(outerSteps);
+        command.SetAction(result =>
+        {
+            int steps = result.GetValue(outerSteps);
+            if (steps < 1) throw new UserInputException($"--outer-steps must be at least 1, got {steps}.");
+            var report = ThroughputBenchmark.Run(steps, Console.WriteLine);
+
+            var loops = new Table().AddColumns("task shape", "engine", "MFLOP / inner step", "inner steps/s", "of the bound");
+            foreach (var row in report.InnerLoops)
+                loops.AddRow(Markup.Escape(row.Shape), Markup.Escape(row.Engine), Invariant($"{row.FlopsPerInnerStep / 1e6:F1}"), Invariant($"{row.InnerStepsPerSecond:F0}"), Invariant($"{row.FractionOfBound:P1}"));
+            CliConsole.Out.Write(loops);
+
+            var stepsTable = new Table().AddColumns("parameters", "step", "ms", "× AdamW", "of the bound");
+            foreach (var row in report.Steps)
+                stepsTable.AddRow(Invariant($"{row.Elements:N0}"), Markup.Escape(row.Optimizer), Invariant($"{row.Milliseconds:F3}"), Invariant($"{row.RatioToAdamW:F1}"), Invariant($"{row.FractionOfBound:P1}"));
+            CliConsole.Out.Write(stepsTable);
+            Console.WriteLine(Invariant($"bound: every FLOP at the measured sgemm rate of {report.SgemmGflops:F1} GFLOP/s ({report.Threads} thread(s)); features counted as {FlopModel.FeatureFlopsPerElement:F0} FLOP per element"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
