@@ -48,16 +48,19 @@ internal sealed class LearnedOptimizerPopulation : IInnerPopulation
         _remaining = new int[_seeds.Length];
         _steps = new long[_seeds.Length];
 
-        var initial = new Tensor[_seeds.Length][];
-        for (int m = 0; m < _seeds.Length; m++)
-        {
-            _episodes[m] = Draw(m, 0);
-            _remaining[m] = _episodes[m].Steps;
-            initial[m] = _episodes[m].InitialParameters();
-        }
+        // Member 0's first task fixes the shapes every member must keep.
+        _shapes = [];
+        _episodes[0] = Draw(0, 0);
         var task = _episodes[0].Task;
         _shapes = task.Parameters.Select(p => p.Shape).ToArray();
         _scales = task.Parameters.Select(_rule.Config.ScaleFor).ToArray();
+        for (int m = 1; m < _seeds.Length; m++) _episodes[m] = Draw(m, 0);
+        var initial = new Tensor[_seeds.Length][];
+        for (int m = 0; m < _seeds.Length; m++)
+        {
+            _remaining[m] = _episodes[m].Steps;
+            initial[m] = _episodes[m].InitialParameters();
+        }
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
@@ -132,7 +135,7 @@ internal sealed class LearnedOptimizerPopulation : IInnerPopulation
         var episode = InnerEpisode.Draw(_family, _schedule, _metaLoss, _seeds[m], index);
         if (episode.Task is not IPopulationTask)
             throw new UserInputException($"Task '{episode.Task.Name}' has no batched loss; set estimator.engine to serial.");
-        if (_shapes is not null && !episode.Task.Parameters.Select(p => p.Shape).SequenceEqual(_shapes, ShapeComparer.Instance))
+        if (_shapes.Length > 0 && !episode.Task.Parameters.Select(p => p.Shape).SequenceEqual(_shapes, ShapeComparer.Instance))
             throw new UserInputException($"The batched engine steps members whose networks have one shape; '{episode.Task.Name}' differs from '{_episodes[0].Task.Name}'. Set estimator.engine to serial for suites with several widths or depths.");
         return episode;
     }

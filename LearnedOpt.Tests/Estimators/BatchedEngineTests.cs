@@ -127,6 +127,72 @@ public class BatchedEngineTests
             Assert.True(value.allclose(exported.Tensor("b" + name[1..]), rtol: 1e-4, atol: 1e-5), name);
     }
 
+    [Fact]
+    public void Batched_PES_keeps_the_live_tensor_count_flat_over_many_outer_steps()
+    {
+        using var pes = new TruncatedPesEstimator(seeds => Batched(seeds, Horizons), particles: 2, truncationLength: 4, sigma: 0.01, seed: 9);
+        using var theta = Theta(0);
+        using (NewDisposeScope()) pes.Estimate(theta, 0);
+        long before = Training.TrainingRunTests.SettledTensorCount();
+        for (int k = 1; k <= 15; k++)
+        {
+            using var scope = NewDisposeScope();
+            var estimate = pes.Estimate(theta, k);
+            Assert.True(estimate.Gradient.isfinite().all().item<bool>());
+            Assert.InRange(estimate.MetaLoss, 0, 1.5 * Math.Log(10));
+        }
+        Assert.Equal(before, Training.TrainingRunTests.SettledTensorCount());
+    }
+
+    [Fact]
+    public void Batched_PES_creates_every_tensor_on_its_inputs_device_and_dtype()
+    {
+        float[] Gradients()
+        {
+            using var pes = new TruncatedPesEstimator(seeds => Batched(seeds, Horizons), particles: 2, truncationLength: 4, sigma: 0.01, seed: 3);
+            using var theta = Theta(2);
+            using var scope = NewDisposeScope();
+            return Enumerable.Range(0, 3).SelectMany(k => pes.Estimate(theta, k).Gradient.data<float>().ToArray()).ToArray();
+        }
+        var plain = Gradients();
+        float[] trapped;
+        using (new DefaultDeviceTrap()) trapped = Gradients();
+        Assert.Equal(plain, trapped);
+    }
+
+    [Fact]
+    public void A_batched_PES_estimator_continues_exactly_from_its_exported_state()
+    {
+        var gradients = new List<float[]>();
+        using var scope = NewDisposeScope();
+        using var theta = Theta(1);
+        var exported = new EstimatorState();
+        using (var whole = new TruncatedPesEstimator(seeds => Batched(seeds, Horizons), particles: 2, truncationLength: 4, sigma: 0.01, seed: 6))
+        {
+            for (int k = 0; k < 5; k++)
+            {
+                gradients.Add(whole.Estimate(theta, k).Gradient.data<float>().ToArray());
+                if (k == 2) whole.Export("suite0.", exported);
+                if (k == 2) foreach (var key in exported.Tensors.Keys.ToList()) exported.Tensors[key] = exported.Tensors[key].clone(); // a checkpoint holds copies
+            }
+        }
+        using var resumed = new TruncatedPesEstimator(seeds => Batched(seeds, Horizons), particles: 2, truncationLength: 4, sigma: 0.01, seed: 6);
+        resumed.Import("suite0.", exported);
+        for (int k = 3; k < 5; k++) Assert.Equal(gradients[k], resumed.Estimate(theta, k).Gradient.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void The_batched_engine_refuses_members_of_different_shapes_and_held_out_meta_losses()
+    {
+        var mixed = new MlpTaskFamily(["fmnist8-mlp"], [8, 16, 24, 32], [2], [32], new TaskOptions());
+        var e = Assert.Throws<UserInputException>(() =>
+        {
+            using var population = new LearnedOptimizerPopulation(mixed, Rule, Horizons, [1, 2, 3, 4, 5, 6]);
+        });
+        Assert.Contains("estimator.engine to serial", e.Message);
+        Assert.Contains("validation", Assert.Throws<UserInputException>(() => new LearnedOptimizerPopulation(Fmnist8, Rule, Horizons, [1], new InnerRunMetaLoss(OnValidation: true))).Message);
+    }
+
     // Records the steps (counted over the whole run) at which member 0 ended an episode.
     private sealed class ResetRecorder(IInnerPopulation inner, List<int> resets) : IInnerPopulation
     {
