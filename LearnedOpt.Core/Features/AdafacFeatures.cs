@@ -31,41 +31,45 @@ internal sealed class AdafacFeatures : IFeatureBuilder
 
     public int FeatureCount => Count;
 
-    public Tensor[] InitialState(Tensor parameter)
+    public Tensor[] InitialState(Tensor parameter, int memberDims = 0)
     {
         long[] shape = parameter.shape;
         var m = zeros([.. shape, MomentumDecays.Length], dtype: parameter.dtype, device: parameter.device);
         var rms = zeros([.. shape, RmsDecays.Length], dtype: parameter.dtype, device: parameter.device);
-        if (FactoredDims.Of(shape) is { } dims)
+        if (FactoredDims.Of(MemberShapes.Own(parameter, memberDims)) is { } dims)
         {
             return [m, rms,
-                zeros([.. Without(shape, dims.Largest), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device),
-                zeros([.. Without(shape, dims.Second), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device)];
+                zeros([.. Without(shape, memberDims + dims.Largest), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device),
+                zeros([.. Without(shape, memberDims + dims.Second), AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device)];
         }
         return [m, rms, zeros([.. shape, AdafactorDecays.Length], dtype: parameter.dtype, device: parameter.device)];
     }
 
-    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)
+    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta, int memberDims = 0)
     {
-        var momentumDecay = LearnedDecay.From(MomentumDecays, theta[MomentumDecayName]);
-        var rmsDecay = LearnedDecay.From(RmsDecays, theta[RmsDecayName]);
-        var factorDecay = LearnedDecay.From(AdafactorDecays, theta[AdafactorDecayName]);
+        int rank = (int)g.dim() - memberDims;
+        // With members, each member's decays ([members, k]) broadcast over that member's accumulator only.
+        Tensor Decay(double[] initial, string name, int ownRank) => MemberShapes.Spread(LearnedDecay.From(initial, theta[name]), memberDims, ownRank);
+        var momentumDecay = Decay(MomentumDecays, MomentumDecayName, rank);
+        var rmsDecay = Decay(RmsDecays, RmsDecayName, rank);
 
         var gLast = g.unsqueeze(-1);
         var m = state[0] * momentumDecay + gLast * (1 - momentumDecay);
         var rms = state[1] * rmsDecay + gLast.square() * (1 - rmsDecay);
         var gradSquare = g.square() + 1e-30;
 
-        if (FactoredDims.Of(g.shape) is { } dims)
+        if (FactoredDims.Of(MemberShapes.Own(g, memberDims)) is { } dims)
         {
-            var row = state[2] * factorDecay + gradSquare.mean([dims.Largest]).unsqueeze(-1) * (1 - factorDecay);
-            var column = state[3] * factorDecay + gradSquare.mean([dims.Second]).unsqueeze(-1) * (1 - factorDecay);
-            var rowFactor = SafeRsqrt(row / (row.mean([dims.SecondInRow], keepdim: true) + 1e-9));
+            var factorDecay = Decay(AdafactorDecays, AdafactorDecayName, rank - 1);
+            var row = state[2] * factorDecay + gradSquare.mean([memberDims + dims.Largest]).unsqueeze(-1) * (1 - factorDecay);
+            var column = state[3] * factorDecay + gradSquare.mean([memberDims + dims.Second]).unsqueeze(-1) * (1 - factorDecay);
+            var rowFactor = SafeRsqrt(row / (row.mean([memberDims + dims.SecondInRow], keepdim: true) + 1e-9));
             var columnFactor = SafeRsqrt(column);
-            return new Factored(p, g, m, rms, row, column, rowFactor, columnFactor, dims);
+            return new Factored(p, g, m, rms, row, column, rowFactor, columnFactor, dims, memberDims);
         }
-        var v = state[2] * factorDecay + gradSquare.unsqueeze(-1) * (1 - factorDecay);
-        return new Unfactored(p, g, m, rms, v);
+        var fullDecay = Decay(AdafactorDecays, AdafactorDecayName, rank);
+        var v = state[2] * fullDecay + gradSquare.unsqueeze(-1) * (1 - fullDecay);
+        return new Unfactored(p, g, m, rms, v, memberDims);
     }
 
     private static Tensor SafeRsqrt(Tensor x) => x.clamp_min(1e-9).rsqrt();
@@ -80,43 +84,43 @@ internal sealed class AdafacFeatures : IFeatureBuilder
     }
 
     private sealed class Factored(Tensor p, Tensor g, Tensor m, Tensor rms, Tensor row, Tensor column,
-        Tensor rowFactor, Tensor columnFactor, FactoredDims dims) : IPreparedFeatures
+        Tensor rowFactor, Tensor columnFactor, FactoredDims dims, int memberDims) : IPreparedFeatures
     {
         public Tensor[] NewState => [m, rms, row, column];
 
         public Tensor Block(long start, long length)
         {
-            var gb = g.narrow(0, start, length);
-            var mb = m.narrow(0, start, length);
-            // An accumulator that lost dim 0 broadcasts over the block; otherwise its dim 0 is the block's.
+            var gb = g.narrow(memberDims, start, length);
+            var mb = m.narrow(memberDims, start, length);
+            // An accumulator that lost the first own dimension broadcasts over the block; otherwise that dimension is the block's.
             Tensor Spread(Tensor accumulator, int removed) =>
-                (removed == 0 ? accumulator : accumulator.narrow(0, start, length)).unsqueeze(removed);
+                (removed == 0 ? accumulator : accumulator.narrow(memberDims, start, length)).unsqueeze(memberDims + removed);
             var rowFactorB = Spread(rowFactor, dims.Largest);
             var columnFactorB = Spread(columnFactor, dims.Second);
             var rowB = Spread(row, dims.Largest).expand_as(mb);
             var columnB = Spread(column, dims.Second).expand_as(mb);
 
-            var features = Common(gb, p.narrow(0, start, length), mb, rms.narrow(0, start, length));
+            var features = Common(gb, p.narrow(memberDims, start, length), mb, rms.narrow(memberDims, start, length));
             features.Add(gb.unsqueeze(-1) * rowFactorB * columnFactorB);
             features.Add(rowB);
             features.Add(columnB);
             features.Add((rowB + 1e-8).rsqrt());
             features.Add((columnB + 1e-8).rsqrt());
             features.Add(mb * rowFactorB * columnFactorB);
-            return cat(features.ToArray(), -1).reshape(-1, Count);
+            return MemberShapes.Rows(cat(features.ToArray(), -1), memberDims, Count);
         }
     }
 
-    private sealed class Unfactored(Tensor p, Tensor g, Tensor m, Tensor rms, Tensor v) : IPreparedFeatures
+    private sealed class Unfactored(Tensor p, Tensor g, Tensor m, Tensor rms, Tensor v, int memberDims) : IPreparedFeatures
     {
         public Tensor[] NewState => [m, rms, v];
 
         public Tensor Block(long start, long length)
         {
-            var gb = g.narrow(0, start, length);
-            var mb = m.narrow(0, start, length);
-            var vb = v.narrow(0, start, length);
-            var features = Common(gb, p.narrow(0, start, length), mb, rms.narrow(0, start, length));
+            var gb = g.narrow(memberDims, start, length);
+            var mb = m.narrow(memberDims, start, length);
+            var vb = v.narrow(memberDims, start, length);
+            var features = Common(gb, p.narrow(memberDims, start, length), mb, rms.narrow(memberDims, start, length));
             features.Add(gb.unsqueeze(-1) * SafeRsqrt(vb + 1e-9));
             features.Add(vb);
             features.Add(vb);
@@ -124,7 +128,7 @@ internal sealed class AdafacFeatures : IFeatureBuilder
             features.Add(rsqrtV);
             features.Add(rsqrtV);
             features.Add(mb * (vb + 1e-6).rsqrt());
-            return cat(features.ToArray(), -1).reshape(-1, Count);
+            return MemberShapes.Rows(cat(features.ToArray(), -1), memberDims, Count);
         }
     }
 }

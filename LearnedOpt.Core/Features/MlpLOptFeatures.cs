@@ -17,21 +17,22 @@ internal sealed class MlpLOptFeatures : IFeatureBuilder
 
     public int FeatureCount => Count;
 
-    public Tensor[] InitialState(Tensor parameter) => [zeros([.. parameter.shape, Decays.Length], dtype: parameter.dtype, device: parameter.device)];
+    public Tensor[] InitialState(Tensor parameter, int memberDims = 0) => [zeros([.. parameter.shape, Decays.Length], dtype: parameter.dtype, device: parameter.device)];
 
-    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta)
+    public IPreparedFeatures Prepare(Tensor p, Tensor g, IReadOnlyList<Tensor> state, MetaParameters theta, int memberDims = 0)
     {
+        // The decays are constants, the same for every member: they broadcast over the last (slot) dimension.
         var decays = tensor(Decays.Select(d => (float)d).ToArray(), dtype: g.dtype, device: g.device);
         var m = state[0] * decays + g.unsqueeze(-1) * (1 - decays);
-        return new Prepared(p, g, m);
+        return new Prepared(p, g, m, memberDims);
     }
 
-    private sealed class Prepared(Tensor p, Tensor g, Tensor m) : IPreparedFeatures
+    private sealed class Prepared(Tensor p, Tensor g, Tensor m, int memberDims) : IPreparedFeatures
     {
         public Tensor[] NewState => [m];
 
-        public Tensor Block(long start, long length) =>
-            cat([g.narrow(0, start, length).unsqueeze(-1), p.narrow(0, start, length).unsqueeze(-1), m.narrow(0, start, length)], -1)
-                .reshape(-1, Count);
+        public Tensor Block(long start, long length) => MemberShapes.Rows(
+            cat([g.narrow(memberDims, start, length).unsqueeze(-1), p.narrow(memberDims, start, length).unsqueeze(-1), m.narrow(memberDims, start, length)], -1),
+            memberDims, Count);
     }
 }

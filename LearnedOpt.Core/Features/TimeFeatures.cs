@@ -15,10 +15,23 @@ internal static class TimeFeatures
     public static int Count => Timescales.Length;
 
     /// <summary>The features for step <paramref name="step"/>: a vector of length 11 with the device and dtype of <paramref name="like"/>.</summary>
-    public static Tensor For(long step, Tensor like)
+    public static Tensor For(long step, Tensor like) => tensor(Values(step), dtype: like.dtype, device: like.device);
+
+    /// <summary>
+    /// The features of a population whose members are at different steps: <c>[members, 11]</c>, row m for
+    /// <paramref name="steps"/>[m], with the device and dtype of <paramref name="like"/>.
+    /// </summary>
+    public static Tensor For(IReadOnlyList<long> steps, Tensor like)
+    {
+        var values = new float[steps.Count * Timescales.Length];
+        for (int m = 0; m < steps.Count; m++) Values(steps[m]).CopyTo(values, m * Timescales.Length);
+        return tensor(values, [steps.Count, Timescales.Length], dtype: like.dtype, device: like.device);
+    }
+
+    private static float[] Values(long step)
     {
         var values = new float[Timescales.Length];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh((float)step / Timescales[i] - 1f);
-        return tensor(values, dtype: like.dtype, device: like.device);
+        return values;
     }
 }

@@ -90,29 +90,72 @@ internal sealed class LearnedUpdateRule
     {
         var p = AsVector(parameter);
         var prepared = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients);
+        return Update(parameter, p, prepared, theta, TimeFeatures.For(step, p), scale, memberDims: 0);
+    }
 
-        long rows = p.shape[0], perRow = Math.Max(1, p.numel() / Math.Max(rows, 1));
-        long blockRows = Math.Max(1, BlockElements / perRow);
+    /// <summary>Zero state for a population's stacked parameters <c>[members, *shape]</c> (see <see cref="ApplyPopulation"/>).</summary>
+    public Tensor[][] InitialPopulationState(IEnumerable<Tensor> stackedParameters) =>
+        stackedParameters.Select(p => Features.InitialState(p, memberDims: 1)).ToArray();
+
+    /// <summary>
+    /// One update of every member of a population, each with its own θ, step count and accumulators: the rule of
+    /// <see cref="Apply"/> with a leading member dimension. Parameters and gradients are <c>[members, *shape]</c>, state
+    /// tensors come from <see cref="InitialPopulationState"/>, <paramref name="theta"/>'s entries are <c>[members, *θshape]</c>,
+    /// <paramref name="steps"/>[m] is member m's step (members at different steps of their episodes), and
+    /// <paramref name="scales"/> are the per-tensor step scales (the same for all members: they share shapes and roles).
+    /// Member m's result equals <see cref="Apply"/> on member m alone, up to float32 rounding.
+    /// </summary>
+    public (Tensor[] Parameters, Tensor[][] State) ApplyPopulation(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, IReadOnlyList<Tensor[]> state, MetaParameters theta, IReadOnlyList<long> steps,
+        IReadOnlyList<double> scales)
+    {
+        if (parameters.Count != gradients.Count || parameters.Count != state.Count || parameters.Count != scales.Count)
+            throw new ArgumentException($"Got {parameters.Count} parameters, {gradients.Count} gradients, {state.Count} states and {scales.Count} scales; they must match.");
+        if (Config.SeesEachWorker)
+            throw new ArgumentException("A population update does not take per-worker gradients (LAgg-A); step its members one by one.");
+        if (parameters.Any(p => p.dim() < 2 || p.shape[0] != steps.Count))
+            throw new ArgumentException($"Population parameters need a leading member dimension of {steps.Count} and at least one dimension of their own.");
+        var next = new Tensor[parameters.Count];
+        var nextState = new Tensor[parameters.Count][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            var prepared = Features.Prepare(p, gradients[i], state[i], theta, memberDims: 1);
+            var update = Update(p, p, prepared, theta, TimeFeatures.For(steps, p), scales[i], memberDims: 1);
+            next[i] = p - update.Step;
+            nextState[i] = update.State;
+        }
+        return (next, nextState);
+    }
+
+    // Per tensor (or per tensor of every member): normalise each feature by its mean square over the tensor, fold that
+    // and the time features into the first layer, run the meta-network block by block, turn its outputs into the step.
+    private TensorUpdate Update(Tensor parameter, Tensor p, IPreparedFeatures prepared, MetaParameters theta, Tensor time, double scale, int memberDims)
+    {
+        long members = memberDims == 0 ? 1 : p.shape[0];
+        long ownElements = p.numel() / members;
+        long rows = p.shape[memberDims], perRow = Math.Max(1, ownElements / Math.Max(rows, 1));
+        long blockRows = Math.Max(1, BlockElements / (perRow * members));
         var blocks = new List<Tensor>();
         Tensor? sumOfSquares = null;
         for (long start = 0; start < rows; start += blockRows)
         {
             var block = prepared.Block(start, Math.Min(blockRows, rows - start));
             blocks.Add(block);
-            var s = block.square().sum([0]);
+            var s = block.square().sum([-2]);
             sumOfSquares = sumOfSquares is null ? s : sumOfSquares + s;
         }
-        var columnScale = (sumOfSquares! / p.numel() + 1e-5).rsqrt();
-        var first = MetaNet.FoldFirstLayer(theta, columnScale, TimeFeatures.For(step, p));
+        var columnScale = (sumOfSquares! / ownElements + 1e-5).rsqrt();
+        var first = MetaNet.FoldFirstLayer(theta, columnScale, time);
 
         var steps = blocks.Select(block =>
         {
             var output = MetaNet.Forward(block, first, theta);
-            var direction = output.select(1, 0);
-            var magnitude = output.select(1, 1);
+            var direction = output.select(-1, 0);
+            var magnitude = output.select(-1, 1);
             return direction * (magnitude * Config.ExpMultiplier).exp() * (Config.StepMultiplier * scale);
         }).ToArray();
-        var delta = (steps.Length == 1 ? steps[0] : cat(steps, 0)).reshape(parameter.shape);
+        var delta = (steps.Length == 1 ? steps[0] : cat(steps, -1)).reshape(parameter.shape);
         return new TensorUpdate(delta, prepared.NewState);
     }
 

@@ -72,6 +72,25 @@ public sealed class MetaParameters : IDisposable
         return new MetaParameters(result);
     }
 
+    /// <summary>
+    /// Splits the rows of <c>[members, ElementCount]</c> into a population's θ: each entry <c>[members, *shape]</c>, row m
+    /// member m's θ laid out as <see cref="Flatten"/> (the population form the update rule's members read).
+    /// </summary>
+    public MetaParameters UnflattenRows(Tensor rows)
+    {
+        if (rows.dim() != 2 || rows.shape[1] != ElementCount)
+            throw new ArgumentException($"Expected rows of {ElementCount} meta-parameters, got [{string.Join(", ", rows.shape)}].");
+        long offset = 0;
+        var result = new List<(string, Tensor)>();
+        foreach (var (name, t) in _entries)
+        {
+            long n = t.numel();
+            result.Add((name, rows.narrow(1, offset, n).reshape([rows.shape[0], .. t.shape])));
+            offset += n;
+        }
+        return new MetaParameters(result);
+    }
+
     /// <summary>Disposes every tensor.</summary>
     public void Dispose()
     {

@@ -63,23 +63,33 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
     /// Folds the per-column input normalisation and the constant time features into the first layer:
     /// [x·s, t]·W₀ + b₀ = x·(s ⊙ W₀[:F]) + (b₀ + t·W₀[F:]). Returns the effective first-layer weight and bias.
     /// </summary>
+    /// <remarks>
+    /// For a population every argument has a leading member dimension (θ entries <c>[members, …]</c>, column scales
+    /// <c>[members, F]</c>, time features <c>[members, 11]</c>) and each member's layer is folded with its own values:
+    /// the same expression, written on the last two dimensions.
+    /// </remarks>
     public (Tensor Weight, Tensor Bias) FoldFirstLayer(MetaParameters theta, Tensor columnScale, Tensor timeFeatures)
     {
         var w0 = theta[WeightName(0)];
-        long featureCount = columnScale.shape[0];
-        var weight = w0.narrow(0, 0, featureCount) * columnScale.unsqueeze(1);
-        var bias = theta[BiasName(0)] + timeFeatures.unsqueeze(0).matmul(w0.narrow(0, featureCount, w0.shape[0] - featureCount)).squeeze(0);
+        long featureCount = columnScale.shape[^1], inputs = w0.shape[^2];
+        var weight = w0.narrow(-2, 0, featureCount) * columnScale.unsqueeze(-1);
+        var bias = theta[BiasName(0)] + timeFeatures.unsqueeze(-2).matmul(w0.narrow(-2, featureCount, inputs - featureCount)).squeeze(-2);
         return (weight, bias);
     }
 
-    /// <summary>Runs the network on raw feature rows with a folded first layer; returns <c>[rows, 2]</c>.</summary>
+    /// <summary>
+    /// Runs the network on raw feature rows with a folded first layer; returns <c>[rows, 2]</c>, or for a population
+    /// (rows <c>[members, rows, F]</c> and θ entries <c>[members, …]</c>) <c>[members, rows, 2]</c>, each member through its own θ.
+    /// </summary>
     /// <remarks>bias.addmm(x, W) fuses the bias into the product: measurably faster than matmul then add
-    /// (benchmarks/README.md, MetaNetBlockingBenchmarks).</remarks>
+    /// (benchmarks/README.md, MetaNetBlockingBenchmarks). A population uses bmm then add (baddbmm computes the wrong
+    /// thing in TorchSharp 0.107, ../shared/design.md).</remarks>
     public Tensor Forward(Tensor rawFeatures, (Tensor Weight, Tensor Bias) first, MetaParameters theta)
     {
-        var h = first.Bias.addmm(rawFeatures, first.Weight);
+        static Tensor Layer(Tensor bias, Tensor x, Tensor weight) => x.dim() == 2 ? bias.addmm(x, weight) : x.bmm(weight).add_(bias.unsqueeze(-2));
+        var h = Layer(first.Bias, rawFeatures, first.Weight);
         for (int i = 1; i < LayerSizes.Length; i++)
-            h = theta[BiasName(i)].addmm(h.relu_(), theta[WeightName(i)]);
+            h = Layer(theta[BiasName(i)], h.relu_(), theta[WeightName(i)]);
         return h;
     }
 

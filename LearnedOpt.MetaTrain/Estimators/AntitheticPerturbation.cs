@@ -24,9 +24,16 @@ internal sealed class AntitheticPerturbation(double sigma, long seed)
         return flatTheta.device_type == DeviceType.CPU && flatTheta.dtype == draw.dtype ? draw : draw.to(flatTheta.dtype, flatTheta.device, disposeAfter: true);
     }
 
-    /// <summary>θ + sign·ε as meta-parameters (detached).</summary>
-    public static MetaParameters Shift(MetaParameters theta, Tensor flatTheta, Tensor epsilon, double sign) =>
-        theta.Unflatten((flatTheta + sign * epsilon).detach());
+    /// <summary>
+    /// The population of antithetic pairs: member 2i is θ + εᵢ and member 2i + 1 is θ − εᵢ (detached). Their runs are
+    /// created from <see cref="PairSeeds"/>, so both members of a pair see the same data.
+    /// </summary>
+    public static PopulationTheta Pairs(MetaParameters theta, Tensor flatTheta, IReadOnlyList<Tensor> epsilons) =>
+        new(theta, stack(epsilons.SelectMany(e => new[] { flatTheta + e, flatTheta - e }).ToArray()).detach());
+
+    /// <summary>The member seeds of the pairs: particle i's run seed twice, in the member order of <see cref="Pairs"/>.</summary>
+    public static long[] PairSeeds(int particles, Func<int, long> runSeed) =>
+        Enumerable.Range(0, particles).SelectMany(i => new[] { runSeed(i), runSeed(i) }).ToArray();
 
     /// <summary>
     /// The antithetic estimator's weight on ε for loss difference <paramref name="difference"/> = L⁺ − L⁻:

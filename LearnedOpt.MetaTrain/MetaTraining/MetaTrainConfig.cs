@@ -42,8 +42,21 @@ internal sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null
 /// <param name="EsLoss">Full-run ES loss: mean, last, or last_recomputed (the final parameters on <paramref name="RecomputeBatches"/> fresh batches).</param>
 /// <param name="RecomputeBatches">Batches for es_loss last_recomputed.</param>
 /// <param name="MetaLoss">train (the training batch's loss) or validation (a batch of examples held out of the training split).</param>
+/// <param name="Engine">How ES and PES step their population of inner runs: serial (one after another) or batched (all at once).</param>
 internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, int TruncationLength = 50, double Sigma = 0.01, string EsLoss = "mean",
-    int RecomputeBatches = 5, string MetaLoss = "train");
+    int RecomputeBatches = 5, string MetaLoss = "train", EstimatorEngine Engine = EstimatorEngine.Serial);
+
+/// <summary>How an ES or PES estimator steps its 2 × particles inner runs; both give the same numbers up to float32 rounding.</summary>
+internal enum EstimatorEngine
+{
+    /// <summary>Each run on its own, one after another, tensor by tensor (every estimator, task and suite).</summary>
+    Serial,
+    /// <summary>
+    /// All runs as one batched computation with a leading member dimension (Unrolls/LearnedOptimizerPopulation): per-step
+    /// learned optimizers with ES or PES on suites of one task, width, depth and batch size, training-batch meta-loss.
+    /// </summary>
+    Batched,
+}
 
 /// <summary>One task suite: the family its particles sample from (one estimator per suite, gradients averaged).</summary>
 /// <param name="Tasks">Registered task names.</param>
@@ -92,6 +105,7 @@ internal sealed record MetaTrainConfig(
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         RespectNullableAnnotations = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
     /// <summary>Reads and validates a config file.</summary>
@@ -192,6 +206,17 @@ internal sealed record MetaTrainConfig(
         Check(Outer.LearningRate > 0, $"outer.learning_rate must be positive, got {Outer.LearningRate}.");
         Check(Outer.WarmupSteps >= 0 && Outer.WarmupSteps <= Outer.Steps, $"outer.warmup_steps must be between 0 and outer.steps ({Outer.Steps}), got {Outer.WarmupSteps}.");
         Check(Outer.FinalLearningRate >= 0 && Outer.FinalLearningRate <= Outer.LearningRate, $"outer.final_learning_rate must be between 0 and outer.learning_rate, got {Outer.FinalLearningRate}.");
+        if (Estimator.Engine == EstimatorEngine.Batched)
+        {
+            const string serial = "; set estimator.engine to serial";
+            Check(Estimator.Kind is "pes" or "es", $"estimator.engine batched steps ES and PES populations, not {Estimator.Kind}{serial}.");
+            Check(!TrainsOuterOptimizer, $"estimator.engine batched steps per-step learned optimizers, not local-SGD outer optimizers{serial}.");
+            Check(Estimator.MetaLoss == "train" && Estimator.EsLoss != "last_recomputed",
+                $"estimator.engine batched measures the meta-loss on the training batch (meta_loss train, es_loss mean or last){serial}.");
+            foreach (var (suite, i) in Suites.Select((s, i) => (s, i)))
+                Check(suite.Tasks.Length == 1 && suite.Widths.Length == 1 && suite.Depths.Length == 1 && suite.BatchSizes.Length == 1,
+                    $"estimator.engine batched needs every member of a suite to have one shape, but suites[{i}] samples from several tasks, widths, depths or batch sizes{serial}, or split it into one suite per shape.");
+        }
         Check(Outer.WeightDecay >= 0, $"outer.weight_decay must be ≥ 0, got {Outer.WeightDecay}.");
         Check(Outer.MaxGradNorm > 0, $"outer.max_grad_norm must be positive, got {Outer.MaxGradNorm}.");
         Check(Eval.Every >= 0 && Eval.Seeds >= 1 && Eval.Steps >= 1 && Eval.AdamWLearningRate > 0, "eval needs every ≥ 0, seeds ≥ 1, steps ≥ 1 and a positive adam_w_learning_rate.");

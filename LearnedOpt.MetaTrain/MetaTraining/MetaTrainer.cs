@@ -124,6 +124,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
             bool last = step + 1 == config.Outer.Steps;
             if ((step + 1) % config.CheckpointEvery == 0 || last)
             {
+                using var exportScope = NewDisposeScope(); // views a batched population hands out for its members
                 using var state = new MemoryStream();
                 using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true)) outer.save_state_dict(writer);
                 var estimatorState = new EstimatorState();
@@ -192,10 +193,14 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 : new FullEsEstimator(s => Rounds(s, schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
                     e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1);
         }
+        // One population of inner runs per estimator; the engine only changes how its members are stepped.
+        Func<IReadOnlyList<long>, IInnerPopulation> Population(TruncationSchedule sched) => e.Engine == EstimatorEngine.Batched
+            ? seeds => new LearnedOptimizerPopulation(family, _rule, sched, seeds, MetaLoss)
+            : seeds => new SerialInnerPopulation(seeds.Select(s => new LearnedOptimizerInnerRun(family, _rule, sched, s, MetaLoss)).ToArray());
         return e.Kind switch
         {
-            "pes" => new TruncatedPesEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, e.Sigma, seed),
-            "es" => new FullEsEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule with { StaggerFirstEpisode = false }, s, MetaLoss), e.Particles, e.Sigma,
+            "pes" => new TruncatedPesEstimator(Population(schedule), e.Particles, e.TruncationLength, e.Sigma, seed),
+            "es" => new FullEsEstimator(Population(schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
                 e.EsLoss switch { "last" => EsLossAggregation.Last, "last_recomputed" => EsLossAggregation.LastRecomputed, _ => EsLossAggregation.Mean },
                 seed, config.Horizon.Max + 1),
             _ => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, seed),

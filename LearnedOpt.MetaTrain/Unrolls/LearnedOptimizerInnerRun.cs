@@ -29,6 +29,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private readonly InnerRunTensors _tensors = new();
     private double[] _scales = [];
     private int _remaining;
+    private long _finalLossSeed;
 
     public LearnedOptimizerInnerRun(ITaskFamily family, LearnedUpdateRule rule, TruncationSchedule schedule, long seed, InnerRunMetaLoss? metaLoss = null)
     {
@@ -119,8 +120,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long finalSeed = Seeds.Derive(Seeds.Derive(_seed, "episode", _episode), "final-loss");
-        var stream = _metaLoss.OnValidation ? _task.ValidationBatches(finalSeed) : _task.TrainBatches(finalSeed);
+        var stream = _metaLoss.OnValidation ? _task.ValidationBatches(_finalLossSeed) : _task.TrainBatches(_finalLossSeed);
         double sum = 0;
         for (int i = 0; i < _metaLoss.FinalLossBatches; i++)
         {
@@ -140,23 +140,21 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
     private void StartEpisode()
     {
         _episode++;
-        long episodeSeed = Seeds.Derive(_seed, "episode", _episode);
-        _task = _family.Sample(Seeds.Derive(episodeSeed, "task"));
-        _batches = _task.TrainBatches(Seeds.Derive(episodeSeed, "data"));
-        _validation = _metaLoss.OnValidation ? _task.ValidationBatches(Seeds.Derive(episodeSeed, "validation")) : null;
+        var episode = InnerEpisode.Draw(_family, _schedule, _metaLoss, _seed, _episode);
+        _task = episode.Task;
+        _batches = episode.Batches;
+        _validation = episode.Validation;
+        _finalLossSeed = episode.FinalLossSeed;
         _scales = _task.Parameters.Select(_rule.Config.ScaleFor).ToArray();
         using (no_grad())
         {
-            var parameters = _task.InitializeParameters(Seeds.Derive(episodeSeed, "init")).Select(t => t.DetachFromDisposeScope()).ToArray();
+            var parameters = episode.InitialParameters();
             var state = _rule.InitialState(parameters);
             foreach (var slots in state.Tensors)
                 foreach (var t in slots) t.DetachFromDisposeScope();
             _tensors.Replace(parameters, state);
         }
-        // Counter-based like the batches: episode e's horizon depends on (seed, e) only.
-        var random = new Random(unchecked((int)Seeds.Derive(_seed, "horizon", _episode)));
-        int horizon = _schedule.SampleHorizon(random);
-        _remaining = _episode == 0 ? horizon - _schedule.SampleOffset(random, horizon) : horizon;
+        _remaining = episode.Steps;
     }
 
     public void Dispose() => _tensors.Dispose();

@@ -75,28 +75,41 @@ public sealed class FunctionalMlp
     /// <paramref name="observe"/>, when given, sees each hidden layer's post-activation and then the outputs
     /// (index Depth), for coordinate checks.
     /// </summary>
+    /// <remarks>
+    /// A population of networks of this shape is computed in one pass: parameters stacked <c>[members, *shape]</c>
+    /// and inputs <c>[members, batch, InputSize]</c> give <c>[members, batch, OutputSize]</c>, member m's outputs from
+    /// member m's parameters and inputs (batched matrix products instead of one product per member).
+    /// </remarks>
     public Tensor Forward(IReadOnlyList<Tensor> parameters, Tensor x, Action<int, Tensor>? observe = null)
     {
         if (parameters.Count != Parameters.Count)
             throw new ArgumentException($"The network has {Parameters.Count} parameter tensors but {parameters.Count} were given.");
-        if (x.dim() != 2 || x.shape[1] != Config.InputSize)
-            throw new ArgumentException($"Expected inputs of shape [batch, {Config.InputSize}], got [{string.Join(", ", x.shape)}].");
+        bool population = x.dim() == 3;
+        if ((x.dim() != 2 && !population) || x.shape[^1] != Config.InputSize)
+            throw new ArgumentException($"Expected inputs of shape [batch, {Config.InputSize}] (or [members, batch, {Config.InputSize}]), got [{string.Join(", ", x.shape)}].");
+        if (population && parameters.Any(p => p.dim() == 0 || p.shape[0] != x.shape[0]))
+            throw new ArgumentException($"Inputs for {x.shape[0]} members need parameters stacked with a leading dimension of {x.shape[0]}.");
 
         Tensor h = x;
         for (int layer = 0; layer < Config.Depth; layer++)
         {
-            using var pre = nn.functional.linear(h, parameters[2 * layer], parameters[2 * layer + 1]);
+            using var pre = Linear(h, parameters[2 * layer], parameters[2 * layer + 1]);
             var next = Config.Activation.Apply(pre);
             if (!ReferenceEquals(h, x)) h.Dispose();
             h = next;
             observe?.Invoke(layer, h);
         }
-        var logits = nn.functional.linear(h, parameters[^2], parameters[^1]);
+        var logits = Linear(h, parameters[^2], parameters[^1]);
         if (!ReferenceEquals(h, x)) h.Dispose();
         if (Config.Parametrization == Parametrization.MuP) logits = logits.mul_(OutputMultiplier);
         observe?.Invoke(Config.Depth, logits);
         return logits;
     }
+
+    // y = x·Wᵀ + b; for a population, per member with bmm (weights [members, out, in], biases [members, out]).
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.dim() == 2
+        ? nn.functional.linear(x, weight, bias)
+        : x.bmm(weight.transpose(1, 2)).add_(bias.unsqueeze(1));
 
     private static Tensor Gaussian(ParameterSpec spec, double std, Generator generator) =>
         randn(spec.Shape, dtype: ScalarType.Float32, device: CPU, generator: generator).mul_(std);

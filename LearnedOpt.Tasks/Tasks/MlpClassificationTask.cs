@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Tasks.Tasks;
 
 /// <summary>An MLP classifier (μP or standard) on an image classification data set.</summary>
-internal sealed class MlpClassificationTask : MlpTask
+internal sealed class MlpClassificationTask : MlpTask, IPopulationTask
 {
     private const int EvaluationChunk = 4096;
     private readonly ClassificationTensors _data;
@@ -36,6 +36,15 @@ internal sealed class MlpClassificationTask : MlpTask
     {
         using var logits = Network.Forward(parameters, batch.Inputs);
         return nn.functional.cross_entropy(logits, batch.Targets);
+    }
+
+    public Tensor MemberLosses(IReadOnlyList<Tensor> parameters, TaskBatch batch)
+    {
+        using var logits = Network.Forward(parameters, batch.Inputs);
+        long members = logits.shape[0], size = logits.shape[1];
+        using var flat = logits.reshape(members * size, logits.shape[2]);
+        using var each = nn.functional.cross_entropy(flat, batch.Targets.reshape(members * size), reduction: nn.Reduction.None);
+        return each.reshape(members, size).mean([1]);
     }
 
     // The validation split is the end of the training split, which the training stream then never draws.

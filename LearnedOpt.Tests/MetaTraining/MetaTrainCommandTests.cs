@@ -11,10 +11,10 @@ namespace LearnedOpt.Tests.MetaTraining;
 [Collection(ProcessWideStateCollection.Name)]
 public class MetaTrainCommandTests
 {
-    private static MetaTrainConfig Tiny(int steps, string estimator = "pes") => new(
+    private static MetaTrainConfig Tiny(int steps, string estimator = "pes", EstimatorEngine engine = EstimatorEngine.Serial) => new(
         "tiny", 3,
         new LearnedOptimizerSection("adafac", "mup"),
-        new EstimatorSection(estimator, Particles: 2, TruncationLength: 3, Sigma: 0.01),
+        new EstimatorSection(estimator, Particles: 2, TruncationLength: 3, Sigma: 0.01, Engine: engine),
         [new SuiteSection(["fmnist8-mlp"], [8], [1], [16])],
         new HorizonSection(4, 9),
         new OuterSection(Steps: steps, LearningRate: 1e-2, WarmupSteps: 2, FinalLearningRate: 1e-3),
@@ -38,10 +38,13 @@ public class MetaTrainCommandTests
     [InlineData("pes")]
     [InlineData("es")]
     [InlineData("tbptt")]
-    public void A_tiny_run_writes_an_optimizer_a_log_and_a_checkpoint(string estimator)
+    [InlineData("pes", "batched")]
+    [InlineData("es", "batched")]
+    public void A_tiny_run_writes_an_optimizer_a_log_and_a_checkpoint(string estimator, string engine = "serial")
     {
         using var temp = new TempFolder();
-        var (code, output, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, Tiny(4, estimator) with { Eval = new EvalSection(2, 1, 5) }), "--out", temp["run"]);
+        var config = Tiny(4, estimator, engine == "batched" ? EstimatorEngine.Batched : EstimatorEngine.Serial) with { Eval = new EvalSection(2, 1, 5) };
+        var (code, output, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, config), "--out", temp["run"]);
         Assert.True(code == 0, error);
         Assert.Contains("done: 4 outer steps", output);
         using var lo = LearnedOptimizerFile.Load(Path.Combine(temp["run"], "tiny.safetensors"));
@@ -129,12 +132,14 @@ public class MetaTrainCommandTests
         Assert.Equal(Theta(Path.Combine(temp["a"], "tiny.safetensors")), Theta(Path.Combine(temp["b"], "tiny.safetensors")));
     }
 
-    [Fact]
-    public void A_killed_run_resumed_from_its_checkpoint_ends_with_the_same_theta_as_an_uninterrupted_one()
+    [Theory]
+    [InlineData("serial")]
+    [InlineData("batched")]
+    public void A_killed_run_resumed_from_its_checkpoint_ends_with_the_same_theta_as_an_uninterrupted_one(string engine)
     {
         using var temp = new TempFolder();
         const int steps = 120;
-        string config = WriteConfig(temp, Tiny(steps));
+        string config = WriteConfig(temp, Tiny(steps, engine: engine == "batched" ? EstimatorEngine.Batched : EstimatorEngine.Serial));
         string exe = Path.Combine(AppContext.BaseDirectory, "learnedopt.dll");
 
         Process Start(string outDir, bool resume)
@@ -220,6 +225,10 @@ public class MetaTrainCommandTests
     [InlineData("tbptt-truncation", "estimator.truncation_length (10) is longer than the longest inner horizon, horizon.max (9); set estimator.truncation_length to at most 9, or raise horizon.max.")]
     [InlineData("constant-horizon", "estimator.truncation_length (21) is longer than the longest inner horizon, horizon.max (20); set estimator.truncation_length to at most 20, or raise horizon.max.")]
     [InlineData("outer-truncation", "estimator.truncation_length (201) is longer than the longest inner horizon, horizon.max (200);")]
+    [InlineData("batched-tbptt", "estimator.engine batched steps ES and PES populations, not tbptt; set estimator.engine to serial.")]
+    [InlineData("batched-widths", "estimator.engine batched needs every member of a suite to have one shape, but suites[0] samples from several tasks, widths, depths or batch sizes; set estimator.engine to serial")]
+    [InlineData("batched-validation", "estimator.engine batched measures the meta-loss on the training batch")]
+    [InlineData("batched-outer", "estimator.engine batched steps per-step learned optimizers, not local-SGD outer optimizers")]
     public void Contradictory_fields_are_named(string field, string expected)
     {
         var c = Tiny(3);
@@ -240,6 +249,10 @@ public class MetaTrainCommandTests
             "pes-truncation" => c with { Estimator = c.Estimator with { TruncationLength = 100000 }, Horizon = new HorizonSection(50, 200) },
             "tbptt-truncation" => c with { Estimator = c.Estimator with { Kind = "tbptt", TruncationLength = 10 } },
             "constant-horizon" => c with { Estimator = c.Estimator with { TruncationLength = 21 }, Horizon = new HorizonSection(20, 20) },
+            "batched-tbptt" => c with { Estimator = c.Estimator with { Kind = "tbptt", Engine = EstimatorEngine.Batched } },
+            "batched-widths" => c with { Estimator = c.Estimator with { Engine = EstimatorEngine.Batched }, Suites = [new SuiteSection(["fmnist8-mlp"], [8, 16], [1], [16])] },
+            "batched-validation" => c with { Estimator = c.Estimator with { MetaLoss = "validation", Engine = EstimatorEngine.Batched } },
+            "batched-outer" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Engine = EstimatorEngine.Batched } },
             "outer-truncation" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { TruncationLength = 201 }, Horizon = new HorizonSection(50, 200) },
             _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
         };

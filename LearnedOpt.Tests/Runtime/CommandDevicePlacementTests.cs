@@ -10,16 +10,16 @@ namespace LearnedOpt.Tests.Runtime;
 [Collection(ProcessWideStateCollection.Name)]
 public class CommandDevicePlacementTests
 {
-    private static string Config(TempFolder temp, string estimator, string role = "per_step")
+    private static string Config(TempFolder temp, string estimator, string role = "per_step", string engine = "serial")
     {
-        string path = temp[$"{estimator}-{role}.json"];
+        string path = temp[$"{estimator}-{role}-{engine}.json"];
         // A tiny run: 2 particles, 3-step truncations, horizons 4–9, one evaluation against the baseline.
         string localSgd = role == "per_step" ? "" : """, "local_sgd": { "workers": 2, "local_steps": [1, 2], "inner_learning_rate": 0.5 }""";
         string param = role == "per_step" ? "mup" : "sp";
         File.WriteAllText(path, $$"""
             { "name": "tiny", "seed": 3,
               "learned_optimizer": { "kind": "adafac", "parametrization": "{{param}}", "role": "{{role}}" },
-              "estimator": { "kind": "{{estimator}}", "particles": 2, "truncation_length": 3, "sigma": 0.01 },
+              "estimator": { "kind": "{{estimator}}", "particles": 2, "truncation_length": 3, "sigma": 0.01, "engine": "{{engine}}" },
               "suites": [ { "tasks": ["fmnist8-mlp"], "widths": [8], "depths": [1], "batch_sizes": [16] } ],
               "horizon": { "min": 4, "max": 9 },
               "outer": { "steps": 2, "learning_rate": 0.01, "warmup_steps": 1, "final_learning_rate": 0.001 },
@@ -40,10 +40,12 @@ public class CommandDevicePlacementTests
     [InlineData("es", "per_step")]
     [InlineData("tbptt", "per_step")]
     [InlineData("pes", "lopt_a")]
-    public void Meta_training_gives_the_same_theta_under_the_trap(string estimator, string role)
+    [InlineData("pes", "per_step", "batched")]
+    [InlineData("es", "per_step", "batched")]
+    public void Meta_training_gives_the_same_theta_under_the_trap(string estimator, string role, string engine = "serial")
     {
         using var temp = new TempFolder();
-        string config = Config(temp, estimator, role);
+        string config = Config(temp, estimator, role, engine);
         RunPlainAndTrapped(temp, outDir => ["metatrain", "--config", config, "--out", outDir]);
         Assert.Equal(Theta(temp["plain/tiny.safetensors"]), Theta(temp["trapped/tiny.safetensors"]));
     }
