@@ -21,18 +21,25 @@ internal static class ThroughputBenchmark
     /// <summary>The task shapes measured: the quick preset's suite and mulo-s's.</summary>
     public static readonly string[] Presets = ["quick", "mulo-s"];
 
-    /// <summary>Runs everything; <paramref name="outerSteps"/> outer steps per engine and shape (after one warm-up).</summary>
-    public static ThroughputReport Run(int outerSteps, Action<string> log)
+    /// <summary>
+    /// Runs everything; <paramref name="outerSteps"/> outer steps per engine and shape (after one warm-up), on
+    /// <paramref name="threads"/> libtorch threads (0: leave torch's setting).
+    /// </summary>
+    public static ThroughputReport Run(int outerSteps, int threads, Action<string> log)
     {
         if (outerSteps < 1) throw new ArgumentException($"Measure at least one outer step, got {outerSteps}.");
+        if (threads < 0) throw new ArgumentException($"The thread count must be 0 (torch's default) or more, got {threads}.");
+        if (threads > 0) set_num_threads(threads);
         double gflops = SgemmGflops();
         log($"sgemm 1024²: {gflops:F1} GFLOP/s on {get_num_threads()} thread(s)");
         var loops = new List<InnerLoopThroughput>();
         foreach (string preset in Presets)
         {
-            var row = InnerLoop(MetaTrainPresets.Get(preset), outerSteps, gflops);
-            log($"{row.Shape}, {row.Engine}: {row.InnerStepsPerSecond:F0} inner steps/s ({row.FractionOfBound:P1} of the bound)");
-            loops.Add(row);
+            foreach (var row in InnerLoop(MetaTrainPresets.Get(preset), outerSteps, gflops))
+            {
+                log($"{row.Shape}, {row.Engine}: {row.InnerStepsPerSecond:F0} inner steps/s ({row.FractionOfBound:P1} of the bound)");
+                loops.Add(row);
+            }
         }
         var steps = new List<StepThroughput>();
         foreach (var (rows, columns) in new (long, long)[] { (100, 100), (250, 400), (1000, 1000) })
@@ -54,7 +61,9 @@ internal static class ThroughputBenchmark
         return 2.0 * 1024 * 1024 * 1024 / (ms * 1e6);
     }
 
-    private static InnerLoopThroughput InnerLoop(MetaTrainConfig config, int outerSteps, double gflops)
+    // The serial and the batched engine on the preset's task shape, taking turns one outer step each, so that both see
+    // the same load on a shared machine.
+    private static IEnumerable<InnerLoopThroughput> InnerLoop(MetaTrainConfig config, int outerSteps, double gflops)
     {
         var suite = config.Suites[0];
         if (suite.Widths.Length != 1 || suite.Depths.Length != 1 || suite.BatchSizes.Length != 1 || suite.Tasks.Length != 1)
@@ -64,21 +73,38 @@ internal static class ThroughputBenchmark
         long elements = 0;
         for (int i = 0; i + 1 < layers.Length; i++) elements += (long)layers[i] * layers[i + 1] + layers[i + 1];
         double flops = FlopModel.MlpForwardBackward(layers, suite.BatchSizes[0]) + FlopModel.LearnedStep(config.OptimizerConfig(), elements);
-
-        var trainer = new MetaTrainer(config, Path.GetTempPath(), _ => { });
-        using var estimator = trainer.CreateEstimator(0);
-        using var theta = trainer.InitialTheta();
-        using (NewDisposeScope()) estimator.Estimate(theta, 0); // builds the inner runs and warms the allocator
-        long innerSteps = 0;
-        var clock = Stopwatch.StartNew();
-        for (int step = 1; step <= outerSteps; step++)
-        {
-            using var scope = NewDisposeScope();
-            innerSteps += estimator.Estimate(theta, step).InnerSteps;
-        }
-        double perSecond = innerSteps / clock.Elapsed.TotalSeconds;
         string shape = $"{suite.Tasks[0]} w{suite.Widths[0]} d{suite.Depths[0]} b{suite.BatchSizes[0]}";
-        return new InnerLoopThroughput(shape, $"{config.Estimator.Kind} serial", flops, perSecond, perSecond * flops / (gflops * 1e9));
+
+        EstimatorEngine[] engines = [EstimatorEngine.Serial, EstimatorEngine.Batched];
+        var trainers = engines.Select(engine => new MetaTrainer(config with { Estimator = config.Estimator with { Engine = engine } }, Path.GetTempPath(), _ => { })).ToArray();
+        var estimators = trainers.Select(t => t.CreateEstimator(0)).ToArray();
+        using var theta = trainers[0].InitialTheta();
+        var seconds = new double[engines.Length];
+        var innerSteps = new long[engines.Length];
+        try
+        {
+            for (int step = 0; step <= outerSteps; step++) // step 0 builds the inner runs and warms up: not counted
+            {
+                for (int e = 0; e < engines.Length; e++)
+                {
+                    using var scope = NewDisposeScope();
+                    var clock = Stopwatch.StartNew();
+                    long done = estimators[e].Estimate(theta, step).InnerSteps;
+                    if (step == 0) continue;
+                    seconds[e] += clock.Elapsed.TotalSeconds;
+                    innerSteps[e] += done;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var estimator in estimators) estimator.Dispose();
+        }
+        for (int e = 0; e < engines.Length; e++)
+        {
+            double perSecond = innerSteps[e] / seconds[e];
+            yield return new InnerLoopThroughput(shape, $"{config.Estimator.Kind} {engines[e].ToString().ToLowerInvariant()}", flops, perSecond, perSecond * flops / (gflops * 1e9));
+        }
     }
 
     private static IEnumerable<StepThroughput> LearnedStep(long rows, long columns, double gflops)

@@ -11,17 +11,23 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Measure the sgemm rate, meta-training's inner steps/s (quick and mulo-s task shapes) and the learned step against AdamW, as fractions of the FLOP bound.");
-        var outerSteps = CliOptions.Create("--outer-steps", "Outer steps timed per task shape (after one warm-up step).", 5);
+        var outerSteps = CliOptions.Create("--outer-steps", "Outer steps timed per task shape and engine (after one warm-up step).", 5);
+        var threads = CliOptions.Create("--threads", "libtorch intra-op threads (0: torch's default, one per core).", 0);
         command.Options.Add(outerSteps);
+        command.Options.Add(threads);
         command.SetAction(result =>
         {
             int steps = result.GetValue(outerSteps);
             if (steps < 1) throw new UserInputException($"--outer-steps must be at least 1, got {steps}.");
-            var report = ThroughputBenchmark.Run(steps, Console.WriteLine);
+            int threadCount = result.GetValue(threads);
+            if (threadCount < 0) throw new UserInputException($"--threads must be 0 (torch's default) or more, got {threadCount}.");
+            var report = ThroughputBenchmark.Run(steps, threadCount, Console.WriteLine);
 
             var loops = new Table().AddColumns("task shape", "engine", "MFLOP / inner step", "inner steps/s", "of the bound");
             foreach (var row in report.InnerLoops)
                 loops.AddRow(Markup.Escape(row.Shape), Markup.Escape(row.Engine), Invariant($"{row.FlopsPerInnerStep / 1e6:F1}"), Invariant($"{row.InnerStepsPerSecond:F0}"), Invariant($"{row.FractionOfBound:P1}"));
+            foreach (var pair in report.InnerLoops.GroupBy(r => r.Shape).Where(g => g.Count() == 2))
+                Console.WriteLine(Invariant($"{pair.Key}: batched / serial {pair.Last().InnerStepsPerSecond / pair.First().InnerStepsPerSecond:F1}×"));
             CliConsole.Out.Write(loops);
 
             var stepsTable = new Table().AddColumns("parameters", "step", "ms", "× AdamW", "of the bound");
