@@ -120,7 +120,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
         base.Dispose(disposing);
         foreach (var kv in _state) ((State)kv.Item2).Dispose();
         _state.Clear();
-        _theta.Dispose();
+        _theta?.Dispose(); // null when the constructor refused its arguments and the finalizer runs
     }
 
     private static IEnumerable<Parameter> Remember(IEnumerable<(Parameter Parameter, ParameterSpec Spec)> parameters, out List<(Parameter, ParameterSpec)> specs)
