@@ -15,10 +15,13 @@ internal static class TimeFeatures
     public static int Count => Timescales.Length;
 
     /// <summary>The features for step <paramref name="step"/>: a vector of length 11 with the device and dtype of <paramref name="like"/>.</summary>
-    public static Tensor For(long step, Tensor like)
+    public static Tensor For(long step, Tensor like) => tensor(Values(step), dtype: like.dtype, device: like.device);
+
+    /// <summary>The features for step <paramref name="step"/> as float32 values.</summary>
+    public static float[] Values(long step)
     {
         var values = new float[Timescales.Length];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh((float)step / Timescales[i] - 1f);
-        return tensor(values, dtype: like.dtype, device: like.device);
+        return values;
     }
 }
