@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LearnedOpt.Features;
@@ -44,6 +45,7 @@ internal sealed unsafe class FusedAdafacRun : FusedTensorRun
     protected override LineEntries StartLine(long line) => Factored is null ? default
         : new LineEntries(FusedFactoredAccumulators.LineEntry(Shape, Dims.Largest, line), FusedFactoredAccumulators.LineEntry(Shape, Dims.Second, line));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Features(long e, long offsetInLine, int count, bool first, float* tile, float* pad, in LineEntries line)
     {
         bool full = count == 8;
@@ -152,10 +154,12 @@ internal sealed unsafe class FusedAdafacRun : FusedTensorRun
     }
 
     // state·decay + x·(1 − decay), the rule's order of operations.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Decayed(Vector256<float> state, Vector256<float> x, float decay, float oneMinus) =>
         Avx.Add(Avx.Multiply(state, Vector256.Create(decay)), Avx.Multiply(x, Vector256.Create(oneMinus)));
 
     // An accumulator plane along a line: one broadcast entry, or 8 consecutive ones (padded at the line's end).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Plane(float* plane, (long Base, bool Constant) entry, long offsetInLine, int count, float* pad)
     {
         if (entry.Constant) return Vector256.Create(plane[entry.Base]);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LearnedOpt.MetaNets;
@@ -82,6 +83,7 @@ internal sealed unsafe class FusedMetaNet
     /// Runs the network on one group: <paramref name="features"/> holds the raw (unnormalised) features as
     /// [featureCount][8]; <paramref name="a"/> and <paramref name="b"/> are scratch of <see cref="ScratchFloats"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Vector256<float> Direction, Vector256<float> Magnitude) Forward(float* features, float* a, float* b)
     {
         float* input = features;
@@ -97,6 +99,7 @@ internal sealed unsafe class FusedMetaNet
             return OutputLayer(input, _inputs[last], w, bias);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HiddenLayer(float* x, int inputs, float* weights, float* bias, int blocks, float* y)
     {
         var zero = Vector256<float>.Zero;
@@ -132,6 +135,7 @@ internal sealed unsafe class FusedMetaNet
     }
 
     // Two outputs: even and odd inputs in separate chains (four in all), summed at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (Vector256<float>, Vector256<float>) OutputLayer(float* x, int inputs, float* w, float* bias)
     {
         Vector256<float> d0 = Vector256.Create(bias[0]), m0 = Vector256.Create(bias[1]);

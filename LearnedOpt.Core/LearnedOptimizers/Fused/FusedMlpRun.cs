@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LearnedOpt.Features;
@@ -25,6 +26,7 @@ internal sealed unsafe class FusedMlpRun : FusedTensorRun
 
     protected override long LineLength => Elements;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Features(long e, long offsetInLine, int count, bool first, float* tile, float* pad, in LineEntries line)
     {
         float* g = (float*)Gradient + e, p = (float*)Parameter + e;

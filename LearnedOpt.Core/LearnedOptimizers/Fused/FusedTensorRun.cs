@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -63,6 +64,7 @@ internal abstract unsafe class FusedTensorRun
     /// </summary>
     protected abstract void Features(long e, long offsetInLine, int count, bool first, float* tile, float* pad, in LineEntries line);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(int item, bool first)
     {
         int features = FeatureCount;
@@ -105,6 +107,7 @@ internal abstract unsafe class FusedTensorRun
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate(float* tile, float* squares, int features, int count)
     {
         // Padded lanes hold the features of zeros (rsqrt terms are not 0): keep them out of the sums.
@@ -130,6 +133,7 @@ internal abstract unsafe class FusedTensorRun
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step(float* tile, float* netA, float* netB, long e, int count, float* pad)
     {
         var (direction, magnitude) = Net!.Forward(tile, netA, netB);
@@ -149,6 +153,7 @@ internal abstract unsafe class FusedTensorRun
     protected readonly record struct LineEntries((long Base, bool Constant) Row, (long Base, bool Constant) Column);
 
     /// <summary>Copies <paramref name="count"/> elements of <paramref name="width"/> floats to a zero-padded group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static float* Padded(float* source, int count, int width, float* pad)
     {
         new Span<float>(pad, 8 * width).Clear();
@@ -157,9 +162,11 @@ internal abstract unsafe class FusedTensorRun
     }
 
     /// <summary>Where a group's output goes: the target itself, or <paramref name="pad"/> for a partial group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static float* Target(float* target, int count, float* pad) => count == 8 ? target : pad;
 
     /// <summary>Copies a partial group's <paramref name="count"/> elements from where they were written to the target.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static void Commit(float* written, float* target, int count, int width)
     {
         if (written != target) new ReadOnlySpan<float>(written, count * width).CopyTo(new Span<float>(target, count * width));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -20,6 +21,7 @@ internal static unsafe class Interleaved3
     private static readonly Vector256<int> Scatter2 = Vector256.Create(2, 5, 0, 3, 6, 1, 4, 7);
 
     /// <summary>The three components of the 8 elements at <paramref name="source"/> (24 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256<float>, Vector256<float>, Vector256<float>) Load(float* source)
     {
         var a = Avx.LoadVector256(source);
@@ -32,6 +34,7 @@ internal static unsafe class Interleaved3
     }
 
     /// <summary>Stores three component vectors of 8 elements as [8, 3] at <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float* target, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2)
     {
         var y0 = Avx2.PermuteVar8x32(v0, Scatter0);
