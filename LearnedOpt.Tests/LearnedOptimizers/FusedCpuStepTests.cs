@@ -130,6 +130,24 @@ public class FusedCpuStepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Contiguous_views_are_read_from_their_own_offset()
+    {
+        // Rows 2..4 of a larger tensor: contiguous, but not at the start of their storage.
+        var rule = new LearnedUpdateRule(Adafac());
+        var theta = RandomTheta(rule, 12);
+        var g = new Generator(13);
+        var p = randn([7, 9], generator: g).narrow(0, 2, 3);
+        var grad = randn([7, 9], generator: g).narrow(0, 3, 3);
+        Assert.True(p.is_contiguous() && p.storage_offset() > 0);
+        var state = rule.InitialState([p]).Tensors[0];
+        using var noGrad = no_grad();
+        Assert.True(FusedCpuStep.CanRun(rule, p, grad, state, theta, null));
+        var fused = FusedCpuStep.Update(rule, p, grad, state, theta, 1, 1.0, null);
+        var reference = rule.UpdateWithTensors(p.clone(), grad.clone(), state, theta, 1, 1.0);
+        Assert.True(Relative(fused.Step, reference.Step) < Tolerance);
+    }
+
+    [Fact]
     public void The_numbers_do_not_depend_on_the_thread_count()
     {
         var rule = new LearnedUpdateRule(Adafac());
