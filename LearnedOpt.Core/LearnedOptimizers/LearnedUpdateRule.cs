@@ -89,12 +89,13 @@ internal sealed class LearnedUpdateRule
     /// <remarks>
     /// The one dispatch point between the two implementations: the fused CPU step (<see cref="FusedCpuStep"/>) when
     /// it can run — AVX2/FMA, float32 contiguous CPU tensors, nothing to record for autograd (grad mode off, or no
-    /// input requires grad) — which covers the drop-in optimizer, the ES/PES inner runs and the outer optimizers on
-    /// the CPU; otherwise <see cref="UpdateWithTensors"/> (GPU, other dtypes, truncated backprop through θ).
+    /// input requires grad) — and is faster (<see cref="FusedCpuStep.Preferred"/>: not under minimal JIT
+    /// optimisation), which covers the drop-in optimizer, the ES/PES inner runs and the outer optimizers on the CPU;
+    /// otherwise <see cref="UpdateWithTensors"/> (GPU, other dtypes, truncated backprop through θ).
     /// </remarks>
     public TensorUpdate UpdateTensor(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale,
         Tensor? workerGradients = null) =>
-        FusedCpuStep.CanRun(this, parameter, gradient, state, theta, workerGradients)
+        FusedCpuStep.Preferred && FusedCpuStep.CanRun(this, parameter, gradient, state, theta, workerGradients)
             ? FusedCpuStep.Update(this, parameter, gradient, state, theta, step, scale, workerGradients)
             : UpdateWithTensors(parameter, gradient, state, theta, step, scale, workerGradients);
 

@@ -13,7 +13,8 @@ namespace LearnedOpt.Tests.LearnedOptimizers;
 /// <summary>
 /// The fused CPU step against the tensor rule (the reference): step and new state within 1e-5 relative
 /// (max |a − b| / max |b| per tensor) on every path, over consecutive steps with state carried and a fully random θ;
-/// independence from the thread count; no leaked tensors; and the dispatch between the two.
+/// independence from the thread count; no leaked tensors; and the dispatch between the two (unoptimised, as in this
+/// test host, it keeps the tensor rule unless forced).
 /// </summary>
 [Collection(ProcessWideStateCollection.Name)] // sets torch's thread count and reads the live tensor count
 public class FusedCpuStepTests(ITestOutputHelper output)
@@ -179,6 +180,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
         var theta = RandomTheta(rule, 5);
         var p = randn([40, 30], generator: new Generator(6));
         var state = new LearnedOptimizerState(0, [rule.InitialState([p]).Tensors[0]]);
+        using var forced = ForceFused(true);
         long CountAfter(int steps)
         {
             for (int i = 0; i < steps; i++)
@@ -208,6 +210,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
         var weight = new Parameter(randn([12, 20], generator: new Generator(9)) * 1e-3);
         var spec = new ParameterSpec("w", [12, 20], ParameterRole.Hidden, 20);
         using var opt = new LearnedOptimizer(definition, [(weight, spec)]);
+        using var forced = ForceFused(true); // the test host runs unoptimised, where the dispatch keeps the tensor rule
         var initial = weight.detach().clone();
         var reference = initial.clone();
         var state = lo.Rule.InitialState([reference]).Tensors[0];
@@ -250,7 +253,42 @@ public class FusedCpuStepTests(ITestOutputHelper output)
         Assert.False(FusedCpuStep.CanRun(rule, p, grad, state, theta, randn([3, 6, 5])));
 
         // The dispatch itself: a differentiable step through UpdateTensor still carries gradients to θ.
+        using var forced = ForceFused(true);
         var step = rule.UpdateTensor(p, grad, state, learning, 0, 1.0).Step;
         Assert.True(step.requires_grad);
+    }
+
+    [Fact]
+    public void The_dispatch_prefers_the_fused_step_only_where_the_JIT_optimises()
+    {
+        // The two paths round differently, so bitwise equality tells which one ran.
+        var rule = new LearnedUpdateRule(Adafac());
+        var theta = RandomTheta(rule, 14);
+        var g = new Generator(15);
+        var p = randn([20, 30], generator: g);
+        var grad = randn([20, 30], generator: g);
+        var state = rule.InitialState([p]).Tensors[0];
+        using var noGrad = no_grad();
+        var fused = FusedCpuStep.Update(rule, p, grad, state, theta, 3, 1.0, null).Step;
+        var tensors = rule.UpdateWithTensors(p, grad, state, theta, 3, 1.0).Step;
+        Assert.False(fused.Equals(tensors));
+
+        Assert.Equal("1", Environment.GetEnvironmentVariable("DOTNET_JITMinOpts")); // the test host's setting
+        Assert.False(FusedCpuStep.Preferred);
+        Assert.True(rule.UpdateTensor(p, grad, state, theta, 3, 1.0).Step.Equals(tensors));
+        using (ForceFused(true)) Assert.True(rule.UpdateTensor(p, grad, state, theta, 3, 1.0).Step.Equals(fused));
+        using (ForceFused(false)) Assert.True(rule.UpdateTensor(p, grad, state, theta, 3, 1.0).Step.Equals(tensors));
+    }
+
+    private static Restore ForceFused(bool value)
+    {
+        var before = FusedCpuStep.Forced;
+        FusedCpuStep.Forced = value;
+        return new Restore(() => FusedCpuStep.Forced = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 }

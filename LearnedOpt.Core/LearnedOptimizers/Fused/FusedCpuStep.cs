@@ -26,6 +26,21 @@ internal static unsafe class FusedCpuStep
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 
     /// <summary>
+    /// Whether the dispatch prefers this step where it can run: yes, unless the process runs with minimal JIT
+    /// optimisation (<c>DOTNET_JITMinOpts=1</c>, as <c>learnedopt</c> and the test host do for TorchSharp's Scalar
+    /// lifetime bug, see UnoptimizedJitRelaunch). Unoptimised, these kernels keep every vector in memory and ran 4–5×
+    /// slower, behind the tensor rule at one thread (benchmarks/README.md, FusedStepBenchmarks); the tensor rule's work
+    /// is in libtorch, which the JIT setting does not touch. <see cref="Forced"/> overrides it (tests).
+    /// </summary>
+    public static bool Preferred => Forced ?? !MinimalJit;
+
+    /// <summary>Null: decide by the JIT setting; true / false: always / never prefer the fused step.</summary>
+    internal static bool? Forced { get; set; }
+
+    private static readonly bool MinimalJit =
+        Environment.GetEnvironmentVariable("DOTNET_JITMinOpts") == "1" || Environment.GetEnvironmentVariable("COMPlus_JITMinOpts") == "1";
+
+    /// <summary>
     /// The dispatch condition: AVX2/FMA, every tensor float32, on the CPU and contiguous, none needing autograd
     /// (grad mode off, or nothing requires grad), and every size as the rule expects. Anything else goes to the
     /// tensor rule, which also reports malformed input.
