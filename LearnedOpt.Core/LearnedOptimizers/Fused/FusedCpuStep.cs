@@ -41,8 +41,8 @@ internal static unsafe class FusedCpuStep
         Environment.GetEnvironmentVariable("DOTNET_JITMinOpts") == "1" || Environment.GetEnvironmentVariable("COMPlus_JITMinOpts") == "1";
 
     /// <summary>
-    /// The dispatch condition: AVX2/FMA, every tensor float32, on the CPU and contiguous, none needing autograd
-    /// (grad mode off, or nothing requires grad), and every size as the rule expects. Anything else goes to the
+    /// The dispatch condition: AVX2/FMA, every tensor float32, on the CPU, contiguous and under 2 GB, none needing
+    /// autograd (grad mode off, or nothing requires grad), and every size as the rule expects. Anything else goes to the
     /// tensor rule, which also reports malformed input.
     /// </summary>
     public static bool CanRun(LearnedUpdateRule rule, Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta,
@@ -53,7 +53,9 @@ internal static unsafe class FusedCpuStep
         long n = parameter.numel();
         if (n == 0 || gradient.numel() != n) return false;
         bool recording = is_grad_enabled();
-        bool Fits(Tensor t) => t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU && t.is_contiguous() && !(recording && t.requires_grad);
+        // TensorMemory reads memory through TorchSharp's byte span, whose length is an int: at most 2 GB per tensor.
+        bool Fits(Tensor t) => t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU && t.is_contiguous() && !(recording && t.requires_grad)
+            && t.numel() <= int.MaxValue / sizeof(float);
         if (!Fits(parameter) || !Fits(gradient)) return false;
         if ((workerGradients is not null) != config.SeesEachWorker) return false;
         if (workerGradients is not null && (!Fits(workerGradients) || workerGradients.dim() == 0 || workerGradients.shape[0] != config.Workers || workerGradients.numel() != config.Workers * n))
