@@ -15,4 +15,12 @@ internal static class LearnedDecay
         var oneMinus = tensor(initial.Select(d => (float)(1 - d)).ToArray(), dtype: theta.dtype, device: theta.device);
         return (1 - oneMinus * (10 * theta).exp()).clamp(0, 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The same decays from float32 offsets, computed in float32 in the same order (for the fused step).</summary>
+    public static float[] Values(double[] initial, ReadOnlySpan<float> theta)
+    {
+        var decays = new float[initial.Length];
+        for (int i = 0; i < decays.Length; i++) decays[i] = Math.Clamp(1f - (float)(1 - initial[i]) * MathF.Exp(10f * theta[i]), 0f, 1f);
+        return decays;
+    }
 }

@@ -28,7 +28,8 @@ internal static class TimeFeatures
         return tensor(values, [steps.Count, Timescales.Length], dtype: like.dtype, device: like.device);
     }
 
-    private static float[] Values(long step)
+    /// <summary>The features for step <paramref name="step"/> as float32 values.</summary>
+    public static float[] Values(long step)
     {
         var values = new float[Timescales.Length];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh((float)step / Timescales[i] - 1f);

@@ -1,4 +1,5 @@
 using LearnedOpt.Features;
+using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaNets;
 using static TorchSharp.torch;
 
@@ -85,7 +86,21 @@ internal sealed class LearnedUpdateRule
     }
 
     /// <summary>The update of one tensor at step <paramref name="step"/>.</summary>
+    /// <remarks>
+    /// The one dispatch point between the two implementations: the fused CPU step (<see cref="FusedCpuStep"/>) when
+    /// it can run — AVX2/FMA, float32 contiguous CPU tensors, nothing to record for autograd (grad mode off, or no
+    /// input requires grad) — and is faster (<see cref="FusedCpuStep.Preferred"/>: not under minimal JIT
+    /// optimisation), which covers the drop-in optimizer, the ES/PES inner runs and the outer optimizers on the CPU;
+    /// otherwise <see cref="UpdateWithTensors"/> (GPU, other dtypes, truncated backprop through θ).
+    /// </remarks>
     public TensorUpdate UpdateTensor(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale,
+        Tensor? workerGradients = null) =>
+        FusedCpuStep.Preferred && FusedCpuStep.CanRun(this, parameter, gradient, state, theta, workerGradients)
+            ? FusedCpuStep.Update(this, parameter, gradient, state, theta, step, scale, workerGradients)
+            : UpdateWithTensors(parameter, gradient, state, theta, step, scale, workerGradients);
+
+    /// <summary>The update of one tensor from plain tensor operations: the reference, differentiable in θ, any device.</summary>
+    public TensorUpdate UpdateWithTensors(Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta, long step, double scale,
         Tensor? workerGradients = null)
     {
         var p = AsVector(parameter);
