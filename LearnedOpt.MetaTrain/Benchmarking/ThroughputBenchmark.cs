@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaTrain.MetaTraining;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
@@ -119,10 +120,17 @@ internal static class ThroughputBenchmark
         using var learned = new LearnedOptimizer(definition, [(weight, spec)], lr: 1e-6);
         long elements = rows * columns;
         double adamMs = MedianMilliseconds(() => adamw.step(), warmUp: 3, repeats: 15);
-        double learnedMs = MedianMilliseconds(() => learned.step(), warmUp: 3, repeats: 15);
         double Fraction(double flops, double ms) => flops / (ms * 1e-3) / (gflops * 1e9);
         yield return new StepThroughput(elements, "adamw", adamMs, 1.0, Fraction(FlopModel.AdamWStep(elements), adamMs));
-        yield return new StepThroughput(elements, "adafac tensor rule", learnedMs, learnedMs / adamMs, Fraction(FlopModel.LearnedStep(config, elements), learnedMs));
+        // Both implementations of the one rule, whatever the dispatch would pick under this process's JIT setting.
+        foreach (var (name, fused) in new[] { ("adafac tensor rule", false), ("adafac fused", true) })
+        {
+            FusedCpuStep.Forced = fused;
+            double ms;
+            try { ms = MedianMilliseconds(() => learned.step(), warmUp: 3, repeats: 15); }
+            finally { FusedCpuStep.Forced = null; }
+            yield return new StepThroughput(elements, name, ms, ms / adamMs, Fraction(FlopModel.LearnedStep(config, elements), ms));
+        }
     }
 
     private static double MedianMilliseconds(Action work, int warmUp, int repeats)

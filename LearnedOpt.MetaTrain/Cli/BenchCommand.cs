@@ -34,6 +34,9 @@ internal static class BenchCommand
             foreach (var row in report.Steps)
                 stepsTable.AddRow(Invariant($"{row.Elements:N0}"), Markup.Escape(row.Optimizer), Invariant($"{row.Milliseconds:F3}"), Invariant($"{row.RatioToAdamW:F1}"), Invariant($"{row.FractionOfBound:P1}"));
             CliConsole.Out.Write(stepsTable);
+            Console.WriteLine(UnoptimizedJitRelaunch.IsActive
+                ? "JIT: minimal optimisation (DOTNET_JITMinOpts=1, learnedopt's guard against TorchSharp's Scalar lifetimes): the fused kernels run unoptimised; LEARNEDOPT_NO_RELAUNCH=1 measures the optimised JIT."
+                : "JIT: fully optimising.");
             Console.WriteLine(Invariant($"bound: every FLOP at the measured sgemm rate of {report.SgemmGflops:F1} GFLOP/s ({report.Threads} thread(s)); features counted as {FlopModel.FeatureFlopsPerElement:F0} FLOP per element"));
             return 0;
         });

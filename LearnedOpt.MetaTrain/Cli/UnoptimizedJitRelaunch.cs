@@ -19,6 +19,9 @@ internal static class UnoptimizedJitRelaunch
     public const string Variable = "DOTNET_JITMinOpts";
     public const string OptOut = "LEARNEDOPT_NO_RELAUNCH";
 
+    /// <summary>True when this process runs under minimal JIT optimisation.</summary>
+    public static bool IsActive => Environment.GetEnvironmentVariable(Variable) == "1";
+
     /// <summary>The child's exit code when this process relaunched itself; null when it should run the command itself.</summary>
     public static int? RelaunchIfNeeded(string[] args)
     {
