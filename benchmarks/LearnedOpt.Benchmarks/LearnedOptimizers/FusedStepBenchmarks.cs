@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Benchmarking;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using TorchSharp.Modules;
@@ -31,14 +32,8 @@ public class FusedStepBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
-    /// <summary>
-    /// The bound's FLOPs per element beyond the meta-network (AdafacLO, factored): pass 1 ≈ 87 (accumulators 13,
-    /// features 18, squares of 28 features 56), pass 2 ≈ 23 (features 18, output 5).
-    /// </summary>
-    public const double FeatureFlopsPerElement = 110;
-
-    /// <summary>FLOPs of one AdafacLO step: 2·N·(28·32 + 32·32 + 32·2) + features.</summary>
-    public double AdafacFlops => 2.0 * Parameters * (28 * 32 + 32 * 32 + 32 * 2) + FeatureFlopsPerElement * Parameters;
+    /// <summary>FLOPs of one AdafacLO μLO step over all elements, as <c>learnedopt bench</c> counts them (FlopModel).</summary>
+    public double AdafacFlops => FlopModel.LearnedStep(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP), Parameters);
 
     [GlobalSetup]
     public void Setup()
