@@ -39,12 +39,9 @@ public class FusedStepBenchmarks
     public void Setup()
     {
         set_num_threads(Threads);
-        long rows = Parameters switch { 10_000 => 100, 100_000 => 250, _ => 1000 };
-        var generator = new Generator(0);
-        _weight = new Parameter(randn([rows, Parameters / rows], generator: generator));
-        _weight.grad = randn(_weight.shape, generator: generator);
-        var spec = new ParameterSpec("w", _weight.shape, ParameterRole.Hidden, _weight.shape[1]);
-        _adamw = optim.AdamW([_weight], 1e-6);
+        var matrix = WeightMatrix.Create(Parameters);
+        var (generator, spec) = (matrix.Generator, matrix.Spec);
+        (_weight, _adamw) = (matrix.Weight, matrix.AdamW);
         _adafacDefinition = LearnedOptimizerDefinition.Initialize(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP), 0);
         _mlpDefinition = LearnedOptimizerDefinition.Initialize(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Mlp, Parametrization.MuP), 0);
         _adafac = new LearnedOptimizer(_adafacDefinition, [(_weight, spec)], lr: 1e-6);

@@ -34,17 +34,15 @@ public class LearnedStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        long rows = Parameters switch { 10_000 => 100, 100_000 => 250, _ => 1000 };
-        var generator = new Generator(0);
-        _weight = new Parameter(randn([rows, Parameters / rows], generator: generator));
-        _weight.grad = randn(_weight.shape, generator: generator);
-        var spec = new ParameterSpec("w", _weight.shape, ParameterRole.Hidden, _weight.shape[1]);
-        _adamw = optim.AdamW([_weight], 1e-6);
+        var matrix = WeightMatrix.Create(Parameters);
+        var (generator, spec) = (matrix.Generator, matrix.Spec);
+        (_weight, _adamw) = (matrix.Weight, matrix.AdamW);
         _definition = LearnedOptimizerDefinition.Initialize(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP), 0);
         _adafac = new LearnedOptimizer(_definition, [(_weight, spec)], lr: 1e-6);
         _mlp = new LearnedOptimizer(LearnedOptimizerDefinition.Initialize(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Mlp, Parametrization.MuP), 0), [(_weight, spec)], lr: 1e-6);
 
         // The AdafacLO feature rows of this tensor, in the blocks the rule uses, for the meta-network-only benchmarks.
+        long rows = _weight.shape[0];
         _rule = _definition.Rule;
         _state = _rule.Features.InitialState(_weight.detach()).Select(t => t.DetachFromDisposeScope()).ToArray();
         var prepared = _rule.Features.Prepare(_weight.detach(), _weight.grad!, _state, _definition.Theta);
