@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.MetaNets;
 using static TorchSharp.torch;
 
@@ -54,32 +55,32 @@ internal sealed class AdafacFeatures : IFeatureBuilder
         var rmsDecay = Decay(RmsDecays, RmsDecayName, rank);
 
         var gLast = g.unsqueeze(-1);
-        var m = state[0] * momentumDecay + gLast * (1 - momentumDecay);
-        var rms = state[1] * rmsDecay + gLast.square() * (1 - rmsDecay);
-        var gradSquare = g.square() + 1e-30;
+        var m = MovingAverage.Update(state[0], momentumDecay, gLast);
+        var rms = MovingAverage.Update(state[1], rmsDecay, gLast.square());
+        var gradSquare = g.square().Plus(1e-30);
 
         if (FactoredDims.Of(MemberShapes.Own(g, memberDims)) is { } dims)
         {
             var factorDecay = Decay(AdafactorDecays, AdafactorDecayName, rank - 1);
-            var row = state[2] * factorDecay + gradSquare.mean([memberDims + dims.Largest]).unsqueeze(-1) * (1 - factorDecay);
-            var column = state[3] * factorDecay + gradSquare.mean([memberDims + dims.Second]).unsqueeze(-1) * (1 - factorDecay);
-            var rowFactor = SafeRsqrt(row / (row.mean([memberDims + dims.SecondInRow], keepdim: true) + 1e-9));
+            var row = MovingAverage.Update(state[2], factorDecay, gradSquare.mean([memberDims + dims.Largest]).unsqueeze(-1));
+            var column = MovingAverage.Update(state[3], factorDecay, gradSquare.mean([memberDims + dims.Second]).unsqueeze(-1));
+            var rowFactor = SafeRsqrt(row / row.mean([memberDims + dims.SecondInRow], keepdim: true).Plus(1e-9));
             var columnFactor = SafeRsqrt(column);
             return new Factored(p, g, m, rms, row, column, rowFactor, columnFactor, dims, memberDims);
         }
         var fullDecay = Decay(AdafactorDecays, AdafactorDecayName, rank);
-        var v = state[2] * fullDecay + gradSquare.unsqueeze(-1) * (1 - fullDecay);
+        var v = MovingAverage.Update(state[2], fullDecay, gradSquare.unsqueeze(-1));
         return new Unfactored(p, g, m, rms, v, memberDims);
     }
 
-    private static Tensor SafeRsqrt(Tensor x) => x.clamp_min(1e-9).rsqrt();
+    private static Tensor SafeRsqrt(Tensor x) => x.ClampedMin(1e-9).rsqrt();
 
     private static long[] Without(long[] shape, int dim) => shape.Where((_, i) => i != dim).ToArray();
 
     // The first eight features, shared by both paths.
     private static List<Tensor> Common(Tensor g, Tensor p, Tensor m, Tensor rms)
     {
-        var rsqrtRms = (rms + 1e-6).rsqrt();
+        var rsqrtRms = rms.Plus(1e-6).rsqrt();
         return [g.unsqueeze(-1), p.unsqueeze(-1), m, rms, m * rsqrtRms, rsqrtRms];
     }
 
@@ -104,8 +105,8 @@ internal sealed class AdafacFeatures : IFeatureBuilder
             features.Add(gb.unsqueeze(-1) * rowFactorB * columnFactorB);
             features.Add(rowB);
             features.Add(columnB);
-            features.Add((rowB + 1e-8).rsqrt());
-            features.Add((columnB + 1e-8).rsqrt());
+            features.Add(rowB.Plus(1e-8).rsqrt());
+            features.Add(columnB.Plus(1e-8).rsqrt());
             features.Add(mb * rowFactorB * columnFactorB);
             return MemberShapes.Rows(cat(features.ToArray(), -1), memberDims, Count);
         }
@@ -121,13 +122,13 @@ internal sealed class AdafacFeatures : IFeatureBuilder
             var mb = m.narrow(memberDims, start, length);
             var vb = v.narrow(memberDims, start, length);
             var features = Common(gb, p.narrow(memberDims, start, length), mb, rms.narrow(memberDims, start, length));
-            features.Add(gb.unsqueeze(-1) * SafeRsqrt(vb + 1e-9));
+            features.Add(gb.unsqueeze(-1) * SafeRsqrt(vb.Plus(1e-9)));
             features.Add(vb);
             features.Add(vb);
-            var rsqrtV = (vb + 1e-8).rsqrt();
+            var rsqrtV = vb.Plus(1e-8).rsqrt();
             features.Add(rsqrtV);
             features.Add(rsqrtV);
-            features.Add(mb * (vb + 1e-6).rsqrt());
+            features.Add(mb * vb.Plus(1e-6).rsqrt());
             return MemberShapes.Rows(cat(features.ToArray(), -1), memberDims, Count);
         }
     }

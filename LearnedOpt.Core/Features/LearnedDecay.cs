@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Features;
@@ -13,7 +14,7 @@ internal static class LearnedDecay
     {
         using var scope = NewDisposeScope();
         var oneMinus = tensor(initial.Select(d => (float)(1 - d)).ToArray(), dtype: theta.dtype, device: theta.device);
-        return (1 - oneMinus * (10 * theta).exp()).clamp(0, 1).MoveToOuterDisposeScope();
+        return (oneMinus * theta.Times(10).exp()).SubtractedFrom(1).clamp(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same decays from float32 offsets, computed in float32 in the same order (for the fused step).</summary>

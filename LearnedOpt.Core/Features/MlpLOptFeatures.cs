@@ -23,7 +23,7 @@ internal sealed class MlpLOptFeatures : IFeatureBuilder
     {
         // The decays are constants, the same for every member: they broadcast over the last (slot) dimension.
         var decays = tensor(Decays.Select(d => (float)d).ToArray(), dtype: g.dtype, device: g.device);
-        var m = state[0] * decays + g.unsqueeze(-1) * (1 - decays);
+        var m = MovingAverage.Update(state[0], decays, g.unsqueeze(-1));
         return new Prepared(p, g, m, memberDims);
     }
 

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Features;
 using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaNets;
@@ -158,9 +159,9 @@ internal sealed class LearnedUpdateRule
             var block = prepared.Block(start, Math.Min(blockRows, rows - start));
             blocks.Add(block);
             var s = block.square().sum([-2]);
-            sumOfSquares = sumOfSquares is null ? s : sumOfSquares + s;
+            sumOfSquares = sumOfSquares is null ? s : sumOfSquares.Plus(s);
         }
-        var columnScale = (sumOfSquares! / ownElements + 1e-5).rsqrt();
+        var columnScale = sumOfSquares!.DividedBy(ownElements).Plus(1e-5).rsqrt();
         var first = MetaNet.FoldFirstLayer(theta, columnScale, time);
 
         var steps = blocks.Select(block =>
@@ -168,7 +169,7 @@ internal sealed class LearnedUpdateRule
             var output = MetaNet.Forward(block, first, theta);
             var direction = output.select(-1, 0);
             var magnitude = output.select(-1, 1);
-            return direction * (magnitude * Config.ExpMultiplier).exp() * (Config.StepMultiplier * scale);
+            return (direction * magnitude.Times(Config.ExpMultiplier).exp()).Times(Config.StepMultiplier * scale);
         }).ToArray();
         var delta = (steps.Length == 1 ? steps[0] : cat(steps, -1)).reshape(parameter.shape);
         return new TensorUpdate(delta, prepared.NewState);
@@ -182,7 +183,7 @@ internal sealed class LearnedUpdateRule
     {
         var p = AsVector(parameter);
         var raw = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients).Block(0, p.shape[0]);
-        var normalised = raw * (raw.square().mean([0], keepdim: true) + 1e-5).rsqrt();
+        var normalised = raw * raw.square().mean([0], keepdim: true).Plus(1e-5).rsqrt();
         var time = TimeFeatures.For(step, p).unsqueeze(0).expand(raw.shape[0], -1);
         return cat([normalised, time], 1);
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.LocalSgd;
@@ -48,8 +49,8 @@ public sealed class ErrorFeedbackCompressor : IDisposable
         for (int i = 0; i < delta.Count; i++)
         {
             var accumulated = !feedBack ? delta[i]
-                : Settings.ErrorFeedbackDecay == 1.0 ? _errors![i] + delta[i]
-                : _errors![i] * Settings.ErrorFeedbackDecay + delta[i];
+                : Settings.ErrorFeedbackDecay == 1.0 ? _errors![i].Plus(delta[i])
+                : _errors![i].Times(Settings.ErrorFeedbackDecay).Plus(delta[i]);
             var compressed = Compressed(accumulated);
             if (feedBack)
             {

@@ -1,3 +1,5 @@
+using TorchSharp;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.LocalSgd;
@@ -23,8 +25,9 @@ internal static class OuterDeltas
     public static Tensor Mean(IReadOnlyList<IReadOnlyList<Tensor>> deltas, int index)
     {
         var sum = deltas[0][index].clone();
-        for (int k = 1; k < deltas.Count; k++) sum.add_(deltas[k][index]);
-        return sum.div_(deltas.Count);
+        for (int k = 1; k < deltas.Count; k++) sum.PlusInPlace(deltas[k][index]);
+        using var count = deltas.Count.ToScalar();
+        return sum.div_(count);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LearnedOpt.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ public sealed class SgdOuterOptimizer : IOuterOptimizer
     {
         settings.Validate();
         _global = global.ToArray();
-        _sgd = optim.SGD(_global, settings.LearningRate, momentum: settings.Momentum, nesterov: settings.Nesterov);
+        _sgd = new SgdOptimizer(_global, settings.LearningRate, momentum: settings.Momentum, nesterov: settings.Nesterov);
     }
 
     /// <inheritdoc />

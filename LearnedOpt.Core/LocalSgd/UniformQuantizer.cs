@@ -1,3 +1,5 @@
+using TorchSharp;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.LocalSgd;
@@ -25,13 +27,14 @@ internal static class UniformQuantizer
         return Tiles.Map(values, tileSize, rows =>
         {
             var magnitude = rows.abs();
-            var step = magnitude.amax([1], keepdim: true) / levels;
+            var step = magnitude.amax([1], keepdim: true).DividedBy(levels);
             // An all-zero tile has step 0 (0/0 = NaN there); where() maps it to level 0.
-            var level = where(step > 0, (magnitude / step).round(), zeros_like(magnitude)).clamp_max(levels);
+            using var maxLevel = levels.ToScalar();
+            var level = where(step > Scalars.Zero, (magnitude / step).round(), zeros_like(magnitude)).clamp_max(maxLevel);
             var q = level * step;
             // Rounding |x|/step in float could give level 1 to an |x| a hair below step/2; send 0 there instead,
             // which keeps every nonzero level within a factor 2 of |x| (the exact-residual guarantee above).
-            q = q.masked_fill(magnitude * 2 < q, 0);
+            q = q.masked_fill(magnitude.Times(2) < q, Scalars.Zero);
             return q * rows.sign();
         });
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaNets;
@@ -55,8 +56,8 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
     {
         const double lower = 0.022750131948179195, upper = 0.9772498680518208; // Φ(−2), Φ(2)
         using var scope = NewDisposeScope();
-        var u = rand(shape, dtype: ScalarType.Float32, device: CPU, generator: generator) * (upper - lower) + lower;
-        return (special.erfinv(u * 2 - 1) * (Math.Sqrt(2) * std)).MoveToOuterDisposeScope();
+        var u = rand(shape, dtype: ScalarType.Float32, device: CPU, generator: generator).Times(upper - lower).Plus(lower);
+        return special.erfinv(u.Times(2).Minus(1)).Times(Math.Sqrt(2) * std).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -73,7 +74,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
         var w0 = theta[WeightName(0)];
         long featureCount = columnScale.shape[^1], inputs = w0.shape[^2];
         var weight = w0.narrow(-2, 0, featureCount) * columnScale.unsqueeze(-1);
-        var bias = theta[BiasName(0)] + timeFeatures.unsqueeze(-2).matmul(w0.narrow(-2, featureCount, inputs - featureCount)).squeeze(-2);
+        var bias = theta[BiasName(0)].Plus(timeFeatures.unsqueeze(-2).matmul(w0.narrow(-2, featureCount, inputs - featureCount)).squeeze(-2));
         return (weight, bias);
     }
 
@@ -86,7 +87,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
     /// thing in TorchSharp 0.107, ../shared/design.md).</remarks>
     public Tensor Forward(Tensor rawFeatures, (Tensor Weight, Tensor Bias) first, MetaParameters theta)
     {
-        static Tensor Layer(Tensor bias, Tensor x, Tensor weight) => x.dim() == 2 ? bias.addmm(x, weight) : x.bmm(weight).add_(bias.unsqueeze(-2));
+        static Tensor Layer(Tensor bias, Tensor x, Tensor weight) => x.dim() == 2 ? bias.addmm(x, weight) : x.bmm(weight).PlusInPlace(bias.unsqueeze(-2));
         var h = Layer(first.Bias, rawFeatures, first.Weight);
         for (int i = 1; i < LayerSizes.Length; i++)
             h = Layer(theta[BiasName(i)], h.relu_(), theta[WeightName(i)]);
@@ -99,7 +100,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
         var h = inputs;
         for (int i = 0; i < LayerSizes.Length; i++)
         {
-            h = h.matmul(theta[WeightName(i)]) + theta[BiasName(i)];
+            h = h.matmul(theta[WeightName(i)]).Plus(theta[BiasName(i)]);
             if (i < LayerSizes.Length - 1) h = h.relu();
         }
         return h;

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,13 +38,13 @@ internal sealed class GraphNowcastNetwork : NowcastNetwork
         if (graph.NodeEncoding.shape[1] != Config.NodeEncodings)
             throw new ArgumentException($"The graph has {graph.NodeEncoding.shape[1]} node encodings but the network reads {Config.NodeEncodings}.");
         var edges = RowBlocks.Map(edgeHistory.shape[0], BlockRows, (start, length) =>
-            edgeInput.forward(edgeHistory.narrow(0, start, length)) + edgeTypes.forward(graph.Graph.EdgeTypes.narrow(0, start, length)));
-        var nodes = nodeInput.forward(graph.NodeEncoding) + nodeTypes.forward(graph.NodeTypes);
+            edgeInput.forward(edgeHistory.narrow(0, start, length)).Plus(edgeTypes.forward(graph.Graph.EdgeTypes.narrow(0, start, length))));
+        var nodes = nodeInput.forward(graph.NodeEncoding).Plus(nodeTypes.forward(graph.NodeTypes));
         foreach (var layer in layers)
         {
             var (updatedNodes, updatedEdges) = layer.Forward(graph, nodes, edges, BlockRows);
             // Residual: the edge head keeps a direct path to each edge's own history, which a per-weight model has by construction.
-            (nodes, edges) = Config.Residual ? (nodes + updatedNodes, edges + updatedEdges) : (updatedNodes, updatedEdges);
+            (nodes, edges) = Config.Residual ? (nodes.Plus(updatedNodes), edges.Plus(updatedEdges)) : (updatedNodes, updatedEdges);
         }
         return RowBlocks.Map(edges.shape[0], BlockRows, (start, length) => headOut.forward(F.silu(headHidden.forward(edges.narrow(0, start, length)))));
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using static TorchSharp.torch;
 
@@ -51,8 +52,8 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
             var h = history[i].to_type(history[i].dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
             var t = tensor(weights, dtype: h.dtype, device: h.device).reshape([Context, .. Enumerable.Repeat(1L, (int)h.dim() - 1)]);
             // dim: named, because a bare literal 0 converts to ScalarType and sum(ScalarType) adds up the whole tensor.
-            var slope = (h * t).sum(dim: 0) / denominator;
-            result[i] = (h[-1] + slope * horizon).MoveToOuterDisposeScope();
+            var slope = (h * t).sum(dim: 0).DividedBy(denominator);
+            result[i] = h[-1].Plus(slope.Times(horizon)).MoveToOuterDisposeScope();
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,17 +54,17 @@ internal sealed class MessagePassingLayer : nn.Module
             var modulation = film.forward(edges.narrow(0, start, length));
             var scale = modulation.narrow(1, 0, hidden);
             var shift = modulation.narrow(1, hidden, hidden);
-            var toTarget = scale * (targetToTarget.index_select(0, targets) + sourceToTarget.index_select(0, sources)) + shift;
-            var toSource = scale * (sourceToSource.index_select(0, sources) + targetToSource.index_select(0, targets)) + shift;
+            var toTarget = (scale * targetToTarget.index_select(0, targets).Plus(sourceToTarget.index_select(0, sources))).Plus(shift);
+            var toSource = (scale * sourceToSource.index_select(0, sources).Plus(targetToSource.index_select(0, targets))).Plus(shift);
             // In place: the blocks accumulate into one [N, h] sum (index_add's backward does not read it).
-            received.index_add_(0, targets, toTarget, 1).index_add_(0, sources, toSource, 1);
+            received.index_add_(0, targets, toTarget, Scalars.One).index_add_(0, sources, toSource, Scalars.One);
         });
         var updatedNodes = F.silu(node.forward(cat([nodes, received * graph.InverseDegree], 1)));
         var fromSource = edgeSource.forward(updatedNodes);
         var fromTarget = edgeTarget.forward(updatedNodes);
         var updatedEdges = RowBlocks.Map(edgeCount, blockRows, (start, length) => edgeOut.forward(F.silu(edgeSelf.forward(edges.narrow(0, start, length))
-            + fromSource.index_select(0, graph.Sources.narrow(0, start, length))
-            + fromTarget.index_select(0, graph.Targets.narrow(0, start, length)))));
+            .Plus(fromSource.index_select(0, graph.Sources.narrow(0, start, length)))
+            .Plus(fromTarget.index_select(0, graph.Targets.narrow(0, start, length))))));
         return (updatedNodes, updatedEdges);
     }
 }

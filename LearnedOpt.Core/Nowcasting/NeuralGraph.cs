@@ -40,7 +40,7 @@ internal sealed class NeuralGraph : IDisposable
         {
             EdgeIndex = stack([tensor(sources, device: CPU), tensor(targets, device: CPU)]).DetachFromDisposeScope();
             EdgeTypes = tensor(edgeTypes, device: CPU).DetachFromDisposeScope();
-            _elementEdges = cat(parameterEdges.Select(p => arange(p.FirstEdge, p.EndEdge, dtype: ScalarType.Int64, device: CPU)).ToArray(), 0)
+            _elementEdges = cat(parameterEdges.Select(p => Scalars.Arange(p.FirstEdge, p.EndEdge, ScalarType.Int64, CPU)).ToArray(), 0)
                 .DetachFromDisposeScope();
         }
     }

@@ -1,3 +1,5 @@
+using TorchSharp;
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using static TorchSharp.torch;
 
@@ -19,13 +21,14 @@ internal sealed class NowcastGraphInputs : IDisposable
         // Every tensor names the CPU and, when floating-point, float32 (the network's dtype): torch's defaults may be anything.
         NodeEncoding = LaplacianPositionalEncoding.Compute(graph, encodings).DetachFromDisposeScope();
         NodeTypes = tensor(graph.NodeTypes.Select(t => (long)t).ToArray(), device: CPU).DetachFromDisposeScope();
-        ParameterEdgeMask = graph.EdgeTypes.ne((long)EdgeType.SelfLoop).DetachFromDisposeScope();
+        using var selfLoop = ((long)EdgeType.SelfLoop).ToScalar();
+        ParameterEdgeMask = graph.EdgeTypes.ne(selfLoop).DetachFromDisposeScope();
         Sources = graph.EdgeIndex[0].contiguous().DetachFromDisposeScope();
         Targets = graph.EdgeIndex[1].contiguous().DetachFromDisposeScope();
         // Messages flow both ways along every edge; each node averages everything it receives.
         var one = ones(graph.EdgeCount, dtype: ScalarType.Float32, device: CPU);
-        var received = zeros(graph.NodeCount, dtype: ScalarType.Float32, device: CPU).index_add_(0, Targets, one, 1).index_add_(0, Sources, one, 1);
-        InverseDegree = (1 / received.clamp_min(1)).unsqueeze(1).DetachFromDisposeScope();
+        var received = zeros(graph.NodeCount, dtype: ScalarType.Float32, device: CPU).index_add_(0, Targets, one, Scalars.One).index_add_(0, Sources, one, Scalars.One);
+        InverseDegree = received.clamp_min(Scalars.One).Dividing(1).unsqueeze(1).DetachFromDisposeScope();
     }
 
     private NowcastGraphInputs(NowcastGraphInputs source, Device device)

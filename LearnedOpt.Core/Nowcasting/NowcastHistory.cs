@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Nowcasting;
@@ -45,7 +46,7 @@ internal static class NowcastHistory
         var deltas = graph.Graph.FromEdgeValues(edgeDelta);
         var result = new Tensor[history.Count];
         for (int i = 0; i < history.Count; i++)
-            result[i] = (history[i][-1].to_type(ScalarType.Float32) + deltas[i] * stds[i]).MoveToOuterDisposeScope();
+            result[i] = history[i][-1].to_type(ScalarType.Float32).Plus(deltas[i] * stds[i]).MoveToOuterDisposeScope();
         return result;
     }
 }

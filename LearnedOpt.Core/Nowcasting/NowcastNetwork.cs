@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -89,7 +90,7 @@ internal abstract class NowcastNetwork : nn.Module
             {
                 // The generator is a CPU one; drawn on the CPU by name, whatever torch's default device.
                 using var draw = randn(parameter.shape, dtype: ScalarType.Float32, device: CPU, generator: generator);
-                parameter.copy_(draw * InitStd);
+                parameter.copy_(draw.Times(InitStd));
             }
         }
     }

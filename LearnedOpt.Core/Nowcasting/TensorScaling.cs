@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Nowcasting;
@@ -19,7 +20,7 @@ internal static class TensorScaling
         var values = history.to_type(ScalarType.Float32);
         var mean = values.mean();
         // Population std (not Bessel-corrected) so a single-element tensor still has a defined scale.
-        var std = values.std(unbiased: false) + Epsilon;
+        var std = values.std(unbiased: false).Plus(Epsilon);
         return (mean.MoveToOuterDisposeScope(), std.MoveToOuterDisposeScope());
     }
 

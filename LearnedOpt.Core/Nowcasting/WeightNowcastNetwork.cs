@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ internal sealed class WeightNowcastNetwork : NowcastNetwork
         {
             var history = edgeHistory.narrow(0, start, length);
             var differences = history.narrow(1, 1, Config.Context - 1) - history.narrow(1, 0, Config.Context - 1);
-            var x = input.forward(cat([history, differences], 1)) + edgeTypes.forward(graph.Graph.EdgeTypes.narrow(0, start, length));
+            var x = input.forward(cat([history, differences], 1)).Plus(edgeTypes.forward(graph.Graph.EdgeTypes.narrow(0, start, length)));
             foreach (var layer in hidden) x = layer.forward(F.silu(x));
             return headOut.forward(F.silu(x));
         });

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Optimizers;
 
 /// <summary>
-/// Builds TorchSharp's own optimizers for a described set of parameters. The μ variants put each tensor
+/// Builds the baseline optimizers (TorchSharp's, with Scalar-safe steps) for a described set of parameters. The μ variants put each tensor
 /// in its own parameter group with learning rate <c>lr × ParameterSpec.MupStepMultiplier</c>, so TorchSharp
 /// learning-rate schedulers (which scale each group's base rate) keep the μP ratios.
 /// </summary>
@@ -42,14 +42,14 @@ public static class BaselineOptimizers
         double lr = settings.LearningRate, wd = settings.WeightDecay;
         return settings.Kind switch
         {
-            BaselineOptimizerKind.Sgd => optim.SGD(parameters, lr, weight_decay: wd),
-            BaselineOptimizerKind.Momentum => optim.SGD(parameters, lr, momentum: settings.Momentum, weight_decay: wd),
-            BaselineOptimizerKind.Adam => optim.Adam(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.AdamW => optim.AdamW(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.MuAdam => optim.AdamW(
+            BaselineOptimizerKind.Sgd => new SgdOptimizer(parameters, lr, weightDecay: wd),
+            BaselineOptimizerKind.Momentum => new SgdOptimizer(parameters, lr, momentum: settings.Momentum, weightDecay: wd),
+            BaselineOptimizerKind.Adam => new AdamOptimizer(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
+            BaselineOptimizerKind.AdamW => new AdamWOptimizer(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
+            BaselineOptimizerKind.MuAdam => new AdamWOptimizer(
                 parameters.Select((p, i) => new AdamW.ParamGroup([p], lr * specs[i].MupStepMultiplier, settings.Beta1, settings.Beta2, settings.Epsilon, wd)),
                 lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.MuSgd => optim.SGD(
+            BaselineOptimizerKind.MuSgd => new SgdOptimizer(
                 parameters.Select((p, i) => new SGD.ParamGroup([p], lr * specs[i].MupStepMultiplier, settings.Momentum, 0, wd)),
                 lr, settings.Momentum, 0, wd),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown optimizer kind"),

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Parameters;
 using TorchSharp;
@@ -106,8 +107,8 @@ public sealed class LearnedOptimizer : OptimizerHelper
                 var state = (State)_state[p.Handle];
                 var update = _definition.Rule.UpdateTensor(p, grad, state.Slots, _theta.For(p), stepIndex, state.Scale);
                 state.Replace(update.State);
-                if (wd != 0) p.mul_(1 - lr * wd);
-                p.sub_(lr == 1.0 ? update.Step : update.Step * lr);
+                if (wd != 0) p.TimesInPlace(1 - lr * wd);
+                p.sub_(lr == 1.0 ? update.Step : update.Step.Times(lr));
             }
         }, closure);
         foreach (var s in _state) ((State)s.Item2).Step = stepIndex + 1;

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Randomness;
 using TorchSharp;
@@ -20,7 +21,7 @@ internal sealed class AntitheticPerturbation(double sigma, long seed)
     public Tensor Sample(Tensor flatTheta, long outerStep, int particle)
     {
         var generator = new Generator((ulong)Seeds.Derive(Seeds.Derive(seed, "es-noise", outerStep), "particle", particle));
-        var draw = randn([flatTheta.numel()], dtype: ScalarType.Float32, device: CPU, generator: generator).mul_(Sigma);
+        var draw = randn([flatTheta.numel()], dtype: ScalarType.Float32, device: CPU, generator: generator).TimesInPlace(Sigma);
         return flatTheta.device_type == DeviceType.CPU && flatTheta.dtype == draw.dtype ? draw : draw.to(flatTheta.dtype, flatTheta.device, disposeAfter: true);
     }
 
@@ -29,7 +30,7 @@ internal sealed class AntitheticPerturbation(double sigma, long seed)
     /// created from <see cref="PairSeeds"/>, so both members of a pair see the same data.
     /// </summary>
     public static PopulationTheta Pairs(MetaParameters theta, Tensor flatTheta, IReadOnlyList<Tensor> epsilons) =>
-        new(theta, stack(epsilons.SelectMany(e => new[] { flatTheta + e, flatTheta - e }).ToArray()).detach());
+        new(theta, stack(epsilons.SelectMany(e => new[] { flatTheta.Plus(e), flatTheta - e }).ToArray()).detach());
 
     /// <summary>The member seeds of the pairs: particle i's run seed twice, in the member order of <see cref="Pairs"/>.</summary>
     public static long[] PairSeeds(int particles, Func<int, long> runSeed) =>

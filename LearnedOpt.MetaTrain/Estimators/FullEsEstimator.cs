@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Randomness;
 using static TorchSharp.torch;
@@ -69,10 +70,10 @@ internal sealed class FullEsEstimator(Func<IReadOnlyList<long>, IInnerPopulation
             double plus = Loss(2 * i), minus = Loss(2 * i + 1);
             double difference = plus - minus;
             if (!double.IsFinite(difference)) discarded++;
-            gradient.add_(epsilons[i], alpha: _noise.Weight(difference));
+            gradient.PlusScaledInPlace(epsilons[i], _noise.Weight(difference));
             metaLoss += 0.5 * (plus + minus);
         }
-        return new MetaGradient(gradient.div_(particles).MoveToOuterDisposeScope(), metaLoss / particles, particles, discarded, steps.Sum(s => (long)s));
+        return new MetaGradient(gradient.DividedByInPlace(particles).MoveToOuterDisposeScope(), metaLoss / particles, particles, discarded, steps.Sum(s => (long)s));
     }
 
     // Full-run ES keeps nothing between outer steps: its noise and runs are functions of (seed, outer step).

@@ -88,14 +88,14 @@ internal sealed class TruncatedPesEstimator : IMetaGradientEstimator
         var gradient = zeros_like(flat);
         for (int i = 0; i < _particles; i++)
         {
-            var accumulated = _accumulators[i] + epsilons[i];
-            gradient.add_(accumulated, alpha: _noise.Weight(firstEpisode[i] / _truncationLength));
-            gradient.add_(epsilons[i], alpha: _noise.Weight(laterEpisodes[i] / _truncationLength));
+            var accumulated = _accumulators[i].Plus(epsilons[i]);
+            gradient.PlusScaledInPlace(accumulated, _noise.Weight(firstEpisode[i] / _truncationLength));
+            gradient.PlusScaledInPlace(epsilons[i], _noise.Weight(laterEpisodes[i] / _truncationLength));
             var next = !resetSeen[i] ? accumulated : stepsAfterReset[i] ? epsilons[i] : zeros_like(epsilons[i]);
             _accumulators[i].Dispose();
             _accumulators[i] = next.detach().clone().DetachFromDisposeScope();
         }
-        return new MetaGradient(gradient.div_(_particles).MoveToOuterDisposeScope(), meanLoss.Sum() / _particles, _particles, bad.Count(b => b),
+        return new MetaGradient(gradient.DividedByInPlace(_particles).MoveToOuterDisposeScope(), meanLoss.Sum() / _particles, _particles, bad.Count(b => b),
             2L * _particles * _truncationLength);
     }
 

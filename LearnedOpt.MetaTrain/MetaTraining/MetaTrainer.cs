@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.MetaTrain.LocalSgd;
@@ -68,7 +69,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         var names = initial.Entries.Select(e => e.Name).ToArray();
         var parameters = initial.Entries.Select(e => new Parameter(e.Tensor.detach().to(_device, copy: true), requires_grad: true)).ToArray();
         initial.Dispose();
-        using var outer = optim.AdamW(parameters, config.Outer.LearningRate, weight_decay: config.Outer.WeightDecay);
+        using var outer = new AdamWOptimizer(parameters, config.Outer.LearningRate, weightDecay: config.Outer.WeightDecay);
         if (outerState is not null)
         {
             using var reader = new BinaryReader(new MemoryStream(outerState));
@@ -94,7 +95,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 double lr = outer.ParamGroups.First().LearningRate;
                 if (double.IsFinite(norm) && discarded < particles)
                 {
-                    if (norm > config.Outer.MaxGradNorm) gradient = gradient * (config.Outer.MaxGradNorm / norm);
+                    if (norm > config.Outer.MaxGradNorm) gradient = gradient.Times(config.Outer.MaxGradNorm / norm);
                     long offset = 0;
                     foreach (var p in parameters)
                     {

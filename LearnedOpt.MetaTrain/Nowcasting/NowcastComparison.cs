@@ -1,3 +1,4 @@
+using LearnedOpt.Optimizers;
 using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Parameters;
@@ -117,7 +118,7 @@ internal static class NowcastComparison
         {
             var batches = task.TrainBatches(Seeds.Derive(seed, "data"));
             probe = settings.CheckJumps && nowcaster is not null ? new NowcastProbe(task, parameters, seed) : null;
-            var inner = optim.AdamW(parameters, settings.LearningRate, weight_decay: 0);
+            var inner = new AdamWOptimizer(parameters, settings.LearningRate, weightDecay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
                 settings.JumpSettings,

@@ -1,3 +1,5 @@
+using TorchSharp;
+using LearnedOpt.Runtime;
 using LearnedOpt.Nowcasting;
 using static TorchSharp.torch;
 
@@ -29,7 +31,8 @@ internal readonly record struct NowcastWindow(int Run, int End)
         var future = record.Snapshots.Select(s => s.narrow(0, end + 1, available)).ToArray();
         var targets = NowcastHistory.ScaledEdgeTargets(graph, last, future, stds);
         if (available < config.Horizons) targets = nn.functional.pad(targets, [0, config.Horizons - available]);
-        var horizonMask = arange(config.Horizons, device: targets.device).lt(available).unsqueeze(0);
+        using var availableCount = available.ToScalar();
+        var horizonMask = Scalars.Arange(0, config.Horizons, null, targets.device).lt(availableCount).unsqueeze(0);
         var mask = graph.ParameterEdgeMask.unsqueeze(1).logical_and(horizonMask);
         return (edgeHistory.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using System.Globalization;
 using System.Text.Json;
 using LearnedOpt.IO;
@@ -59,7 +60,7 @@ internal static class NowcasterTrainer
 
             var rows = new List<NowcasterTrainingRow>();
             double? validationL1 = null;
-            using (var optimizer = optim.AdamW(network.parameters(), settings.LearningRate, weight_decay: 0))
+            using (var optimizer = new AdamWOptimizer(network.parameters(), settings.LearningRate, weightDecay: 0))
             {
                 var schedule = new LearningRateSchedule(ScheduleKind.Cosine, settings.Steps, settings.WarmupSteps);
                 var scheduler = schedule.Attach(optimizer);
@@ -75,7 +76,7 @@ internal static class NowcasterTrainer
                         {
                             var window = train[sampler.Next(train.Length)];
                             var loss = L1(network, window, records, runGraphs, config);
-                            (loss / settings.WindowsPerStep).backward();
+                            loss.DividedBy(settings.WindowsPerStep).backward();
                             trainL1 += loss.item<float>() / settings.WindowsPerStep;
                         }
                         nn.utils.clip_grad_norm_(network.parameters(), NowcasterTrainingSettings.MaxGradNorm);
@@ -214,8 +215,8 @@ internal static class NowcasterTrainer
             var prediction = zeros_like(targets);
             if (linear)
             {
-                var slope = history.matmul(tensor(weights, dtype: history.dtype, device: history.device)) / denominator; // [E]
-                prediction = slope.unsqueeze(1) * arange(1, config.Horizons + 1, dtype: slope.dtype, device: slope.device).unsqueeze(0);
+                var slope = history.matmul(tensor(weights, dtype: history.dtype, device: history.device)).DividedBy(denominator); // [E]
+                prediction = slope.unsqueeze(1) * Scalars.Arange(1, config.Horizons + 1, slope.dtype, slope.device).unsqueeze(0);
             }
             total += (prediction - targets).abs().masked_select(mask).mean().item<float>();
         }

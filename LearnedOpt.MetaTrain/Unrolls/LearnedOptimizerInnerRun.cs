@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
@@ -84,7 +85,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         }
         var (parameters, state) = _rule.Apply(_tensors.Parameters, grads.ToArray(), _tensors.State, theta, _scales);
         _tensors.Track(parameters, state);
-        var normalised = (loss / _task.Normalizer.Scale).clamp(0, _task.Normalizer.Max);
+        var normalised = loss.DividedBy(_task.Normalizer.Scale).Clamped(0, _task.Normalizer.Max);
         bool ended = Advance();
         return (normalised, ended);
     }

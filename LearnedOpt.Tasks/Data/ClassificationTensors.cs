@@ -65,7 +65,7 @@ internal sealed class ClassificationTensors
 
         using var scope = NewDisposeScope();
         Tensor Standardise(byte[] pixels, int n) =>
-            tensor(pixels, [n, featureCount], device: CPU).to(ScalarType.Float32).sub_(mean).div_(std);
+            tensor(pixels, [n, featureCount], device: CPU).to(ScalarType.Float32).MinusInPlace(mean).DividedByInPlace(std);
         var result = new ClassificationTensors(
             name,
             Standardise(trainPixels, trainLabels.Length),

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -101,7 +102,7 @@ public sealed class FunctionalMlp
         }
         var logits = Linear(h, parameters[^2], parameters[^1]);
         if (!ReferenceEquals(h, x)) h.Dispose();
-        if (Config.Parametrization == Parametrization.MuP) logits = logits.mul_(OutputMultiplier);
+        if (Config.Parametrization == Parametrization.MuP) logits = logits.TimesInPlace(OutputMultiplier);
         observe?.Invoke(Config.Depth, logits);
         return logits;
     }
@@ -109,8 +110,8 @@ public sealed class FunctionalMlp
     // y = x·Wᵀ + b; for a population, per member with bmm (weights [members, out, in], biases [members, out]).
     private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.dim() == 2
         ? nn.functional.linear(x, weight, bias)
-        : x.bmm(weight.transpose(1, 2)).add_(bias.unsqueeze(1));
+        : x.bmm(weight.transpose(1, 2)).PlusInPlace(bias.unsqueeze(1));
 
     private static Tensor Gaussian(ParameterSpec spec, double std, Generator generator) =>
-        randn(spec.Shape, dtype: ScalarType.Float32, device: CPU, generator: generator).mul_(std);
+        randn(spec.Shape, dtype: ScalarType.Float32, device: CPU, generator: generator).TimesInPlace(std);
 }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Data;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ internal sealed class ClassificationBatchStream(ClassificationTensors data, long
     protected override TaskBatch Draw(Generator generator)
     {
         using var offsets = randint(count, [batchSize], ScalarType.Int64, device: CPU, generator: generator);
-        using var shifted = first == 0 ? offsets.alias() : offsets.add(first);
+        using var shifted = first == 0 ? offsets.alias() : offsets.Plus(first);
         using var indices = shifted.to(data.Device);
         return new TaskBatch(data.TrainInputs.index_select(0, indices), data.TrainLabels.index_select(0, indices));
     }

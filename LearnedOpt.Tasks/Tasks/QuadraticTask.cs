@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -64,8 +65,8 @@ internal sealed class QuadraticTask : ITrainingTask
     public Tensor Loss(IReadOnlyList<Tensor> parameters, TaskBatch batch)
     {
         using var scope = NewDisposeScope();
-        var residual = parameters[0] - _optimum + batch.Inputs.reshape(-1);
-        return (0.5 * (_curvature * residual.square()).sum()).MoveToOuterDisposeScope();
+        var residual = (parameters[0] - _optimum).Plus(batch.Inputs.reshape(-1));
+        return (_curvature * residual.square()).sum().Times(0.5).MoveToOuterDisposeScope();
     }
 
     public IBatchStream TrainBatches(long seed) => new NoiseStream(_settings, seed, Device);
@@ -78,7 +79,7 @@ internal sealed class QuadraticTask : ITrainingTask
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var residual = parameters[0] - _optimum;
-        return new TaskEvaluation((0.5 * (_curvature * residual.square()).sum()).ToDouble(), double.NaN);
+        return new TaskEvaluation((_curvature * residual.square()).sum().Times(0.5).ToDouble(), double.NaN);
     }
 
     private sealed class NoiseStream(QuadraticSettings settings, long seed, Device device) : CountingBatchStream(seed)
@@ -86,7 +87,7 @@ internal sealed class QuadraticTask : ITrainingTask
         protected override TaskBatch Draw(Generator generator)
         {
             var shift = settings.Noise > 0
-                ? DrawOnCpu([1, settings.Dimension], generator, device).mul_(settings.Noise)
+                ? DrawOnCpu([1, settings.Dimension], generator, device).TimesInPlace(settings.Noise)
                 : zeros([1, settings.Dimension], dtype: ScalarType.Float32, device: device);
             return new TaskBatch(shift, zeros([1], dtype: ScalarType.Float32, device: device));
         }
