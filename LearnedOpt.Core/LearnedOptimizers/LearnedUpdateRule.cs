@@ -119,7 +119,8 @@ internal sealed class LearnedUpdateRule
     /// tensors come from <see cref="InitialPopulationState"/>, <paramref name="theta"/>'s entries are <c>[members, *θshape]</c>,
     /// <paramref name="steps"/>[m] is member m's step (members at different steps of their episodes), and
     /// <paramref name="scales"/> are the per-tensor step scales (the same for all members: they share shapes and roles).
-    /// Member m's result equals <see cref="Apply"/> on member m alone, up to float32 rounding.
+    /// Member m's result equals <see cref="Apply"/> on member m alone, up to float32 rounding. Like
+    /// <see cref="UpdateTensor"/>, a tensor whose members can take the fused CPU step does, member by member.
     /// </summary>
     public (Tensor[] Parameters, Tensor[][] State) ApplyPopulation(
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, IReadOnlyList<Tensor[]> state, MetaParameters theta, IReadOnlyList<long> steps,
@@ -136,6 +137,13 @@ internal sealed class LearnedUpdateRule
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
+            if (FusedCpuStep.Preferred && FusedCpuStep.CanRunPopulation(this, p, gradients[i], state[i], theta))
+            {
+                var fused = FusedCpuStep.UpdatePopulation(this, p, gradients[i], state[i], theta, steps, scales[i]);
+                next[i] = p - fused.Step;
+                nextState[i] = fused.State;
+                continue;
+            }
             var prepared = Features.Prepare(p, gradients[i], state[i], theta, memberDims: 1);
             var update = Update(p, p, prepared, theta, TimeFeatures.For(steps, p), scales[i], memberDims: 1);
             next[i] = p - update.Step;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaTrain.Benchmarking;
 using Spectre.Console;
 
@@ -34,9 +35,9 @@ internal static class BenchCommand
             foreach (var row in report.Steps)
                 stepsTable.AddRow(Invariant($"{row.Elements:N0}"), Markup.Escape(row.Optimizer), Invariant($"{row.Milliseconds:F3}"), Invariant($"{row.RatioToAdamW:F1}"), Invariant($"{row.FractionOfBound:P1}"));
             CliConsole.Out.Write(stepsTable);
-            Console.WriteLine(UnoptimizedJitRelaunch.IsActive
-                ? "JIT: minimal optimisation (DOTNET_JITMinOpts=1, learnedopt's guard against TorchSharp's Scalar lifetimes): the fused kernels run unoptimised; LEARNEDOPT_NO_RELAUNCH=1 measures the optimised JIT."
-                : "JIT: fully optimising.");
+            Console.WriteLine(FusedCpuStep.Preferred
+                ? "JIT: fully optimising."
+                : "JIT: minimal optimisation (DOTNET_JITMinOpts=1 is set): the fused kernels run unoptimised and training uses the tensor rule; unset it to measure the optimised JIT.");
             Console.WriteLine(Invariant($"bound: every FLOP at the measured sgemm rate of {report.SgemmGflops:F1} GFLOP/s ({report.Threads} thread(s)); features counted as {FlopModel.FeatureFlopsPerElement:F0} FLOP per element"));
             return 0;
         });

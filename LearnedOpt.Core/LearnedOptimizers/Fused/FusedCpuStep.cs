@@ -27,8 +27,7 @@ internal static unsafe class FusedCpuStep
 
     /// <summary>
     /// Whether the dispatch prefers this step where it can run: yes, unless the process runs with minimal JIT
-    /// optimisation (<c>DOTNET_JITMinOpts=1</c>, as <c>learnedopt</c> and the test host do for TorchSharp's Scalar
-    /// lifetime bug, see UnoptimizedJitRelaunch). Unoptimised, these kernels keep every vector in memory and ran 4–5×
+    /// optimisation (<c>DOTNET_JITMinOpts=1</c>, which a user may still set). Unoptimised, these kernels keep every vector in memory and ran 4–5×
     /// slower, behind the tensor rule at one thread (benchmarks/README.md, FusedStepBenchmarks); the tensor rule's work
     /// is in libtorch, which the JIT setting does not touch. <see cref="Forced"/> overrides it (tests).
     /// </summary>
@@ -77,11 +76,58 @@ internal static unsafe class FusedCpuStep
     public static TensorUpdate Update(LearnedUpdateRule rule, Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta,
         long step, double scale, Tensor? workerGradients)
     {
+        var delta = empty(parameter.shape, dtype: ScalarType.Float32, device: CPU);
+        var next = state.Select(s => empty(s.shape, dtype: ScalarType.Float32, device: CPU)).ToArray();
+        UpdateInto(rule, parameter, gradient, state, theta, step, scale, workerGradients, delta, next);
+        return new TensorUpdate(delta, next);
+    }
+
+    /// <summary>
+    /// Whether <see cref="UpdatePopulation"/> can step the stacked tensor <paramref name="parameters"/>
+    /// <c>[members, *shape]</c>: everything contiguous, and member 0's slices pass <see cref="CanRun"/> (every member's
+    /// slices then have the same dtype, device, layout and sizes).
+    /// </summary>
+    public static bool CanRunPopulation(LearnedUpdateRule rule, Tensor parameters, Tensor gradients, IReadOnlyList<Tensor> state, MetaParameters theta)
+    {
+        if (!IsSupported || rule.Config.SeesEachWorker || parameters.dim() < 2 || gradients.dim() < 1 || gradients.shape[0] != parameters.shape[0]) return false;
+        long members = parameters.shape[0];
+        if (!parameters.is_contiguous() || !gradients.is_contiguous() || state.Any(s => !s.is_contiguous() || s.dim() < 1 || s.shape[0] != members)
+            || theta.Entries.Any(e => !e.Tensor.is_contiguous() || e.Tensor.dim() < 1 || e.Tensor.shape[0] != members))
+            return false;
+        using var scope = NewDisposeScope();
+        return CanRun(rule, parameters[0], gradients[0], state.Select(s => s[0]).ToArray(), MemberTheta(theta, 0), null);
+    }
+
+    /// <summary>
+    /// The update of every member of a population: member m's slices of <paramref name="parameters"/>, its gradients,
+    /// state and θ (all with a leading member dimension) stepped at <paramref name="steps"/>[m], exactly as
+    /// <see cref="Update"/> steps one tensor, written into stacked outputs. Call only when <see cref="CanRunPopulation"/> holds.
+    /// </summary>
+    public static TensorUpdate UpdatePopulation(LearnedUpdateRule rule, Tensor parameters, Tensor gradients, IReadOnlyList<Tensor> state, MetaParameters theta,
+        IReadOnlyList<long> steps, double scale)
+    {
+        var delta = empty(parameters.shape, dtype: ScalarType.Float32, device: CPU);
+        var next = state.Select(s => empty(s.shape, dtype: ScalarType.Float32, device: CPU)).ToArray();
+        for (int m = 0; m < steps.Count; m++)
+        {
+            using var views = NewDisposeScope();
+            UpdateInto(rule, parameters[m], gradients[m], state.Select(s => s[m]).ToArray(), MemberTheta(theta, m), steps[m], scale, null,
+                delta[m], next.Select(t => t[m]).ToArray());
+        }
+        return new TensorUpdate(delta, next);
+    }
+
+    // Member m's θ: views of the stacked entries (not owned; they belong to the caller's dispose scope).
+    private static MetaParameters MemberTheta(MetaParameters stacked, int member) =>
+        new(stacked.Entries.Select(e => (e.Name, e.Tensor[member])));
+
+    // The fused step of one tensor into preallocated, contiguous float32 outputs of the rule's layout.
+    private static void UpdateInto(LearnedUpdateRule rule, Tensor parameter, Tensor gradient, IReadOnlyList<Tensor> state, MetaParameters theta,
+        long step, double scale, Tensor? workerGradients, Tensor delta, Tensor[] next)
+    {
         var config = rule.Config;
         long n = parameter.numel();
         long[] shape = parameter.dim() == 0 ? [1] : parameter.shape;
-        var delta = empty(parameter.shape, dtype: ScalarType.Float32, device: CPU);
-        var next = state.Select(s => empty(s.shape, dtype: ScalarType.Float32, device: CPU)).ToArray();
         FusedTensorRun run = config.Kind == LearnedOptimizerKind.Mlp
             ? MlpRun(parameter, gradient, state, next, delta, n)
             : AdafacRun(parameter, gradient, state, next, delta, theta, workerGradients, config.Workers, shape, n);
@@ -97,7 +143,8 @@ internal static unsafe class FusedCpuStep
         GC.KeepAlive(gradient);
         GC.KeepAlive(state);
         GC.KeepAlive(workerGradients);
-        return new TensorUpdate(delta, next);
+        GC.KeepAlive(delta);
+        GC.KeepAlive(next);
     }
 
     // Elements of each state slot, as AdafacFeatures / MlpLOptFeatures lay them out.
