@@ -3,6 +3,7 @@ using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
 using LearnedOpt.MetaTrain.Unrolls;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,7 +42,7 @@ public class BatchedEngineTests
         using var initial = Rule.InitializeTheta(4);
         using var flat = initial.Flatten();
         var direction = randn([flat.numel()], dtype: ScalarType.Float32, device: CPU, generator: new Generator(5));
-        return initial.Unflatten(flat + 0.02 * outerStep * direction);
+        return initial.Unflatten(flat.Plus(direction.Times(0.02 * outerStep)));
     }
 
     private static double RelativeDifference(Tensor serial, Tensor batched) =>
@@ -101,7 +102,7 @@ public class BatchedEngineTests
         using var scope = NewDisposeScope();
         using var theta = Theta(1);
         using var flat = theta.Flatten();
-        var rows = stack(seeds.Select((_, m) => flat + 0.05 * m).ToArray());
+        var rows = stack(seeds.Select((_, m) => flat.Plus(0.05 * m)).ToArray());
         var members = new PopulationTheta(theta, rows);
         int resets = 0;
         double worstLoss = 0;

@@ -1,5 +1,6 @@
 using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,8 +45,8 @@ internal sealed class QuadraticLearningRateRun(double curvature, double start, i
     {
         _xTensor ??= tensor(_x, dtype: ScalarType.Float64);
         var lr = theta[Name].to(ScalarType.Float64).exp().squeeze();
-        var loss = 0.5 * curvature * _xTensor * _xTensor;
-        _xTensor = _xTensor - lr * curvature * _xTensor;
+        var loss = _xTensor.Times(0.5 * curvature) * _xTensor;
+        _xTensor = _xTensor - lr.Times(curvature) * _xTensor;
         bool ended = Advance();
         if (ended) _xTensor = null;
         return (loss, ended);

@@ -1,11 +1,13 @@
 // <readme-usings>
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
+using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 // </readme-usings>
+using LearnedOpt.Runtime; // the data preparation, which the README does not quote
 
 namespace LearnedOpt.Tests.Examples;
 
@@ -21,7 +23,7 @@ internal static class LocalSgdOwnLoop
         manual_seed(0);
         int pixels = data.Height * data.Width;
         Sequential NewModel() => nn.Sequential(("fc1", nn.Linear(pixels, 64)), ("relu", nn.ReLU()), ("fc2", nn.Linear(64, 10)));
-        var images = tensor(data.TrainImages, [data.TrainCount, pixels]).to(float32) / 255f;
+        var images = tensor(data.TrainImages, [data.TrainCount, pixels]).to(float32).DividedBy(255f);
         var labels = tensor(data.TrainLabels).to(int64);
         var losses = new List<float>();
         // <readme-localsgd>
@@ -30,7 +32,7 @@ internal static class LocalSgdOwnLoop
             ? new SgdOuterOptimizer(global.parameters(), OuterSgdSettings.DiLoCo)
             : new LearnedOuterOptimizer(LearnedOptimizerFile.Load(learnedOuterFile), global.parameters());
         var replicas = Enumerable.Range(0, workers).Select(_ => NewModel()).ToArray();
-        var inner = replicas.Select(r => optim.AdamW(r.parameters(), lr: 1e-3)).ToArray();
+        var inner = replicas.Select(r => new AdamWOptimizer(r.parameters(), lr: 1e-3)).ToArray();
         var generators = Enumerable.Range(0, workers).Select(k => new Generator((ulong)k)).ToArray();
         for (int round = 0; round < rounds; round++)
         {

@@ -2,6 +2,7 @@
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,7 +21,7 @@ internal static class SwapIntoExistingLoop
     {
         var (model, images, labels) = Setup(data);
         // <readme-adamw>
-        var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
+        var optimizer = new AdamWOptimizer(model.parameters(), lr: 1e-3);
         // </readme-adamw>
         return Train(model, optimizer, images, labels, steps);
     }
@@ -43,7 +44,7 @@ internal static class SwapIntoExistingLoop
             ("fc1", nn.Linear(pixels, 128)), ("relu1", nn.ReLU()),
             ("fc2", nn.Linear(128, 128)), ("relu2", nn.ReLU()),
             ("fc3", nn.Linear(128, 10)));
-        var images = tensor(data.TrainImages, [data.TrainCount, pixels]).to(float32) / 255f;
+        var images = tensor(data.TrainImages, [data.TrainCount, pixels]).to(float32).DividedBy(255f);
         var labels = tensor(data.TrainLabels).to(int64);
         // </readme-setup>
         return (model, images, labels);

@@ -2,6 +2,7 @@ using LearnedOpt.Features;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.Features;
@@ -41,9 +42,9 @@ public class FeatureValueTests
         var rule = new LearnedUpdateRule(LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.Standard));
         return rule.InitializeTheta(0).Select((name, t) => name switch
         {
-            AdafacFeatures.MomentumDecayName => full(3, momentumShift),
-            AdafacFeatures.RmsDecayName => full(1, rmsShift),
-            AdafacFeatures.AdafactorDecayName => full(3, factorShift),
+            AdafacFeatures.MomentumDecayName => Scalars.Full([3], momentumShift, ScalarType.Float32, CPU),
+            AdafacFeatures.RmsDecayName => Scalars.Full([1], rmsShift, ScalarType.Float32, CPU),
+            AdafacFeatures.AdafactorDecayName => Scalars.Full([3], factorShift, ScalarType.Float32, CPU),
             _ => t,
         });
     }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using LearnedOpt.IO;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -107,7 +108,7 @@ public class SafeTensorsFileTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        Tensor matrix = arange(12, dtype: ScalarType.Float32).reshape(3, 4);
+        Tensor matrix = Scalars.Arange(0, 12, ScalarType.Float32, CPU).reshape(3, 4);
         Tensor transposed = matrix.t();
         Tensor middleRows = matrix.narrow(0, 1, 2);
         Tensor column = matrix.select(1, 2);
@@ -439,7 +440,7 @@ public class SafeTensorsFileTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var tensors = SampleTensors().Append(("big", arange(500, dtype: ScalarType.Float32).reshape(20, 25))).ToArray();
+        var tensors = SampleTensors().Append(("big", Scalars.Arange(0, 500, ScalarType.Float32, CPU).reshape(20, 25))).ToArray();
         SafeTensorsFile.Write(temp[FileName], tensors, SampleMetadata);
         byte[] bytes = File.ReadAllBytes(temp[FileName]);
         Assert.True(bytes.Length > 20 * 97);

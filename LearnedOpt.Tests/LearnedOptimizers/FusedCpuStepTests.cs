@@ -3,6 +3,7 @@ using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit.Abstractions;
@@ -29,9 +30,9 @@ public class FusedCpuStepTests(ITestOutputHelper output)
     {
         var g = new Generator(seed);
         return new MetaParameters(rule.ThetaShapes().Select(s => (s.Name,
-            s.Name.StartsWith("mlp.w") ? randn(s.Shape, generator: g) / Math.Sqrt(s.Shape[0])
+            s.Name.StartsWith("mlp.w") ? randn(s.Shape, generator: g).DividedBy(Math.Sqrt(s.Shape[0]))
             : s.Name.StartsWith("mlp.b") ? randn(s.Shape, generator: g)
-            : randn(s.Shape, generator: g) * 0.1)));
+            : randn(s.Shape, generator: g).Times(0.1))));
     }
 
     private static double Relative(Tensor actual, Tensor expected)
@@ -54,7 +55,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
         using var noGrad = no_grad();
         for (int step = 0; step < steps; step++)
         {
-            var grad = randn(shape, generator: g) * (step + 1);
+            var grad = randn(shape, generator: g).Times(step + 1);
             Tensor? workers = config.SeesEachWorker ? randn([config.Workers, .. shape], generator: g) : null;
             Assert.True(FusedCpuStep.CanRun(rule, p, grad, fusedState, theta, workers));
             var fused = FusedCpuStep.Update(rule, p, grad, fusedState, theta, step, scale, workers);
@@ -70,7 +71,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
             }
             fusedState = fused.State;
             tensorState = reference.State;
-            p = p - reference.Step * 100; // move the parameter by a visible amount for the next step
+            p = p - reference.Step.Times(100); // move the parameter by a visible amount for the next step
         }
         output.WriteLine($"{config.Kind} {config.Parametrization} workers {config.Workers} [{string.Join(", ", shape)}] scale {scale}: max relative error {worst:E2}");
         return worst;
@@ -187,7 +188,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
             {
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (next, nextState) = rule.Apply([p], [p * 0.1], state, theta, [1.0]);
+                var (next, nextState) = rule.Apply([p], [p.Times(0.1)], state, theta, [1.0]);
                 var kept = nextState.Tensors[0].Select(t => t.MoveToOuterDisposeScope()).ToArray();
                 state.Dispose();
                 state = new LearnedOptimizerState(nextState.Step, [kept]);
@@ -207,7 +208,7 @@ public class FusedCpuStepTests(ITestOutputHelper output)
         var theta = RandomTheta(lo.Rule, 8);
         var definition = new LearnedOptimizerDefinition(lo.Config, theta, new Dictionary<string, string>());
         // Small weights: p − step rounds to the weight's float spacing, which would swamp the step's own error at |p| ~ 1.
-        var weight = new Parameter(randn([12, 20], generator: new Generator(9)) * 1e-3);
+        var weight = new Parameter(randn([12, 20], generator: new Generator(9)).Times(1e-3));
         var spec = new ParameterSpec("w", [12, 20], ParameterRole.Hidden, 20);
         using var opt = new LearnedOptimizer(definition, [(weight, spec)]);
         using var forced = ForceFused(true); // the test host runs unoptimised, where the dispatch keeps the tensor rule

@@ -1,6 +1,7 @@
 using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.LearnedOptimizers;
@@ -113,7 +114,7 @@ public class LearnedOptimizerFileTests
             "missing" => Rewrite(temp, good, t => t.Where(e => e.Name != "mlp.w1").ToList(), _ => { }),
             "shape" => Rewrite(temp, good, t => t.Select(e => e.Name == "mlp.w0" ? (e.Name, e.Tensor.narrow(0, 0, 38)) : e).ToList(), _ => { }),
             "extra" => Rewrite(temp, good, t => [.. t, ("surprise", zeros(2))], _ => { }),
-            "nan" => Rewrite(temp, good, t => t.Select(e => e.Name == "mlp.b2" ? (e.Name, full(2, float.NaN)) : e).ToList(), _ => { }),
+            "nan" => Rewrite(temp, good, t => t.Select(e => e.Name == "mlp.b2" ? (e.Name, Scalars.Full([2], float.NaN, ScalarType.Float32, CPU)) : e).ToList(), _ => { }),
             "no-metadata" => Rewrite(temp, good, t => t, m => m.Clear()),
             "dtype" => Rewrite(temp, good, t => t.Select(e => e.Name == "mlp.b0" ? (e.Name, e.Tensor.to(ScalarType.Float64)) : e).ToList(), _ => { }),
             _ => throw new ArgumentOutOfRangeException(nameof(corruption)),

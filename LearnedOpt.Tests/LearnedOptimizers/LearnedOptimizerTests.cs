@@ -1,6 +1,7 @@
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -81,7 +82,7 @@ public class LearnedOptimizerTests
         TrainStep(half, optHalf, x, y);
         var pairs = before.Zip(full.parameters(), half.parameters()).ToArray();
         foreach (var (p0, pf, ph) in pairs)
-            Assert.True((p0 - ph).allclose((p0 - pf) * 0.5, rtol: 1e-3, atol: 1e-7));
+            Assert.True((p0 - ph).allclose((p0 - pf).Times(0.5), rtol: 1e-3, atol: 1e-7));
 
         var scheduler = optim.lr_scheduler.StepLR(optFull, step_size: 1, gamma: 0.1);
         scheduler.step();
@@ -101,7 +102,7 @@ public class LearnedOptimizerTests
         TrainStep(plain, optPlain, x, y);
         TrainStep(decayed, optDecay, x, y);
         foreach (var (p0, pp, pd) in before.Zip(plain.parameters(), decayed.parameters()))
-            Assert.True(pd.allclose(pp - p0 * (0.5 * 0.1), rtol: 1e-5, atol: 1e-7));
+            Assert.True(pd.allclose(pp - p0.Times(0.5 * 0.1), rtol: 1e-5, atol: 1e-7));
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public class LearnedOptimizerTests
         var net = Net(4);
         using var opt = new LearnedOptimizer(lo, net.parameters(), maxGradNorm: 1e-3);
         opt.zero_grad();
-        (nn.functional.cross_entropy(net.call(x), y) * 1000).backward();
+        nn.functional.cross_entropy(net.call(x), y).Times(1000).backward();
         opt.step();
         double norm = Math.Sqrt(net.parameters().Sum(p => { using var g = p.grad!; return g.square().sum().ToDouble(); }));
         Assert.True(norm <= 1e-3 * 1.0001, $"gradient norm {norm}");

@@ -1,6 +1,7 @@
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public class LearnedUpdateRuleTests
 
         var update = rule.UpdateTensor(p, grad, state, theta, step: 7, scale: 1.0);
         var outputs = rule.MetaNet.ForwardExplicit(rule.ExplicitInputs(p, grad, state, theta, 7), theta);
-        var expected = (outputs.select(1, 0) * (outputs.select(1, 1) * 1e-3).exp() * 1e-3).reshape(6, 5);
+        var expected = (outputs.select(1, 0) * outputs.select(1, 1).Times(1e-3).exp()).Times(1e-3).reshape(6, 5);
         Assert.True(update.Step.allclose(expected, rtol: 1e-4, atol: 1e-9));
     }
 
@@ -72,7 +73,7 @@ public class LearnedUpdateRuleTests
         {
             var spStep = sp.UpdateTensor(ps[i], grads[i], sp.InitialState([ps[i]]).Tensors[0], theta, 0, sp.Config.ScaleFor(specs[i])).Step;
             var muStep = mu.UpdateTensor(ps[i], grads[i], mu.InitialState([ps[i]]).Tensors[0], theta, 0, mu.Config.ScaleFor(specs[i])).Step;
-            Assert.True(muStep.allclose(spStep * specs[i].MupStepMultiplier, rtol: 1e-5, atol: 0), specs[i].Name);
+            Assert.True(muStep.allclose(spStep.Times(specs[i].MupStepMultiplier), rtol: 1e-5, atol: 0), specs[i].Name);
         }
         // And Apply subtracts exactly that step.
         var (next, _) = mu.Apply(ps, grads, mu.InitialState(ps), theta, specs.Select(mu.Config.ScaleFor).ToArray());
@@ -103,7 +104,7 @@ public class LearnedUpdateRuleTests
         var state = rule.InitialState([p]).Tensors[0];
         var update = rule.UpdateTensor(p, grad, state, theta, 3, 1.0);
         var outputs = rule.MetaNet.ForwardExplicit(rule.ExplicitInputs(p, grad, state, theta, 3), theta);
-        var expected = (outputs.select(1, 0) * (outputs.select(1, 1) * 1e-3).exp() * 1e-3).reshape(rows, 50);
+        var expected = (outputs.select(1, 0) * outputs.select(1, 1).Times(1e-3).exp()).Times(1e-3).reshape(rows, 50);
         Assert.True(update.Step.allclose(expected, rtol: 1e-3, atol: 1e-8));
     }
 
@@ -130,7 +131,7 @@ public class LearnedUpdateRuleTests
         var state = rule.InitialState(ps);
         for (int step = 0; step < 2; step++)
         {
-            Tensor[] grads = [2 * ps[0]]; // gradient of Σp² — itself a function of θ after the first step
+            Tensor[] grads = [ps[0].Times(2)]; // gradient of Σp² — itself a function of θ after the first step
             (ps, state) = rule.Apply(ps, grads, state, theta, [1.0]);
         }
         var loss = ps[0].square().sum();

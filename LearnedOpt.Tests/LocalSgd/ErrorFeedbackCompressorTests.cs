@@ -1,4 +1,5 @@
 using LearnedOpt.LocalSgd;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public class ErrorFeedbackCompressorTests
 {
     private static readonly long[][] Shapes = [[3000], [70, 90], [5], []];
 
-    private static Tensor[] RandomDelta(Generator g) => Shapes.Select(s => randn(s, generator: g).mul_(1e-2)).ToArray();
+    private static Tensor[] RandomDelta(Generator g) => Shapes.Select(s => randn(s, generator: g).TimesInPlace(1e-2)).ToArray();
 
     [Theory]
     [InlineData(1.0, 0.015, null)]
@@ -34,8 +35,8 @@ public class ErrorFeedbackCompressorTests
             using var sent = compressor.Compress(delta);
             for (int i = 0; i < delta.Length; i++)
             {
-                var expected = beta == 1.0 ? before[i] + delta[i] : before[i] * beta + delta[i];
-                Assert.True((compressor.ErrorBuffers![i] + sent.Tensors[i]).Equals(expected), $"call {call}, tensor {i}");
+                var expected = beta == 1.0 ? before[i].Plus(delta[i]) : before[i].Times(beta).Plus(delta[i]);
+                Assert.True(compressor.ErrorBuffers![i].Plus(sent.Tensors[i]).Equals(expected), $"call {call}, tensor {i}");
             }
         }
     }
@@ -83,7 +84,7 @@ public class ErrorFeedbackCompressorTests
         Assert.Equal(new[] { 4f, 0f, 0f, 0f }, first.Tensors[0].data<float>().ToArray());
         Assert.Equal(new[] { 0f, 3f, 0f, 0f }, later[0].Tensors[0].data<float>().ToArray());
         Assert.Equal(new[] { 0f, 0f, 0f, 1f }, later[2].Tensors[0].data<float>().ToArray());
-        Assert.True(compressor.ErrorBuffers![0].eq(0).all().item<bool>());
+        Assert.True(compressor.ErrorBuffers![0].eq(Scalars.Zero).all().item<bool>());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public class LearnedOuterOptimizerTests
     private static Tensor[][] Deltas(int workers, long seed)
     {
         var g = new Generator((ulong)seed);
-        return Enumerable.Range(0, workers).Select(_ => new[] { randn([6, 4], generator: g) * 0.1, randn([4], generator: g) * 0.1 }).ToArray();
+        return Enumerable.Range(0, workers).Select(_ => new[] { randn([6, 4], generator: g).Times(0.1), randn([4], generator: g).Times(0.1) }).ToArray();
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public class LearnedOuterOptimizerTests
         using var outer = new LearnedOuterOptimizer(lo, global);
         outer.Step(deltas);
 
-        var mean = Enumerable.Range(0, 2).Select(i => -(deltas[0][i] + deltas[1][i] + deltas[2][i]) / 3).ToArray();
+        var mean = Enumerable.Range(0, 2).Select(i => (-(deltas[0][i].Plus(deltas[1][i]).Plus(deltas[2][i]))).DividedBy(3)).ToArray();
         var (expected, _) = lo.Rule.Apply(before, mean, lo.Rule.InitialState(before), lo.Theta, [1.0, 1.0]);
         for (int i = 0; i < 2; i++) Assert.True(global[i].allclose(expected[i], rtol: 1e-5, atol: 1e-7), $"parameter {i}");
         Assert.Equal(1, outer.Rounds);
@@ -59,7 +60,7 @@ public class LearnedOuterOptimizerTests
         var theta = lopt.InitializeTheta(5);
         var deltas = Deltas(3, 6);
         var p = randn([6, 4], generator: new Generator(7));
-        var mean = -(deltas[0][0] + deltas[1][0] + deltas[2][0]) / 3;
+        var mean = (-(deltas[0][0].Plus(deltas[1][0]).Plus(deltas[2][0]))).DividedBy(3);
         var perWorker = -stack(deltas.Select(d => d[0]).ToArray());
         var state = lopt.Features.InitialState(p);
 
@@ -70,7 +71,7 @@ public class LearnedOuterOptimizerTests
         for (int k = 0; k < 3; k++)
         {
             var column = perWorker[k].reshape(-1);
-            var normalised = column * (column.square().mean() + 1e-5).rsqrt();
+            var normalised = column * column.square().mean().Plus(1e-5).rsqrt();
             Assert.True(aggInputs.select(1, k).allclose(normalised, rtol: 1e-5, atol: 1e-6), $"worker {k}");
         }
     }

@@ -2,6 +2,7 @@ using LearnedOpt.LocalSgd;
 using LearnedOpt.MetaTrain.LocalSgd;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Randomness;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,10 +33,10 @@ public class LocalSgdSimulatorTests
             using var batch = task.TrainBatches(Seeds.Derive(5, "worker", k)).Next();
             return task.Loss(leaves, batch);
         }).ToArray();
-        var largeBatchLoss = losses.Aggregate((a, b) => a + b) / 4;
+        var largeBatchLoss = losses.Aggregate((a, b) => a.Plus(b)).DividedBy(4);
         var grads = autograd.grad([largeBatchLoss], leaves);
         for (int i = 0; i < start.Length; i++)
-            Assert.True(simulator.Global[i].allclose(start[i] - 0.1 * grads[i], rtol: 1e-5, atol: 1e-6), task.Parameters[i].Name);
+            Assert.True(simulator.Global[i].allclose(start[i] - grads[i].Times(0.1), rtol: 1e-5, atol: 1e-6), task.Parameters[i].Name);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LearnedOpt.LocalSgd;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public class SgdOuterOptimizerTests
         outer.Step(deltas);
         for (int i = 0; i < 2; i++)
         {
-            var average = deltas.Select(d => start[i] + d[i]).Aggregate((a, b) => a + b) / deltas.Length;
+            var average = deltas.Select(d => start[i].Plus(d[i])).Aggregate((a, b) => a.Plus(b)).DividedBy(deltas.Length);
             Assert.True(global[i].allclose(average, rtol: 0, atol: 1e-6));
         }
     }
@@ -61,7 +62,7 @@ public class SgdOuterOptimizerTests
         Tensor[] Twice(OuterSgdSettings settings)
         {
             var global = Global(1);
-            var d = new Tensor[] { full([3, 4], 0.5f), full([5], 0.5f) };
+            var d = new Tensor[] { Scalars.Full([3, 4], 0.5f, ScalarType.Float32, CPU), Scalars.Full([5], 0.5f, ScalarType.Float32, CPU) };
             using var outer = new SgdOuterOptimizer(global, settings);
             outer.Step([d]);
             outer.Step([d]);

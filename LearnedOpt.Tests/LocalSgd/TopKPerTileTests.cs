@@ -1,4 +1,5 @@
 using LearnedOpt.LocalSgd;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public class TopKPerTileTests
         using var scope = NewDisposeScope();
         var values = randn([237], generator: new Generator(12));
         var (sparse, _) = TopKPerTile.Apply(values, 0.05, 100);
-        var keptMask = sparse != 0;
+        var keptMask = sparse != Scalars.Zero;
         Assert.True(sparse.masked_select(keptMask).Equals(values.masked_select(keptMask)));
         for (int start = 0; start < 237; start += 100)
         {
@@ -51,12 +52,13 @@ public class TopKPerTileTests
     public void Ties_still_keep_exactly_k_entries(int n, int tileSize, double density)
     {
         using var scope = NewDisposeScope();
-        var (sparse, kept) = TopKPerTile.Apply(full([n], -0.25f), density, tileSize);
+        var (sparse, kept) = TopKPerTile.Apply(Scalars.Full([n], -0.25f, ScalarType.Float32, CPU), density, tileSize);
         var expected = Enumerable.Range(0, (n + tileSize - 1) / tileSize)
             .Select(t => (long)TopKPerTile.KeptPerTile(Math.Min(tileSize, n - t * tileSize), density)).ToArray();
         Assert.Equal(expected, NonZerosPerTile(sparse, tileSize));
         Assert.Equal(expected.Sum(), kept);
-        Assert.True(sparse.masked_select(sparse != 0).eq(-0.25f).all().item<bool>());
+        using var minusQuarter = (-0.25f).ToScalar();
+        Assert.True(sparse.masked_select(sparse != Scalars.Zero).eq(minusQuarter).all().item<bool>());
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public class TopKPerTileTests
     {
         using var scope = NewDisposeScope();
         // Were the last tile padded with zeros, a zero pad must not win over -1e-30; here nothing is padded.
-        var values = cat([full([8], 5f), tensor(new[] { -1e-30f, -3e-30f, -2e-30f })], 0);
+        var values = cat([Scalars.Full([8], 5f, ScalarType.Float32, CPU), tensor(new[] { -1e-30f, -3e-30f, -2e-30f })], 0);
         var (sparse, _) = TopKPerTile.Apply(values, 0.25, 8);
         Assert.Equal(new[] { 0f, -3e-30f, 0f }, sparse.narrow(0, 8, 3).data<float>().ToArray());
     }
@@ -73,10 +75,10 @@ public class TopKPerTileTests
     public void The_shape_is_kept_and_tiles_run_over_the_flattened_tensor()
     {
         using var scope = NewDisposeScope();
-        var values = arange(1, 13, dtype: ScalarType.Float32).reshape(3, 4);
+        var values = Scalars.Arange(1, 13, ScalarType.Float32, CPU).reshape(3, 4);
         var (sparse, kept) = TopKPerTile.Apply(values, 0.2, 5);   // tiles 1..5, 6..10, 11..12 keep 1, 1, 1
         Assert.Equal(new long[] { 3, 4 }, sparse.shape);
         Assert.Equal(3, kept);
-        Assert.Equal(new[] { 5f, 10f, 12f }, sparse.masked_select(sparse != 0).data<float>().ToArray());
+        Assert.Equal(new[] { 5f, 10f, 12f }, sparse.masked_select(sparse != Scalars.Zero).data<float>().ToArray());
     }
 }

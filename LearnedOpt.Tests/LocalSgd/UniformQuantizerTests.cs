@@ -1,4 +1,5 @@
 using LearnedOpt.LocalSgd;
+using LearnedOpt.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public class UniformQuantizerTests
     private static Tensor WideRange(long n, ulong seed)
     {
         var g = new Generator(seed);
-        return randn([n], generator: g) * (randn([n], generator: g) * 3).exp();
+        return randn([n], generator: g) * randn([n], generator: g).Times(3).exp();
     }
 
     [Fact]
@@ -23,7 +24,7 @@ public class UniformQuantizerTests
         using var scope = NewDisposeScope();
         var (sparse, _) = TopKPerTile.Apply(WideRange(1000, 1), 0.2, 128);
         var q = UniformQuantizer.Quantize(sparse, 2, 128);
-        Assert.True(q.masked_select(sparse == 0).eq(0).all().item<bool>());
+        Assert.True(q.masked_select(sparse == Scalars.Zero).eq(Scalars.Zero).all().item<bool>());
         for (int start = 0; start < 1000; start += 128)
         {
             var tile = q.narrow(0, start, Math.Min(128, 1000 - start));
@@ -65,7 +66,7 @@ public class UniformQuantizerTests
         using var scope = NewDisposeScope();
         var x = WideRange(5000, 40 + (ulong)bits);
         var q = UniformQuantizer.Quantize(x, bits, 256);
-        Assert.True(((x - q) + q).Equals(x));
+        Assert.True((x - q).Plus(q).Equals(x));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ public class FunctionalMlpTests
         p[2] = randn(10, 8, generator: new Generator(2));
         p[3] = randn(10, generator: new Generator(4));
         var x = randn(5, 64, generator: new Generator(5));
-        var expected = sp.Forward(p, x) / 8.0;
+        var expected = sp.Forward(p, x).DividedBy(8.0);
         Assert.True(mup.Forward(p, x).allclose(expected, rtol: 1e-5, atol: 1e-6));
     }
 

@@ -1,5 +1,6 @@
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tests.Support;
 using static TorchSharp.torch;
 
@@ -91,7 +92,7 @@ public class LearnedNowcasterTests
         using (no_grad())
         {
             // Weights of a trained network's size (the 0.02 initialisation makes every layer nearly constant).
-            foreach (var p in network.parameters()) p.mul_(25);
+            foreach (var p in network.parameters()) p.TimesInPlace(25);
         }
 
         (Tensor Deltas, Tensor[] Gradients) Run(long blockRows)
@@ -194,7 +195,7 @@ public class LearnedNowcasterTests
         using var graph = NowcastGraphInputs.For(Mlp);
         var history = History(4);
         var changed = history.ToArray();
-        changed[2] = changed[2] * 3 + 1; // only the output layer's weights
+        changed[2] = changed[2].Times(3).Plus(1); // only the output layer's weights
 
         foreach (var kind in new[] { NowcasterKind.Gnn, NowcasterKind.Wnn })
         {
@@ -232,7 +233,7 @@ public class LearnedNowcasterTests
         Assert.Contains("not a nowcaster", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(optimizer)).Message);
         var wider = Rewrite(good, temp["w.safetensors"], m => m["hidden"] = "32");
         Assert.Contains("has shape", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(wider)).Message);
-        var nan = Rewrite(good, temp["nan.safetensors"], _ => { }, (name, t) => name == "input.weight" ? full_like(t, double.NaN) : t);
+        var nan = Rewrite(good, temp["nan.safetensors"], _ => { }, (name, t) => name == "input.weight" ? Scalars.Full(t.shape, double.NaN, t.dtype, t.device) : t);
         Assert.Contains("NaN", Assert.Throws<InvalidDataException>(() => NowcasterFile.Load(nan)).Message);
         Assert.Throws<FileNotFoundException>(() => NowcasterFile.Load(temp["missing.safetensors"]));
     }

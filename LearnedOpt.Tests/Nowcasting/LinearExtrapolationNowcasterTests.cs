@@ -1,5 +1,6 @@
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.Nowcasting;
@@ -25,15 +26,15 @@ public class LinearExtrapolationNowcasterTests
     public void A_matrix_parameter_keeps_its_shape_and_a_trajectory_on_a_line_continues_on_it()
     {
         // x_t = x_0 + t·v for every element of a [2, 3] weight: the prediction h spacings after the last is x_{4+h}.
-        using var start = arange(6, dtype: ScalarType.Float32).reshape(2, 3);
+        using var start = Scalars.Arange(0, 6, ScalarType.Float32, CPU).reshape(2, 3);
         using var velocity = tensor(new float[] { 0.5f, -1, 2, 0, 0.25f, -3 }).reshape(2, 3);
-        using var history = stack(Enumerable.Range(0, 5).Select(t => start + t * velocity));
+        using var history = stack(Enumerable.Range(0, 5).Select(t => start.Plus(velocity.Times(t))));
         var spec = new ParameterSpec("fc.weight", [2, 3], ParameterRole.Hidden, 3);
         using var nowcaster = new LinearExtrapolationNowcaster();
 
         using var prediction = nowcaster.Predict([spec], [history], 3)[0];
 
         Assert.Equal([2L, 3L], prediction.shape);
-        Assert.True(prediction.allclose(start + 7 * velocity, rtol: 1e-6, atol: 1e-5));
+        Assert.True(prediction.allclose(start.Plus(velocity.Times(7)), rtol: 1e-6, atol: 1e-5));
     }
 }

@@ -1,4 +1,5 @@
 using LearnedOpt.Nowcasting;
+using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tests.Support;
 using TorchSharp;
@@ -195,7 +196,7 @@ public class NowcastDevicePlacementTests
         Tensor Loss() => nn.functional.mse_loss(net.call(x), y);
         var parameters = net.parameters().ToArray();
         var before = parameters.Select(p => p.detach().clone()).ToArray();
-        using var optimizer = new NowcastingOptimizer(optim.AdamW(parameters, lr: 1e-2), ParameterRoles.ForLinearStack(net), spy,
+        using var optimizer = new NowcastingOptimizer(new AdamWOptimizer(parameters, lr: 1e-2), ParameterRoles.ForLinearStack(net), spy,
             new NowcastSettings(TotalSteps: 20, Period: 10), probeLoss: checkJumps ? Loss : null);
 
         using (new DefaultDeviceTrap())

@@ -1,4 +1,5 @@
 using LearnedOpt.Nowcasting;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.Nowcasting;
@@ -34,7 +35,7 @@ public class RowBlocksTests
         RowBlocks.ForEach(rows, 4, (start, length) =>
         {
             visited.Add((start, length));
-            transients.Add(ones(length, 8) * 2);
+            transients.Add(ones(length, 8).Times(2));
         });
         Assert.Equal([(0L, 4L), (4L, 4L), (8L, 2L)], visited);
         Assert.All(transients, t => Assert.True(t.IsInvalid, "a block's transient outlived its block"));

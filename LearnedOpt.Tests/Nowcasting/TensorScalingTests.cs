@@ -1,4 +1,5 @@
 using LearnedOpt.Nowcasting;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Tests.Nowcasting;
@@ -20,8 +21,8 @@ public class TensorScalingTests
     [Fact]
     public void A_constant_tensor_scales_to_zero_not_NaN()
     {
-        using var constant = full(new long[] { 5, 4 }, 2.5f);
+        using var constant = Scalars.Full([5, 4], 2.5f, ScalarType.Float32, CPU);
         var (m, s) = TensorScaling.Of(constant);
-        Assert.True(TensorScaling.Scale(constant, m, s).eq(0).all().item<bool>());
+        Assert.True(TensorScaling.Scale(constant, m, s).eq(Scalars.Zero).all().item<bool>());
     }
 }

@@ -32,7 +32,8 @@ public class BaselineOptimizersTests
     {
         var parameters = Specs.Select(s => new Parameter(zeros(s.Shape))).ToArray();
         using var opt = BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.MuAdam, 0.03), parameters, Specs);
-        foreach (var p in parameters) p.grad = full_like(p, 5.0);
+        using var five = 5.0.ToScalar();
+        foreach (var p in parameters) p.grad = full_like(p, five);
         opt.step();
         Assert.Equal(-0.03, parameters[0].mean().ToDouble(), 5);
         Assert.Equal(-0.01, parameters[1].mean().ToDouble(), 5);

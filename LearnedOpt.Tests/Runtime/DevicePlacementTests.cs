@@ -2,6 +2,7 @@ using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Networks;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
@@ -142,7 +143,7 @@ public class DevicePlacementTests
         Parameter[] NewGlobal(Device device) =>
             [new Parameter(randn([8, 6], dtype: ScalarType.Float32, device: device), requires_grad: false), new Parameter(randn([8], dtype: ScalarType.Float32, device: device), requires_grad: false)];
         Tensor[][] Deltas(Parameter[] global) =>
-            [.. Enumerable.Range(0, 2).Select(_ => global.Select(p => randn(p.shape, dtype: p.dtype, device: p.device) * 0.01).ToArray())];
+            [.. Enumerable.Range(0, 2).Select(_ => global.Select(p => randn(p.shape, dtype: p.dtype, device: p.device).Times(0.01)).ToArray())];
 
         // Compression uses abs and where, which have no meta kernel here: CPU inputs under the trap instead.
         using (new DefaultDeviceTrap())

@@ -1,4 +1,5 @@
 using LearnedOpt.Optimizers;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,7 +15,7 @@ public class SyntheticTasksTests
     {
         var task = new QuadraticTask(new QuadraticSettings(Dimension: 3, Conditioning: 4, Noise: 0), taskSeed: 5);
         Assert.Equal(new float[] { 1, 2, 4 }, task.Curvature.data<float>().ToArray());
-        var x = task.Optimum + tensor(new float[] { 1, 1, 1 });
+        var x = task.Optimum.Plus(tensor(new float[] { 1, 1, 1 }));
         using var batch = task.TrainBatches(0).Next();
         Assert.Equal(0.5 * (1 + 2 + 4), task.Loss([x], batch).ToDouble(), 5);
         Assert.Equal(0.0, task.Evaluate([task.Optimum]).Loss, 10);

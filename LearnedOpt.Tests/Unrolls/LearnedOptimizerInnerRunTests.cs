@@ -5,6 +5,7 @@ using LearnedOpt.MetaTrain.Unrolls;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using LearnedOpt.Randomness;
+using LearnedOpt.Runtime;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -111,7 +112,7 @@ public class LearnedOptimizerInnerRunTests
         direction /= direction.norm();
         double MetaLoss(double h)
         {
-            var shifted = theta.Unflatten(theta.Flatten() + h * direction);
+            var shifted = theta.Unflatten(theta.Flatten().Plus(direction.Times(h)));
             using var run = new LearnedOptimizerInnerRun(family, rule, TruncationSchedule.Constant(100, stagger: false), Seeds.Derive(2, "tbptt-run", 0));
             return Enumerable.Range(0, 6).Average(_ => run.Step(shifted).Loss);
         }

@@ -3,6 +3,7 @@ using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Benchmarking;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
+using LearnedOpt.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -82,6 +83,6 @@ public class FusedStepBenchmarks
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var update = definition.Rule.UpdateWithTensors(_weight, _weight.grad!, state, definition.Theta, 10, 1.0 / _weight.shape[1]);
-        _weight.sub_(update.Step * 1e-6);
+        _weight.sub_(update.Step.Times(1e-6));
     }
 }

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.Benchmarks.LearnedOptimizers;
@@ -31,7 +32,7 @@ public class MetaNetBlockingBenchmarks
     }
 
     [Benchmark]
-    public float AddInPlace() => Run(x => x.matmul(_w0).add_(_b0).relu_().matmul(_w1).add_(_b1).relu_().matmul(_w2).add_(_b2));
+    public float AddInPlace() => Run(x => x.matmul(_w0).PlusInPlace(_b0).relu_().matmul(_w1).PlusInPlace(_b1).relu_().matmul(_w2).PlusInPlace(_b2));
 
     [Benchmark]
     public float FusedAddmm() => Run(x => _b2.addmm(_b1.addmm(_b0.addmm(x, _w0).relu_(), _w1).relu_(), _w2));

@@ -1,3 +1,4 @@
+using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,6 @@ internal sealed record WeightMatrix(Parameter Weight, ParameterSpec Spec, optim.
         var weight = new Parameter(randn([rows, parameters / rows], generator: generator));
         weight.grad = randn(weight.shape, generator: generator);
         var spec = new ParameterSpec("w", weight.shape, ParameterRole.Hidden, weight.shape[1]);
-        return new WeightMatrix(weight, spec, optim.AdamW([weight], 1e-6), generator);
+        return new WeightMatrix(weight, spec, new AdamWOptimizer([weight], 1e-6), generator);
     }
 }

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.Nowcasting;
 using LearnedOpt.Nowcasting;
+using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Networks;
 using LearnedOpt.Tasks.Tasks;
@@ -45,7 +46,7 @@ public class NowcastJumpBenchmarks
         _task = TaskRegistry.Create("fmnist8-mlp", new TaskOptions(Width, 2, Activation.Relu, Parametrization.MuP));
         _parameters = [.. _task.InitializeParameters(0).Select(t => new Parameter(t))];
         _batches = _task.TrainBatches(0);
-        _adamw = optim.AdamW(_parameters, 1e-3, weight_decay: 0);
+        _adamw = new AdamWOptimizer(_parameters, 1e-3, weightDecay: 0);
         _nowcaster = NowcasterChoice.Resolve(Nowcaster == "linear" ? "linear" : PretrainedFile(Nowcaster));
         _probe = new NowcastProbe(_task, _parameters, 0);
 
