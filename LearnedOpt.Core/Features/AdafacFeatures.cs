@@ -56,8 +56,8 @@ internal sealed class AdafacFeatures : IFeatureBuilder
 
         var gLast = g.unsqueeze(-1);
         var m = MovingAverage.Update(state[0], momentumDecay, gLast);
-        var rms = MovingAverage.Update(state[1], rmsDecay, gLast.square());
-        var gradSquare = g.square().Plus(1e-30);
+        var rms = MovingAverage.Update(state[1], rmsDecay, gLast.Squared());
+        var gradSquare = g.Squared().Plus(1e-30);
 
         if (FactoredDims.Of(MemberShapes.Own(g, memberDims)) is { } dims)
         {

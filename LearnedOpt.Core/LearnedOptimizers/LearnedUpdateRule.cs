@@ -166,7 +166,7 @@ internal sealed class LearnedUpdateRule
         {
             var block = prepared.Block(start, Math.Min(blockRows, rows - start));
             blocks.Add(block);
-            var s = block.square().sum([-2]);
+            var s = block.Squared().sum([-2]);
             sumOfSquares = sumOfSquares is null ? s : sumOfSquares.Plus(s);
         }
         var columnScale = sumOfSquares!.DividedBy(ownElements).Plus(1e-5).rsqrt();
@@ -191,7 +191,7 @@ internal sealed class LearnedUpdateRule
     {
         var p = AsVector(parameter);
         var raw = WithWorkerColumns(Features.Prepare(p, AsVector(gradient), state, theta), p, workerGradients).Block(0, p.shape[0]);
-        var normalised = raw * raw.square().mean([0], keepdim: true).Plus(1e-5).rsqrt();
+        var normalised = raw * raw.Squared().mean([0], keepdim: true).Plus(1e-5).rsqrt();
         var time = TimeFeatures.For(step, p).unsqueeze(0).expand(raw.shape[0], -1);
         return cat([normalised, time], 1);
     }

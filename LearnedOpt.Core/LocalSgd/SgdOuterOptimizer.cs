@@ -20,7 +20,7 @@ public sealed class SgdOuterOptimizer : IOuterOptimizer
     {
         settings.Validate();
         _global = global.ToArray();
-        _sgd = new SgdOptimizer(_global, settings.LearningRate, momentum: settings.Momentum, nesterov: settings.Nesterov);
+        _sgd = new ScalarSafe.SGD(_global, settings.LearningRate, momentum: settings.Momentum, nesterov: settings.Nesterov);
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Optimizers;
 
 /// <summary>
-/// The Adam moment update and step shared by <see cref="AdamOptimizer"/> and <see cref="AdamWOptimizer"/>, in the
+/// The Adam moment update and step shared by <see cref="ScalarSafe.Adam"/> and <see cref="ScalarSafe.AdamW"/>, in the
 /// order and with the operations of TorchSharp's own Adam and AdamW, so their numbers are identical; every Scalar is
 /// held until its native call returns (<see cref="Scalars"/>).
 /// </summary>

@@ -42,14 +42,14 @@ public static class BaselineOptimizers
         double lr = settings.LearningRate, wd = settings.WeightDecay;
         return settings.Kind switch
         {
-            BaselineOptimizerKind.Sgd => new SgdOptimizer(parameters, lr, weightDecay: wd),
-            BaselineOptimizerKind.Momentum => new SgdOptimizer(parameters, lr, momentum: settings.Momentum, weightDecay: wd),
-            BaselineOptimizerKind.Adam => new AdamOptimizer(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.AdamW => new AdamWOptimizer(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.MuAdam => new AdamWOptimizer(
+            BaselineOptimizerKind.Sgd => new ScalarSafe.SGD(parameters, lr, weightDecay: wd),
+            BaselineOptimizerKind.Momentum => new ScalarSafe.SGD(parameters, lr, momentum: settings.Momentum, weightDecay: wd),
+            BaselineOptimizerKind.Adam => new ScalarSafe.Adam(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
+            BaselineOptimizerKind.AdamW => new ScalarSafe.AdamW(parameters, lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
+            BaselineOptimizerKind.MuAdam => new ScalarSafe.AdamW(
                 parameters.Select((p, i) => new AdamW.ParamGroup([p], lr * specs[i].MupStepMultiplier, settings.Beta1, settings.Beta2, settings.Epsilon, wd)),
                 lr, settings.Beta1, settings.Beta2, settings.Epsilon, wd),
-            BaselineOptimizerKind.MuSgd => new SgdOptimizer(
+            BaselineOptimizerKind.MuSgd => new ScalarSafe.SGD(
                 parameters.Select((p, i) => new SGD.ParamGroup([p], lr * specs[i].MupStepMultiplier, settings.Momentum, 0, wd)),
                 lr, settings.Momentum, 0, wd),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown optimizer kind"),

@@ -24,6 +24,36 @@ public static class Scalars
     /// <summary>The integer −1.</summary>
     public static readonly Scalar MinusOne = (-1).ToScalar();
 
+    /// <summary>The integer 2: the exponent TorchSharp's own <c>square()</c> passes.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary><c>t²</c>, as TorchSharp's <c>square()</c> computes it (<c>pow(2)</c>).</summary>
+    public static Tensor Squared(this Tensor t) => t.pow(Two);
+
+    /// <summary>
+    /// The value of a one-element tensor as a double, as TorchSharp's <c>ToDouble()</c> reads it (through a Scalar,
+    /// from any device and dtype), with that Scalar held until it has been read.
+    /// </summary>
+    public static double AsDouble(this Tensor t)
+    {
+        using var value = t.ToScalar();
+        return value.ToDouble();
+    }
+
+    /// <summary>The value of a one-element tensor as a float, as TorchSharp's <c>ToSingle()</c> reads it.</summary>
+    public static float AsSingle(this Tensor t)
+    {
+        using var value = t.ToScalar();
+        return value.ToSingle();
+    }
+
+    /// <summary>The value of a one-element integer tensor as a long, read as <see cref="AsDouble"/> reads it.</summary>
+    public static long AsInt64(this Tensor t)
+    {
+        using var value = t.ToScalar();
+        return value.ToInt64();
+    }
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -186,7 +216,7 @@ public static class Scalars
     {
         using var from = start.ToScalar();
         using var to = stop.ToScalar();
-        return arange(from, to, dtype: dtype ?? ScalarType.Int64, device: device);
+        return arange(from, to, One, dtype: dtype ?? ScalarType.Int64, device: device);
     }
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>, on the given device and dtype.</summary>

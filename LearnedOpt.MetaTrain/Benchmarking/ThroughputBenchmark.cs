@@ -116,7 +116,7 @@ internal static class ThroughputBenchmark
         var spec = new ParameterSpec("w", weight.shape, ParameterRole.Hidden, columns);
         var config = LearnedOptimizerConfig.Default(LearnedOptimizerKind.Adafac, Parametrization.MuP);
         using var definition = LearnedOptimizerDefinition.Initialize(config, seed: 0);
-        using var adamw = new AdamWOptimizer([weight], 1e-6);
+        using var adamw = new ScalarSafe.AdamW([weight], 1e-6);
         using var learned = new LearnedOptimizer(definition, [(weight, spec)], lr: 1e-6);
         long elements = rows * columns;
         double adamMs = MedianMilliseconds(() => adamw.step(), warmUp: 3, repeats: 15);

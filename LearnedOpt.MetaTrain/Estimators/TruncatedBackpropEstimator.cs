@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Randomness;
 using TorchSharp;
@@ -30,7 +31,7 @@ internal sealed class TruncatedBackpropEstimator(Func<long, IDifferentiableInner
             for (int t = 0; t < truncationLength; t++) losses.Add(run.StepWithGraph(leaves).Loss);
         }
         var metaLoss = stack(losses.ToArray()).mean();
-        double metaLossValue = metaLoss.ToDouble();
+        double metaLossValue = metaLoss.AsDouble();
         var inputs = leaves.Entries.Select(e => e.Tensor).ToArray();
         int discarded = 0;
         Tensor flatGradient;

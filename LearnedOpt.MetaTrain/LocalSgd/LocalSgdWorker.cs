@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
@@ -81,7 +82,7 @@ internal sealed class LocalSgdWorker : IDisposable
             _optimizer.zero_grad();
             using var batch = _batches.Next();
             var loss = _task.Loss(_parameters, batch);
-            double value = loss.ToDouble();
+            double value = loss.AsDouble();
             sum += value;
             if (!double.IsFinite(value)) return (value, _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray());
             loss.backward();

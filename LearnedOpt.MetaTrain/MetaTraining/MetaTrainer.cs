@@ -69,7 +69,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         var names = initial.Entries.Select(e => e.Name).ToArray();
         var parameters = initial.Entries.Select(e => new Parameter(e.Tensor.detach().to(_device, copy: true), requires_grad: true)).ToArray();
         initial.Dispose();
-        using var outer = new AdamWOptimizer(parameters, config.Outer.LearningRate, weightDecay: config.Outer.WeightDecay);
+        using var outer = new ScalarSafe.AdamW(parameters, config.Outer.LearningRate, weightDecay: config.Outer.WeightDecay);
         if (outerState is not null)
         {
             using var reader = new BinaryReader(new MemoryStream(outerState));
@@ -90,7 +90,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
             {
                 var estimates = estimators.Select(e => e.Estimate(Theta(), step)).ToList();
                 var gradient = estimates.Count == 1 ? estimates[0].Gradient : stack(estimates.Select(e => e.Gradient).ToArray()).mean([0]);
-                double norm = gradient.norm().ToDouble();
+                double norm = gradient.norm().AsDouble();
                 int discarded = estimates.Sum(e => e.Discarded), particles = estimates.Sum(e => e.Particles);
                 double lr = outer.ParamGroups.First().LearningRate;
                 if (double.IsFinite(norm) && discarded < particles)

@@ -118,7 +118,7 @@ internal static class NowcastComparison
         {
             var batches = task.TrainBatches(Seeds.Derive(seed, "data"));
             probe = settings.CheckJumps && nowcaster is not null ? new NowcastProbe(task, parameters, seed) : null;
-            var inner = new AdamWOptimizer(parameters, settings.LearningRate, weightDecay: 0);
+            var inner = new ScalarSafe.AdamW(parameters, settings.LearningRate, weightDecay: 0);
             // The wrapper owns (and disposes) the inner optimizer; a skipped jump is counted, not printed.
             var wrapped = nowcaster is null ? null : new NowcastingOptimizer(inner, parameters.Zip(task.Parameters), nowcaster,
                 settings.JumpSettings,

@@ -60,7 +60,7 @@ internal static class NowcasterTrainer
 
             var rows = new List<NowcasterTrainingRow>();
             double? validationL1 = null;
-            using (var optimizer = new AdamWOptimizer(network.parameters(), settings.LearningRate, weightDecay: 0))
+            using (var optimizer = new ScalarSafe.AdamW(network.parameters(), settings.LearningRate, weightDecay: 0))
             {
                 var schedule = new LearningRateSchedule(ScheduleKind.Cosine, settings.Steps, settings.WarmupSteps);
                 var scheduler = schedule.Attach(optimizer);

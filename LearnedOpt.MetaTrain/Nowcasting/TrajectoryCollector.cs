@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -127,7 +128,7 @@ internal static class TrajectoryCollector
                     optimizer.zero_grad();
                     using var batch = batches.Next();
                     var lossTensor = task.Loss(parameters, batch);
-                    double loss = lossTensor.ToDouble();
+                    double loss = lossTensor.AsDouble();
                     if (!double.IsFinite(loss))
                         throw new UserInputException($"Run {run.Run} ({task.Name}) reached a training loss of {loss} at step {step}; use a smaller --lr than {settings.LearningRate}.");
                     if (step % settings.Spacing == 0)

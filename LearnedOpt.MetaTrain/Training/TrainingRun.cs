@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Randomness;
 using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
@@ -52,7 +53,7 @@ internal static class TrainingRun
                 optimizer.zero_grad();
                 using var batch = batches.Next();
                 var lossTensor = task.Loss(parameters, batch);
-                loss = lossTensor.ToDouble();
+                loss = lossTensor.AsDouble();
                 if (double.IsFinite(loss))
                 {
                     lossTensor.backward();

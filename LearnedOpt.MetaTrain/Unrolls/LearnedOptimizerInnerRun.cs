@@ -55,13 +55,13 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
             using var batch = _batches.Next();
             var leaves = _tensors.Parameters.Select(p => p.detach().requires_grad_()).ToArray();
             var lossTensor = _task.Loss(leaves, batch);
-            loss = lossTensor.ToDouble();
+            loss = lossTensor.AsDouble();
             var grads = autograd.grad([lossTensor], leaves);
             using var noGrad = no_grad();
             if (_validation is not null)
             {
                 using var heldOut = _validation.Next();
-                loss = _task.Loss(_tensors.Parameters, heldOut).ToDouble();
+                loss = _task.Loss(_tensors.Parameters, heldOut).AsDouble();
             }
             var (next, state) = _rule.Apply(_tensors.Parameters, grads.ToArray(), _tensors.State, theta, _scales);
             _tensors.Replace(next, state);
@@ -126,7 +126,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         for (int i = 0; i < _metaLoss.FinalLossBatches; i++)
         {
             using var batch = stream.Next();
-            sum += _task.Normalizer.Normalize(_task.Loss(_tensors.Parameters, batch).ToDouble());
+            sum += _task.Normalizer.Normalize(_task.Loss(_tensors.Parameters, batch).AsDouble());
         }
         return sum / _metaLoss.FinalLossBatches;
     }

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Networks;
@@ -39,7 +40,7 @@ public static class CoordinateCheck
                     var logits = network.Forward(parameters, inputs, (layer, activation) =>
                     {
                         var key = (width, currentStep, layer);
-                        sums[key] = sums.GetValueOrDefault(key) + activation.detach().abs().mean().ToDouble();
+                        sums[key] = sums.GetValueOrDefault(key) + activation.detach().abs().mean().AsDouble();
                     });
                     if (step == settings.Steps) break;
                     nn.functional.cross_entropy(logits, labels).backward();

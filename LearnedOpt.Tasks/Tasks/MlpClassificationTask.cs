@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using TorchSharp;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Data;
@@ -69,8 +70,8 @@ internal sealed class MlpClassificationTask : MlpTask, IPopulationTask
             var inputs = _data.TestInputs.narrow(0, start, length);
             var labels = _data.TestLabels.narrow(0, start, length);
             var logits = Network.Forward(parameters, inputs);
-            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).ToDouble();
-            correct += logits.argmax(1).eq(labels).sum().ToInt64();
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).AsDouble();
+            correct += logits.argmax(1).eq(labels).sum().AsInt64();
         }
         return new TaskEvaluation(lossSum / n, (double)correct / n);
     }

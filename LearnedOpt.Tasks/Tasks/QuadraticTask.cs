@@ -66,7 +66,7 @@ internal sealed class QuadraticTask : ITrainingTask
     {
         using var scope = NewDisposeScope();
         var residual = (parameters[0] - _optimum).Plus(batch.Inputs.reshape(-1));
-        return (_curvature * residual.square()).sum().Times(0.5).MoveToOuterDisposeScope();
+        return (_curvature * residual.Squared()).sum().Times(0.5).MoveToOuterDisposeScope();
     }
 
     public IBatchStream TrainBatches(long seed) => new NoiseStream(_settings, seed, Device);
@@ -79,7 +79,7 @@ internal sealed class QuadraticTask : ITrainingTask
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var residual = parameters[0] - _optimum;
-        return new TaskEvaluation((_curvature * residual.square()).sum().Times(0.5).ToDouble(), double.NaN);
+        return new TaskEvaluation((_curvature * residual.Squared()).sum().Times(0.5).AsDouble(), double.NaN);
     }
 
     private sealed class NoiseStream(QuadraticSettings settings, long seed, Device device) : CountingBatchStream(seed)

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Networks;
 using TorchSharp;
@@ -66,7 +67,7 @@ internal sealed class TeacherStudentTask : MlpTask
         else
         {
             // Predicting zero costs E[y²]; normalising by it makes 1 the "learned nothing" level.
-            double meanSquare = heldOutTargets.square().mean().ToDouble();
+            double meanSquare = heldOutTargets.Squared().mean().AsDouble();
             Normalizer = new LossNormalizer(Math.Max(meanSquare, 1e-12), 1.5);
         }
         Tensor Place(Tensor t) => (Device.type == DeviceType.CPU ? t : t.to(Device, disposeAfter: true)).DetachFromDisposeScope();
@@ -98,12 +99,12 @@ internal sealed class TeacherStudentTask : MlpTask
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var batch = new TaskBatch(_heldOutInputs, _heldOutTargets);
-        double loss = Loss(parameters, batch).ToDouble();
+        double loss = Loss(parameters, batch).AsDouble();
         double accuracy = double.NaN;
         if (_settings.Mode == TeacherStudentMode.Classification)
         {
             var predictions = Network.Forward(parameters, _heldOutInputs).argmax(1);
-            accuracy = predictions.eq(_heldOutTargets).to(ScalarType.Float64).mean().ToDouble();
+            accuracy = predictions.eq(_heldOutTargets).to(ScalarType.Float64).mean().AsDouble();
         }
         return new TaskEvaluation(loss, accuracy);
     }

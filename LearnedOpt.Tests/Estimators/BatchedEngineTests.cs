@@ -46,7 +46,7 @@ public class BatchedEngineTests
     }
 
     private static double RelativeDifference(Tensor serial, Tensor batched) =>
-        (serial - batched).abs().max().ToDouble() / serial.abs().max().ToDouble();
+        (serial - batched).abs().max().AsDouble() / serial.abs().max().AsDouble();
 
     [Fact]
     public void Batched_PES_reproduces_the_serial_meta_gradient_and_meta_loss_across_episode_resets()
@@ -61,7 +61,7 @@ public class BatchedEngineTests
             var theta = Theta(k);
             var s = serial.Estimate(theta, k);
             var b = batched.Estimate(theta, k);
-            Assert.True(s.Gradient.abs().max().ToDouble() > 0);
+            Assert.True(s.Gradient.abs().max().AsDouble() > 0);
             worst = Math.Max(worst, RelativeDifference(s.Gradient, b.Gradient));
             Assert.Equal(s.MetaLoss, b.MetaLoss, 1e-6 * s.MetaLoss);
             Assert.Equal((s.Particles, s.Discarded, s.InnerSteps), (b.Particles, b.Discarded, b.InnerSteps));

@@ -55,13 +55,13 @@ internal sealed class QuadraticLearningRateRun(double curvature, double start, i
     public void Export(string prefix, EstimatorState into)
     {
         into.Counters[prefix + "t"] = _t;
-        into.Tensors[prefix + "x"] = tensor(_xTensor?.ToDouble() ?? _x);
+        into.Tensors[prefix + "x"] = tensor(_xTensor?.AsDouble() ?? _x);
     }
 
     public void Import(string prefix, EstimatorState from)
     {
         _t = (int)from.Counter(prefix + "t");
-        _x = from.Tensor(prefix + "x").ToDouble();
+        _x = from.Tensor(prefix + "x").AsDouble();
         _xTensor = null;
     }
 

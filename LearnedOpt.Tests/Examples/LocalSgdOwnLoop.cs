@@ -32,7 +32,7 @@ internal static class LocalSgdOwnLoop
             ? new SgdOuterOptimizer(global.parameters(), OuterSgdSettings.DiLoCo)
             : new LearnedOuterOptimizer(LearnedOptimizerFile.Load(learnedOuterFile), global.parameters());
         var replicas = Enumerable.Range(0, workers).Select(_ => NewModel()).ToArray();
-        var inner = replicas.Select(r => new AdamWOptimizer(r.parameters(), lr: 1e-3)).ToArray();
+        var inner = replicas.Select(r => new ScalarSafe.AdamW(r.parameters(), lr: 1e-3)).ToArray();
         var generators = Enumerable.Range(0, workers).Select(k => new Generator((ulong)k)).ToArray();
         for (int round = 0; round < rounds; round++)
         {

@@ -22,7 +22,7 @@ internal static class NowcastOwnLoop
         var (model, images, labels) = SwapIntoExistingLoop.Setup(data);
         // <readme-nowcast>
         using var nowcaster = new LinearExtrapolationNowcaster(maxHorizon: 4); // or a learned nowcaster loaded from pretrained/
-        using var optimizer = new NowcastingOptimizer(new AdamWOptimizer(model.parameters(), lr: 1e-3), ParameterRoles.ForLinearStack(model), nowcaster,
+        using var optimizer = new NowcastingOptimizer(new ScalarSafe.AdamW(model.parameters(), lr: 1e-3), ParameterRoles.ForLinearStack(model), nowcaster,
             new NowcastSettings(TotalSteps: steps, Period: 25), // a snapshot every 5 steps, a jump every 25
             probeLoss: () => nn.functional.cross_entropy(model.call(images.narrow(0, 0, 512)), labels.narrow(0, 0, 512))); // optional: check each jump
         // </readme-nowcast>

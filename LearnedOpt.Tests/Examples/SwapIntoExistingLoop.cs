@@ -21,7 +21,7 @@ internal static class SwapIntoExistingLoop
     {
         var (model, images, labels) = Setup(data);
         // <readme-adamw>
-        var optimizer = new AdamWOptimizer(model.parameters(), lr: 1e-3);
+        var optimizer = new ScalarSafe.AdamW(model.parameters(), lr: 1e-3);
         // </readme-adamw>
         return Train(model, optimizer, images, labels, steps);
     }

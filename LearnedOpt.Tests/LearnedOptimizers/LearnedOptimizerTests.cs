@@ -115,7 +115,7 @@ public class LearnedOptimizerTests
         opt.zero_grad();
         nn.functional.cross_entropy(net.call(x), y).Times(1000).backward();
         opt.step();
-        double norm = Math.Sqrt(net.parameters().Sum(p => { using var g = p.grad!; return g.square().sum().ToDouble(); }));
+        double norm = Math.Sqrt(net.parameters().Sum(p => { using var g = p.grad!; return g.Squared().sum().AsDouble(); }));
         Assert.True(norm <= 1e-3 * 1.0001, $"gradient norm {norm}");
     }
 

@@ -28,10 +28,10 @@ public class LearnedUpdateRuleTests
         var big = new LearnedUpdateRule(new LearnedOptimizerConfig(LearnedOptimizerKind.Mlp, Parametrization.Standard, HiddenSize: 4096, HiddenLayers: 1)).InitializeTheta(3);
         var w0 = big["mlp.w0"];
         double std = 1 / Math.Sqrt(19);
-        Assert.True(w0.abs().max().ToDouble() <= 2 * std + 1e-6);
+        Assert.True(w0.abs().max().AsDouble() <= 2 * std + 1e-6);
         // A N(0, σ²) truncated at ±2σ has standard deviation ≈ 0.880σ.
-        Assert.Equal(0.880 * std, w0.std().ToDouble(), 0.01);
-        Assert.Equal(0.0, big["mlp.b0"].abs().max().ToDouble());
+        Assert.Equal(0.880 * std, w0.std().AsDouble(), 0.01);
+        Assert.Equal(0.0, big["mlp.b0"].abs().max().AsDouble());
     }
 
     [Theory]
@@ -134,11 +134,11 @@ public class LearnedUpdateRuleTests
             Tensor[] grads = [ps[0].Times(2)]; // gradient of Σp² — itself a function of θ after the first step
             (ps, state) = rule.Apply(ps, grads, state, theta, [1.0]);
         }
-        var loss = ps[0].square().sum();
+        var loss = ps[0].Squared().sum();
         var grads2 = autograd.grad([loss], theta.Entries.Select(e => e.Tensor).ToArray(), retain_graph: true, allow_unused: true);
         var byName = theta.Entries.Select(e => e.Name).Zip(grads2).ToDictionary(x => x.First, x => x.Second);
-        Assert.True(byName["mlp.w0"].abs().sum().ToDouble() > 0);
-        Assert.True(byName["mlp.w2"].abs().sum().ToDouble() > 0);
-        Assert.True(byName["momentum_decays"].abs().sum().ToDouble() > 0);
+        Assert.True(byName["mlp.w0"].abs().sum().AsDouble() > 0);
+        Assert.True(byName["mlp.w2"].abs().sum().AsDouble() > 0);
+        Assert.True(byName["momentum_decays"].abs().sum().AsDouble() > 0);
     }
 }

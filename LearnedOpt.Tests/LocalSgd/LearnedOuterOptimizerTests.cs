@@ -71,7 +71,7 @@ public class LearnedOuterOptimizerTests
         for (int k = 0; k < 3; k++)
         {
             var column = perWorker[k].reshape(-1);
-            var normalised = column * column.square().mean().Plus(1e-5).rsqrt();
+            var normalised = column * column.Squared().mean().Plus(1e-5).rsqrt();
             Assert.True(aggInputs.select(1, k).allclose(normalised, rtol: 1e-5, atol: 1e-6), $"worker {k}");
         }
     }

@@ -69,8 +69,8 @@ public class SgdOuterOptimizerTests
             return global.Select((p, i) => (p - Global(1)[i]).detach()).ToArray();
         }
         double beta = 0.5, lr = 0.7, mu = 0.9;
-        Assert.Equal(0.5 * (1 + 1 + beta), Twice(OuterSgdSettings.SlowMo)[0].mean().ToDouble(), 5);
-        Assert.Equal(0.5 * lr * ((1 + mu) + (1 + mu + mu * mu)), Twice(OuterSgdSettings.DiLoCo)[1].mean().ToDouble(), 5);
+        Assert.Equal(0.5 * (1 + 1 + beta), Twice(OuterSgdSettings.SlowMo)[0].mean().AsDouble(), 5);
+        Assert.Equal(0.5 * lr * ((1 + mu) + (1 + mu + mu * mu)), Twice(OuterSgdSettings.DiLoCo)[1].mean().AsDouble(), 5);
     }
 
     [Fact]

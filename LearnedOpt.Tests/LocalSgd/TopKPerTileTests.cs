@@ -13,7 +13,7 @@ public class TopKPerTileTests
         var flat = values.reshape(-1);
         long n = flat.shape[0];
         return Enumerable.Range(0, (int)((n + tileSize - 1) / tileSize))
-            .Select(t => flat.narrow(0, t * (long)tileSize, Math.Min(tileSize, n - t * (long)tileSize)).count_nonzero().ToInt64())
+            .Select(t => flat.narrow(0, t * (long)tileSize, Math.Min(tileSize, n - t * (long)tileSize)).count_nonzero().AsInt64())
             .ToArray();
     }
 
@@ -41,7 +41,7 @@ public class TopKPerTileTests
             long length = Math.Min(100, 237 - start);
             var tile = values.narrow(0, start, length).abs();
             var mask = keptMask.narrow(0, start, length);
-            Assert.True(tile.masked_select(mask).min().ToSingle() >= tile.masked_select(~mask).max().ToSingle());
+            Assert.True(tile.masked_select(mask).min().AsSingle() >= tile.masked_select(~mask).max().AsSingle());
         }
     }
 

@@ -50,8 +50,8 @@ public class UniformQuantizerTests
         for (int start = 0; start < x.shape[0]; start += tile)
         {
             long length = Math.Min(tile, x.shape[0] - start);
-            double scale = x.narrow(0, start, length).abs().max().ToDouble();
-            double error = (q.narrow(0, start, length) - x.narrow(0, start, length)).abs().max().ToDouble();
+            double scale = x.narrow(0, start, length).abs().max().AsDouble();
+            double error = (q.narrow(0, start, length) - x.narrow(0, start, length)).abs().max().AsDouble();
             // s/(2M), plus float32 rounding of the level arithmetic.
             Assert.True(error <= scale / (2 * levels) * (1 + 1e-6), $"tile at {start}: error {error} > {scale / (2 * levels)}");
         }

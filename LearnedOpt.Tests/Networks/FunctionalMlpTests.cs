@@ -34,11 +34,11 @@ public class FunctionalMlpTests
     {
         var net = new FunctionalMlp(Mup);
         var p = net.Initialize(new Generator(3));
-        Assert.Equal(1.0 / 64, p[0].var().ToDouble(), 1.0 / 64 * 0.05);   // input: N(0, 1/fan_in)
-        Assert.Equal(1.0, p[1].var().ToDouble(), 0.15);                    // hidden bias: N(0, 1)
-        Assert.Equal(1.0 / 512, p[2].var().ToDouble(), 1.0 / 512 * 0.05); // hidden: N(0, 1/fan_in)
-        Assert.Equal(0.0, p[6].abs().max().ToDouble());                    // readout weight: zero
-        Assert.Equal(0.0, p[7].abs().max().ToDouble());                    // readout bias: zero (as microsoft/mup)
+        Assert.Equal(1.0 / 64, p[0].var().AsDouble(), 1.0 / 64 * 0.05);   // input: N(0, 1/fan_in)
+        Assert.Equal(1.0, p[1].var().AsDouble(), 0.15);                    // hidden bias: N(0, 1)
+        Assert.Equal(1.0 / 512, p[2].var().AsDouble(), 1.0 / 512 * 0.05); // hidden: N(0, 1/fan_in)
+        Assert.Equal(0.0, p[6].abs().max().AsDouble());                    // readout weight: zero
+        Assert.Equal(0.0, p[7].abs().max().AsDouble());                    // readout bias: zero (as microsoft/mup)
         Assert.Equal(1.0 / 512, net.OutputMultiplier);
     }
 
@@ -47,8 +47,8 @@ public class FunctionalMlpTests
     {
         var net = new FunctionalMlp(Mup with { Parametrization = Parametrization.Standard });
         var p = net.Initialize(new Generator(3));
-        Assert.Equal(1.0 / 512, p[6].var().ToDouble(), 1.0 / 512 * 0.2);
-        Assert.Equal(0.0, p[1].abs().max().ToDouble());
+        Assert.Equal(1.0 / 512, p[6].var().AsDouble(), 1.0 / 512 * 0.2);
+        Assert.Equal(0.0, p[1].abs().max().AsDouble());
         Assert.Equal(1.0, net.OutputMultiplier);
     }
 

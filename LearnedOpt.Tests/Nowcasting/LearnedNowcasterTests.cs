@@ -100,7 +100,7 @@ public class LearnedNowcasterTests
             network.BlockRows = blockRows;
             var deltas = network.ScaledDeltas(graph, edgeHistory);
             var parameters = network.parameters().ToArray();
-            return (deltas.detach(), [.. autograd.grad([deltas.square().mean()], parameters).Select(g => g!)]);
+            return (deltas.detach(), [.. autograd.grad([deltas.Squared().mean()], parameters).Select(g => g!)]);
         }
 
         var whole = Run(long.MaxValue);

@@ -196,7 +196,7 @@ public class NowcastDevicePlacementTests
         Tensor Loss() => nn.functional.mse_loss(net.call(x), y);
         var parameters = net.parameters().ToArray();
         var before = parameters.Select(p => p.detach().clone()).ToArray();
-        using var optimizer = new NowcastingOptimizer(new AdamWOptimizer(parameters, lr: 1e-2), ParameterRoles.ForLinearStack(net), spy,
+        using var optimizer = new NowcastingOptimizer(new ScalarSafe.AdamW(parameters, lr: 1e-2), ParameterRoles.ForLinearStack(net), spy,
             new NowcastSettings(TotalSteps: 20, Period: 10), probeLoss: checkJumps ? Loss : null);
 
         using (new DefaultDeviceTrap())

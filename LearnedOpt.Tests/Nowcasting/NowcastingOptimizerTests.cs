@@ -50,7 +50,7 @@ public class NowcastingOptimizerTests
 
         public float[][] Values() => [.. Parameters.Select(p => p.data<float>().ToArray())];
 
-        public Tensor ProbeLoss() => (Weight - _target).square().sum().Plus(Bias.square().sum().Times(0.5));
+        public Tensor ProbeLoss() => (Weight - _target).Squared().sum().Plus(Bias.Squared().sum().Times(0.5));
     }
 
     /// <summary>Records every call; predicts with <see cref="Predictor"/> (default: the last snapshot + 0.25·horizon).</summary>
@@ -99,7 +99,7 @@ public class NowcastingOptimizerTests
 
     private static NowcastingOptimizer Wrap(Problem problem, INowcaster nowcaster, NowcastSettings settings, List<string>? warnings = null, double lr = 1e-2,
         Func<Tensor>? probe = null) =>
-        new(new AdamWOptimizer(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add, probe);
+        new(new ScalarSafe.AdamW(problem.Parameters, lr), problem.Described, nowcaster, settings, warnings is null ? null : warnings.Add, probe);
 
     /// <summary>A probe loss that returns the given values in order, noting whether gradients were on at each call.</summary>
     private sealed class ScriptedProbe(params double[] values)
@@ -133,7 +133,7 @@ public class NowcastingOptimizerTests
         var plain = new Problem();
         var nowcaster = new RecordingNowcaster(context: 5) { Live = problem.Parameters };
         using var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 60, Period: 20, MaxHorizon: 8, WarmupSteps: 40));
-        using var adamW = new AdamWOptimizer(plain.Parameters, 1e-2);
+        using var adamW = new ScalarSafe.AdamW(plain.Parameters, 1e-2);
 
         for (int t = 1; t <= 40; t++)
         {
@@ -222,7 +222,7 @@ public class NowcastingOptimizerTests
         var twin = new Problem(seed: 3);
         var nowcaster = new RecordingNowcaster(context: 2, maxHorizon: 3);
         using var optimizer = Wrap(nowcast, nowcaster, new NowcastSettings(TotalSteps: 40, Period: 10));
-        using var plain = new AdamWOptimizer(twin.Parameters, 1e-2);
+        using var plain = new ScalarSafe.AdamW(twin.Parameters, 1e-2);
         var parameterObjects = optimizer.parameters().ToArray();
 
         for (int t = 1; t <= 40; t++)
@@ -262,7 +262,7 @@ public class NowcastingOptimizerTests
             Predictor = (history, _) => [history[0][-1].clone(), Scalars.Full(history[1][-1].shape, double.NaN, history[1][-1].dtype, history[1][-1].device)],
         };
         using var optimizer = Wrap(nowcast, nowcaster, new NowcastSettings(TotalSteps: 30, Period: 10), warnings);
-        using var plain = new AdamWOptimizer(twin.Parameters, 1e-2);
+        using var plain = new ScalarSafe.AdamW(twin.Parameters, 1e-2);
 
         for (int t = 1; t <= 30; t++)
         {
@@ -395,7 +395,7 @@ public class NowcastingOptimizerTests
     {
         var problem = new Problem(seed: 5);
         var nowcaster = new RecordingNowcaster(context: 5);
-        using (var warmUp = new SgdOptimizer(problem.Parameters, 1e-9)) problem.Step(warmUp); // the gradients exist from here on, like the parameters
+        using (var warmUp = new ScalarSafe.SGD(problem.Parameters, 1e-9)) problem.Step(warmUp); // the gradients exist from here on, like the parameters
         long start = Training.TrainingRunTests.SettledTensorCount();
         var optimizer = Wrap(problem, nowcaster, new NowcastSettings(TotalSteps: 100, Period: 10));
 
@@ -435,9 +435,9 @@ public class NowcastingOptimizerTests
         var reference = new Parameter(tensor(new float[] { 1.0f, -2.0f, 0.5f, 3.0f }));
         var spec = new ParameterSpec("w", [4], ParameterRole.Input, 1);
         const double lr = 0.01;
-        using var optimizer = new NowcastingOptimizer(new SgdOptimizer([p], lr), [(p, spec)], new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4),
+        using var optimizer = new NowcastingOptimizer(new ScalarSafe.SGD([p], lr), [(p, spec)], new LinearExtrapolationNowcaster(context: 5, maxHorizon: 4),
             new NowcastSettings(TotalSteps: 20, Period: 10));
-        using var sgd = new SgdOptimizer([reference], lr);
+        using var sgd = new ScalarSafe.SGD([reference], lr);
 
         void Step(optim.Optimizer o, Parameter x)
         {
@@ -555,14 +555,14 @@ public class NowcastingOptimizerTests
     {
         var problem = new Problem();
         var settings = new NowcastSettings(TotalSteps: 100, Period: 10);
-        var wrongShape = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new AdamWOptimizer(problem.Parameters), [(problem.Weight, Problem.Specs[1])], new RecordingNowcaster(), settings));
+        var wrongShape = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new ScalarSafe.AdamW(problem.Parameters), [(problem.Weight, Problem.Specs[1])], new RecordingNowcaster(), settings));
         Assert.Equal("Parameter 'fc.bias' has shape [3, 2] but its description says [3].", wrongShape.Message);
 
-        var twice = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new AdamWOptimizer(problem.Parameters), [.. problem.Described, (problem.Weight, Problem.Specs[0])], new RecordingNowcaster(), settings));
+        var twice = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new ScalarSafe.AdamW(problem.Parameters), [.. problem.Described, (problem.Weight, Problem.Specs[0])], new RecordingNowcaster(), settings));
         Assert.Equal("Parameter 'fc.weight' is listed twice; list each parameter once, in forward order.", twice.Message);
 
         var other = new Problem(seed: 2);
-        var notInner = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new AdamWOptimizer(problem.Parameters), other.Described, new RecordingNowcaster(), settings));
+        var notInner = Assert.Throws<ArgumentException>(() => new NowcastingOptimizer(new ScalarSafe.AdamW(problem.Parameters), other.Described, new RecordingNowcaster(), settings));
         Assert.Equal("Parameter 'fc.weight' is not updated by the inner optimizer; pass the parameters you gave the inner optimizer.", notInner.Message);
     }
 }

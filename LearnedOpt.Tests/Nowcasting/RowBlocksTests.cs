@@ -20,8 +20,8 @@ public class RowBlocksTests
 
         Assert.Equal(whole.shape, blocked.shape);
         Assert.True(whole.allclose(blocked, rtol: 0, atol: 0));
-        var wholeGradient = autograd.grad([whole.square().sum()], [weight])[0];
-        var blockedGradient = autograd.grad([blocked.square().sum()], [weight])[0];
+        var wholeGradient = autograd.grad([whole.Squared().sum()], [weight])[0];
+        var blockedGradient = autograd.grad([blocked.Squared().sum()], [weight])[0];
         Assert.True(wholeGradient.allclose(blockedGradient, rtol: 1e-5, atol: 1e-4));
     }
 

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using TorchSharp;
@@ -22,9 +23,9 @@ public class BaselineOptimizersTests
         using var opt = BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.MuSgd, 0.3, Momentum: 0), parameters, Specs);
         foreach (var p in parameters) p.grad = ones_like(p);
         opt.step();
-        Assert.Equal(-0.3, parameters[0].mean().ToDouble(), 6);
-        Assert.Equal(-0.1, parameters[1].mean().ToDouble(), 6);
-        Assert.Equal(-0.3, parameters[2].mean().ToDouble(), 6);
+        Assert.Equal(-0.3, parameters[0].mean().AsDouble(), 6);
+        Assert.Equal(-0.1, parameters[1].mean().AsDouble(), 6);
+        Assert.Equal(-0.3, parameters[2].mean().AsDouble(), 6);
     }
 
     [Fact]
@@ -35,8 +36,8 @@ public class BaselineOptimizersTests
         using var five = 5.0.ToScalar();
         foreach (var p in parameters) p.grad = full_like(p, five);
         opt.step();
-        Assert.Equal(-0.03, parameters[0].mean().ToDouble(), 5);
-        Assert.Equal(-0.01, parameters[1].mean().ToDouble(), 5);
+        Assert.Equal(-0.03, parameters[0].mean().AsDouble(), 5);
+        Assert.Equal(-0.01, parameters[1].mean().AsDouble(), 5);
     }
 
     [Fact]

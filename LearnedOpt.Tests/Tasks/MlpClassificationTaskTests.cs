@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Networks;
@@ -26,8 +27,8 @@ public class MlpClassificationTaskTests
         Assert.Equal(new long[] { 128, 64 }, a.Inputs.shape);
         Assert.True(a.Inputs.Equals(b.Inputs) && a.Targets.Equals(b.Targets));
         // Standardised inputs: roughly zero mean and unit variance over a batch.
-        Assert.InRange(a.Inputs.mean().ToDouble(), -0.3, 0.3);
-        Assert.InRange(a.Inputs.std().ToDouble(), 0.7, 1.3);
+        Assert.InRange(a.Inputs.mean().AsDouble(), -0.3, 0.3);
+        Assert.InRange(a.Inputs.std().AsDouble(), 0.7, 1.3);
     }
 
     [Fact]
@@ -95,12 +96,12 @@ public class MlpClassificationTaskTests
         {
             using var t = train.Next();
             using var v = validation.Next();
-            Assert.Equal(0, t.Targets.max().ToInt64());
-            Assert.Equal(1, v.Targets.min().ToInt64());
+            Assert.Equal(0, t.Targets.max().AsInt64());
+            Assert.Equal(1, v.Targets.min().AsInt64());
         }
         // Without a split, training draws from all 100 examples.
         using var all = SplitTask(0).TrainBatches(1).Next();
-        Assert.Equal(1, all.Targets.max().ToInt64());
+        Assert.Equal(1, all.Targets.max().AsInt64());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class SyntheticTasksTests
         Assert.Equal(new float[] { 1, 2, 4 }, task.Curvature.data<float>().ToArray());
         var x = task.Optimum.Plus(tensor(new float[] { 1, 1, 1 }));
         using var batch = task.TrainBatches(0).Next();
-        Assert.Equal(0.5 * (1 + 2 + 4), task.Loss([x], batch).ToDouble(), 5);
+        Assert.Equal(0.5 * (1 + 2 + 4), task.Loss([x], batch).AsDouble(), 5);
         Assert.Equal(0.0, task.Evaluate([task.Optimum]).Loss, 10);
         Assert.Equal(7.0, task.Normalizer.Scale, 10);
     }
@@ -29,8 +29,8 @@ public class SyntheticTasksTests
         using var a = task.TrainBatches(3).Next();
         using var b = task.TrainBatches(3).Next();
         Assert.True(a.Inputs.Equals(b.Inputs));
-        Assert.True(a.Inputs.abs().sum().ToDouble() > 0);
-        Assert.Equal(0.0, task.Loss([task.Optimum], new TaskBatch(zeros(1, 8), zeros(1))).ToDouble(), 10);
+        Assert.True(a.Inputs.abs().sum().AsDouble() > 0);
+        Assert.Equal(0.0, task.Loss([task.Optimum], new TaskBatch(zeros(1, 8), zeros(1))).AsDouble(), 10);
     }
 
     [Theory]

@@ -120,7 +120,7 @@ public class LearnedOptimizerInnerRunTests
         // h = 1e-3 and 3e-3 agree to 9 digits, h ≥ 1e-2 scatters by ±25 %).
         const double h = 2e-3;
         double finiteDifference = (MetaLoss(h) - MetaLoss(-h)) / (2 * h);
-        double analytic = (gradient * direction).sum().ToDouble();
+        double analytic = (gradient * direction).sum().AsDouble();
         Assert.True(Math.Abs(finiteDifference) > 1e-4, $"the direction should matter ({finiteDifference})");
         Assert.Equal(finiteDifference, analytic, 0.05 * Math.Abs(finiteDifference));
     }

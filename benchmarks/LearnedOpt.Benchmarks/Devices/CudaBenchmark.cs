@@ -41,7 +41,7 @@ internal static class CudaBenchmark
             var weight = new Parameter(randn([side, side], dtype: ScalarType.Float32, device: CPU, generator: new Generator(0)).to(gpu));
             weight.grad = randn([side, side], dtype: ScalarType.Float32, device: CPU, generator: new Generator(1)).to(gpu);
             var spec = new ParameterSpec("w", weight.shape, ParameterRole.Hidden, side);
-            using var adamw = new AdamWOptimizer([weight], 1e-6);
+            using var adamw = new ScalarSafe.AdamW([weight], 1e-6);
             using var learned = new LearnedOptimizer(definition, [(weight, spec)], lr: 1e-6);
             double adamMs = MedianMs(gpu, () => adamw.step());
             double learnedMs = MedianMs(gpu, () => learned.step());

@@ -1,3 +1,4 @@
+using LearnedOpt.Runtime;
 using BenchmarkDotNet.Attributes;
 using LearnedOpt.Features;
 using LearnedOpt.LearnedOptimizers;
@@ -90,7 +91,7 @@ public class LearnedStepBenchmarks
         long rows = _weight.shape[0], blockRows = Math.Max(1, LearnedUpdateRule.BlockElements / _weight.shape[1]);
         double total = 0;
         for (long start = 0; start < rows; start += blockRows)
-            total += prepared.Block(start, Math.Min(blockRows, rows - start)).square().sum([0])[0].item<float>();
+            total += prepared.Block(start, Math.Min(blockRows, rows - start)).Squared().sum([0])[0].item<float>();
         return total;
     }
 

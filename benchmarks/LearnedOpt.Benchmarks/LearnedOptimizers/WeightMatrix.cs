@@ -19,6 +19,6 @@ internal sealed record WeightMatrix(Parameter Weight, ParameterSpec Spec, optim.
         var weight = new Parameter(randn([rows, parameters / rows], generator: generator));
         weight.grad = randn(weight.shape, generator: generator);
         var spec = new ParameterSpec("w", weight.shape, ParameterRole.Hidden, weight.shape[1]);
-        return new WeightMatrix(weight, spec, new AdamWOptimizer([weight], 1e-6), generator);
+        return new WeightMatrix(weight, spec, new ScalarSafe.AdamW([weight], 1e-6), generator);
     }
 }

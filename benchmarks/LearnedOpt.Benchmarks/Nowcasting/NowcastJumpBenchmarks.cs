@@ -46,7 +46,7 @@ public class NowcastJumpBenchmarks
         _task = TaskRegistry.Create("fmnist8-mlp", new TaskOptions(Width, 2, Activation.Relu, Parametrization.MuP));
         _parameters = [.. _task.InitializeParameters(0).Select(t => new Parameter(t))];
         _batches = _task.TrainBatches(0);
-        _adamw = new AdamWOptimizer(_parameters, 1e-3, weightDecay: 0);
+        _adamw = new ScalarSafe.AdamW(_parameters, 1e-3, weightDecay: 0);
         _nowcaster = NowcasterChoice.Resolve(Nowcaster == "linear" ? "linear" : PretrainedFile(Nowcaster));
         _probe = new NowcastProbe(_task, _parameters, 0);
 
