@@ -6,8 +6,9 @@ namespace LearnedOpt.Tests.MetaTraining;
 /// Meta-training survives TorchSharp's Scalar lifetimes under the optimising JIT (docs/torchsharp-scalars.md): the
 /// quick preset's loop, which crashed after about 100 outer steps (and at step 2 with a small first GC generation)
 /// while temporary Scalars were passed to libtorch, runs twice that long while another thread collects garbage and
-/// runs finalizers without pause.
+/// runs finalizers without pause. Alone: forced full collections would stall every test running beside it.
 /// </summary>
+[Collection(ProcessWideStateCollection.Name)]
 public class ScalarLifetimeStressTests
 {
     [Fact]

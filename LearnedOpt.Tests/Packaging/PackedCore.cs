@@ -40,15 +40,15 @@ public sealed class PackedCore : IDisposable
         Assert.True(Pack.ExitCode == 0 && File.Exists(PackagePath), $"expected {PackagePath}; {Pack}");
 
     /// <summary>
-    /// The environment of a child <c>dotnet</c> build: tiered compilation back on (the test host's
-    /// DOTNET_TieredCompilation=0 only slows MSBuild and the compiler down) and no MSBuild nodes left running. Without <paramref name="keepNuGetPackages"/>, NUGET_PACKAGES
+    /// The environment of a child <c>dotnet</c> build: nothing inherited that slows MSBuild and the
+    /// compiler down and no MSBuild nodes left running. Without <paramref name="keepNuGetPackages"/>, NUGET_PACKAGES
     /// is dropped so that a nuget.config's globalPackagesFolder is obeyed.
     /// </summary>
     internal static Dictionary<string, string?> BuildEnvironment(bool keepNuGetPackages)
     {
         var environment = new Dictionary<string, string?>
         {
-            ["DOTNET_TieredCompilation"] = null,
+            ["DOTNET_TieredCompilation"] = null, // the host may have set it for itself
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
