@@ -108,17 +108,17 @@ internal static unsafe class FusedCpuStep
     {
         var delta = empty(parameters.shape, dtype: ScalarType.Float32, device: CPU);
         var next = state.Select(s => empty(s.shape, dtype: ScalarType.Float32, device: CPU)).ToArray();
-        // The views are made here, in this thread's dispose scope; the members then run on torch's threads. Each
-        // member's arithmetic is the same whichever thread runs it, so results do not depend on the thread count.
+        // One member after another, each spread over torch's threads as a single tensor is: running members in
+        // parallel as well measured no faster (benchmarks/README.md). Results do not depend on the thread count.
         using (NewDisposeScope())
         {
             var members = Enumerable.Range(0, steps.Count).Select(m => (Parameter: parameters[m], Gradient: gradients[m],
                 State: state.Select(s => s[m]).ToArray(), Theta: MemberTheta(theta, m), Delta: delta[m], Next: next.Select(t => t[m]).ToArray())).ToArray();
-            FusedWork.Run(members.Length, m =>
+            for (int m = 0; m < members.Length; m++)
             {
                 var v = members[m];
                 UpdateInto(rule, v.Parameter, v.Gradient, v.State, v.Theta, steps[m], scale, null, v.Delta, v.Next);
-            });
+            }
         }
         return new TensorUpdate(delta, next);
     }
