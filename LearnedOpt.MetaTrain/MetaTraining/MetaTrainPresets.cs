@@ -4,8 +4,9 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// Named meta-training recipes. <c>quick</c> is the default main job (minutes on 2 CPU cores); <c>mulo-s</c> and
 /// <c>mulo-m</c> follow the μLO recipe (PES, truncation 50, σ 0.01, 8 antithetic particles, horizons 100–1000,
 /// AdamW warmup then cosine 3e-3 → 1e-3) with fewer outer steps (and particles for mulo-m) so they fit a workstation;
-/// the <c>-sp</c> variants train the standard-parametrisation learned optimizer for comparison. The per-step PES presets
-/// step their population with the batched engine (the same numbers as the serial one within float32 rounding).
+/// the <c>-sp</c> variants train the standard-parametrisation learned optimizer for comparison. quick and mulo-m step
+/// their population with the batched engine, mulo-s with the serial one, which <c>learnedopt bench</c> measured faster
+/// at width 128 (benchmarks/README.md); both give the same numbers within float32 rounding.
 /// </summary>
 internal static class MetaTrainPresets
 {
@@ -41,7 +42,7 @@ internal static class MetaTrainPresets
     private static MetaTrainConfig MuloS(string parametrization) => new(
         $"mulo-s{(parametrization == "sp" ? "-sp" : "")}", 0,
         new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 8, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Batched),
+        new EstimatorSection("pes", Particles: 8, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width128],
         new HorizonSection(100, 1000),
         new OuterSection(Steps: 1000, LearningRate: 3e-3, WarmupSteps: 100, FinalLearningRate: 1e-3),
