@@ -112,7 +112,7 @@ internal sealed unsafe class FusedMetaNet
             float* xi = x;
             int i = 0;
             // Four inputs per statement, each accumulator's chain in one expression (the same FMAs in the same order):
-            // fewer stack round trips where the JIT keeps locals in memory (the CLI runs with DOTNET_JITMinOpts=1).
+            // fewer stack round trips where the JIT keeps locals in memory (as it does under DOTNET_JITMinOpts=1).
             for (; i + 4 <= inputs; i += 4, xi += 32, w += 32)
             {
                 var v0 = Avx.LoadVector256(xi);
