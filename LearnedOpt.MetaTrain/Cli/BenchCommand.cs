@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaTrain.Benchmarking;
+using LearnedOpt.Runtime;
 using Spectre.Console;
 
 namespace LearnedOpt.MetaTrain.Cli;
@@ -38,6 +39,7 @@ internal static class BenchCommand
             Console.WriteLine(FusedCpuStep.Preferred
                 ? "JIT: fully optimising."
                 : "JIT: minimal optimisation (DOTNET_JITMinOpts=1 is set): the fused kernels run unoptimised and training uses the tensor rule; unset it to measure the optimised JIT.");
+            Console.WriteLine($"OpenMP: {OpenMpSpinWait.SpinCountVariable}={Environment.GetEnvironmentVariable(OpenMpSpinWait.SpinCountVariable) ?? "unset (300000)"}, {OpenMpSpinWait.WaitPolicyVariable}={Environment.GetEnvironmentVariable(OpenMpSpinWait.WaitPolicyVariable) ?? "unset"}");
             Console.WriteLine(Invariant($"bound: every FLOP at the measured sgemm rate of {report.SgemmGflops:F1} GFLOP/s ({report.Threads} thread(s)); features counted as {FlopModel.FeatureFlopsPerElement:F0} FLOP per element"));
             return 0;
         });
