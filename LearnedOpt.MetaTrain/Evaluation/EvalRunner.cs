@@ -184,17 +184,15 @@ internal sealed class EvalRunner
         // Tasks are built on this thread (data sets load once) and shared read-only by the runs.
         var tasks = jobs.Select(j => (j.Cell, j.Contender.Network)).Distinct().ToDictionary(k => k, k => TaskRegistry.Create(k.Cell.Task,
             new TaskOptions(Width: k.Cell.Width, Depth: k.Cell.Depth, Parametrization: k.Network, BatchSize: k.Cell.BatchSize, Device: _device)));
-        var outcomes = new RunOutcome[jobs.Count];
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, i =>
+        return ParallelJobs.Map(jobs.Count, _jobs, i =>
         {
             var job = jobs[i];
             var task = tasks[(job.Cell, job.Contender.Network)];
             var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
-            var result = SingleThreadedTorch.Run(() => TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings));
+            var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
             foreach (var p in result.Parameters) p.Dispose();
-            outcomes[i] = new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
+            return new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
         });
-        return outcomes;
     }
 
     /// <summary>The largest divisor of <paramref name="horizon"/> giving at least <paramref name="evaluations"/> evaluations, so one falls exactly on the horizon.</summary>

@@ -79,23 +79,19 @@ internal static class LocalSgdComparison
 
     private static RunOutcome[] Execute(ITrainingTask task, IReadOnlyList<RunJob> jobs, LocalSgdComparisonSettings settings, string phase, Action<string>? log)
     {
-        var outcomes = new RunOutcome[jobs.Count];
         int done = 0;
         var gate = new object();
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs }, i =>
+        return ParallelJobs.Map(jobs.Count, settings.Jobs, i =>
         {
             var job = jobs[i];
             // Held-out evaluation only after the last round: the comparison reports the final global parameters.
             var runSettings = new LocalSgdSettings(settings.Workers, settings.LocalSteps, settings.Rounds, job.Seed, job.Contender.Inner, EvalEvery: settings.Rounds);
-            var rows = SingleThreadedTorch.Run(() =>
-            {
-                using var simulator = new LocalSgdSimulator(task, runSettings, null, jobs: 1);
-                using var outer = job.Contender.Create(simulator.Global, task.Parameters, job.OuterLr);
-                return simulator.Run(outer);
-            });
+            List<LocalSgdRound> rows;
+            using (var simulator = new LocalSgdSimulator(task, runSettings, null, jobs: 1))
+            using (var outer = job.Contender.Create(simulator.Global, task.Parameters, job.OuterLr))
+                rows = simulator.Run(outer);
             var outcome = new RunOutcome(job, rows, settings.Rounds, settings.FinalWindow);
-            outcomes[i] = outcome;
-            if (log is null) return;
+            if (log is null) return outcome;
             lock (gate)
             {
                 done++;
@@ -103,8 +99,8 @@ internal static class LocalSgdComparison
                 string loss = outcome.Diverged ? "diverged" : string.Create(CultureInfo.InvariantCulture, $"final train loss {outcome.FinalTrainLoss:F4}");
                 log($"{phase} {done}/{jobs.Count}: {job.Contender.Name}{lr} seed {job.Seed}: {loss}");
             }
+            return outcome;
         });
-        return outcomes;
     }
 
     private sealed record RunJob(LocalSgdContender Contender, double? OuterLr, long Seed);

@@ -51,8 +51,7 @@ internal sealed class LocalSgdSimulator : IDisposable
         {
             var losses = new double[_workers.Length];
             var deltas = new Tensor[_workers.Length][];
-            Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, k =>
-                (losses[k], deltas[k]) = SingleThreadedTorch.Run(() => _workers[k].RunRound(Global)));
+            ParallelJobs.Run(_workers.Length, _jobs, k => (losses[k], deltas[k]) = _workers[k].RunRound(Global));
             try
             {
                 IReadOnlyList<IReadOnlyList<Tensor>> sent = deltas;

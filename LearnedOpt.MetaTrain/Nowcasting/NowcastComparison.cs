@@ -39,40 +39,36 @@ internal static class NowcastComparison
             foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters);
         }
         var pairs = (from t in Enumerable.Range(0, tasks.Length) from seed in settings.Seeds select (Task: t, Seed: seed)).ToArray();
-        var results = new (List<NowcastRunRow> Runs, List<NowcastCurveRow> Curves, List<NowcastJumpRow> Jumps)[pairs.Length];
         object logLock = new();
-        Parallel.For(0, pairs.Length, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs }, i =>
+        var results = ParallelJobs.Map(pairs.Length, settings.Jobs, i =>
         {
-            results[i] = SingleThreadedTorch.Run(() =>
+            var (t, seed) = pairs[i];
+            string label = settings.Tasks[t].ToString();
+            var runs = new List<NowcastRunRow>();
+            var curves = new List<NowcastCurveRow>();
+            var jumps = new List<NowcastJumpRow>();
+            var reference = RunOne(tasks[t], seed, null, settings, double.NegativeInfinity, periods);
+            double target = reference.EvalLoss(settings.Steps);
+            int referenceSteps = reference.StepsTo(target, settings.EvalEvery)!.Value;
+            var controls = reference.JumpRows(label, seed, NowcastContender.AdamW);
+            runs.Add(reference.Row(label, seed, NowcastContender.AdamW, target, referenceSteps, settings, controls));
+            jumps.AddRange(controls);
+            curves.AddRange(reference.Curve(label, seed, NowcastContender.AdamW, settings.EvalEvery));
+            foreach (var contender in settings.Contenders)
             {
-                var (t, seed) = pairs[i];
-                string label = settings.Tasks[t].ToString();
-                var runs = new List<NowcastRunRow>();
-                var curves = new List<NowcastCurveRow>();
-                var jumps = new List<NowcastJumpRow>();
-                var reference = RunOne(tasks[t], seed, null, settings, double.NegativeInfinity, periods);
-                double target = reference.EvalLoss(settings.Steps);
-                int referenceSteps = reference.StepsTo(target, settings.EvalEvery)!.Value;
-                var controls = reference.JumpRows(label, seed, NowcastContender.AdamW);
-                runs.Add(reference.Row(label, seed, NowcastContender.AdamW, target, referenceSteps, settings, controls));
-                jumps.AddRange(controls);
-                curves.AddRange(reference.Curve(label, seed, NowcastContender.AdamW, settings.EvalEvery));
-                foreach (var contender in settings.Contenders)
-                {
-                    using var nowcaster = contender.Create();
-                    var run = RunOne(tasks[t], seed, nowcaster, settings, target, periods);
-                    var jumpRows = run.JumpRows(label, seed, contender.Name);
-                    runs.Add(run.Row(label, seed, contender.Name, target, referenceSteps, settings, jumpRows));
-                    curves.AddRange(run.Curve(label, seed, contender.Name, settings.EvalEvery));
-                    jumps.AddRange(jumpRows);
-                }
-                lock (logLock)
-                {
-                    log($"{label} seed {seed}: target {target:F4} at {referenceSteps} steps; " +
-                        string.Join(", ", runs.Skip(1).Select(r => $"{r.Optimizer} {(r.StepsToTarget is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not reached")} ({r.Jumps} jumps)")));
-                }
-                return (runs, curves, jumps);
-            });
+                using var nowcaster = contender.Create();
+                var run = RunOne(tasks[t], seed, nowcaster, settings, target, periods);
+                var jumpRows = run.JumpRows(label, seed, contender.Name);
+                runs.Add(run.Row(label, seed, contender.Name, target, referenceSteps, settings, jumpRows));
+                curves.AddRange(run.Curve(label, seed, contender.Name, settings.EvalEvery));
+                jumps.AddRange(jumpRows);
+            }
+            lock (logLock)
+            {
+                log($"{label} seed {seed}: target {target:F4} at {referenceSteps} steps; " +
+                    string.Join(", ", runs.Skip(1).Select(r => $"{r.Optimizer} {(r.StepsToTarget is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not reached")} ({r.Jumps} jumps)")));
+            }
+            return (Runs: runs, Curves: curves, Jumps: jumps);
         });
         var allRuns = results.SelectMany(r => r.Runs).ToList();
         var allJumps = results.SelectMany(r => r.Jumps).ToList();

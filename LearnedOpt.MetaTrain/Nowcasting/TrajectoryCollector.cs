@@ -1,5 +1,4 @@
 using LearnedOpt.Runtime;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LearnedOpt.IO;
@@ -62,20 +61,12 @@ internal static class TrajectoryCollector
         string outDir = prepareOutDir();
         var summaries = new TrajectoryRunSummary[plan.Count];
         int done = 0;
-        try
+        ParallelJobs.Run(plan.Count, settings.Jobs, i =>
         {
-            Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs }, i =>
-            {
-                summaries[i] = SingleThreadedTorch.Run(() => CollectRun(settings, plan[i], outDir));
-                int finished = Interlocked.Increment(ref done);
-                log?.Invoke($"run {plan[i].Run} ({plan[i].Task.Name}): loss {summaries[i].FirstLoss:F4} → {summaries[i].LastLoss:F4} [{finished}/{plan.Count}]");
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
-        }
+            summaries[i] = CollectRun(settings, plan[i], outDir);
+            int finished = Interlocked.Increment(ref done);
+            log?.Invoke($"run {plan[i].Run} ({plan[i].Task.Name}): loss {summaries[i].FirstLoss:F4} → {summaries[i].LastLoss:F4} [{finished}/{plan.Count}]");
+        });
 
         var manifest = new TrajectoryManifest(TrajectoryManifest.FormatName, 1, command, settings, summaries);
         AtomicFile.WriteAllText(Path.Combine(outDir, TrajectoryManifest.FileName), JsonSerializer.Serialize(manifest, ManifestJsonOptions));
