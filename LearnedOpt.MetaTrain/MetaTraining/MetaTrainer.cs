@@ -132,6 +132,7 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 for (int i = 0; i < estimators.Count; i++) estimators[i].Export($"suite{i}.", estimatorState);
                 MetaCheckpoint.Save(outputDirectory, step + 1, configJson, Theta().Entries, state.ToArray(), estimatorState, rows);
                 MetaTrainLog.Write(Path.Combine(outputDirectory, "metatrain.csv"), rows);
+                CheckpointKillSwitch.AfterCheckpoint(step + 1);
             }
             if (config.Eval.Every > 0 && ((step + 1) % config.Eval.Every == 0 || last))
             {

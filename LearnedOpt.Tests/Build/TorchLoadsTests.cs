@@ -18,10 +18,9 @@ public class TorchLoadsTests
         Assert.Equal(new float[] { 3f, 12f, 27f }, x.grad!.data<float>().ToArray());
     }
 
-    [Fact]
+    [LinuxFact]
     public void The_copied_shim_has_its_GLIBCXX_3_4_32_need_marked_weak()
     {
-        if (!OperatingSystem.IsLinux()) return;
         // The build targets this machine's runtime identifier, so the natives sit beside the assemblies.
         string shim = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
         Assert.True(File.Exists(shim), $"expected the TorchSharp shim at {shim}");

