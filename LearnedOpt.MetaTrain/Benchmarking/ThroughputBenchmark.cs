@@ -62,8 +62,9 @@ internal static class ThroughputBenchmark
         return 2.0 * 1024 * 1024 * 1024 / (ms * 1e6);
     }
 
-    // The serial and the batched engine on the preset's task shape, taking turns one outer step each, so that both see
-    // the same load on a shared machine.
+    // The serial and the batched engine on the preset's task shape, each with its population on one thread and on every
+    // core (one libtorch thread per population thread), taking turns one outer step each, so that all see the same load
+    // on a shared machine.
     private static IEnumerable<InnerLoopThroughput> InnerLoop(MetaTrainConfig config, int outerSteps, double gflops)
     {
         var suite = config.Suites[0];
@@ -76,8 +77,9 @@ internal static class ThroughputBenchmark
         double flops = FlopModel.MlpForwardBackward(layers, suite.BatchSizes[0]) + FlopModel.LearnedStep(config.OptimizerConfig(), elements);
         string shape = $"{suite.Tasks[0]} w{suite.Widths[0]} d{suite.Depths[0]} b{suite.BatchSizes[0]}";
 
-        EstimatorEngine[] engines = [EstimatorEngine.Serial, EstimatorEngine.Batched];
-        var trainers = engines.Select(engine => new MetaTrainer(config with { Estimator = config.Estimator with { Engine = engine } }, Path.GetTempPath(), _ => { })).ToArray();
+        var engines = new[] { 1, Environment.ProcessorCount }.Distinct()
+            .SelectMany(threads => new[] { (Engine: EstimatorEngine.Serial, Threads: threads), (Engine: EstimatorEngine.Batched, Threads: threads) }).ToArray();
+        var trainers = engines.Select(e => new MetaTrainer(config with { Estimator = config.Estimator with { Engine = e.Engine } }, Path.GetTempPath(), _ => { }, threads: e.Threads)).ToArray();
         var estimators = trainers.Select(t => t.CreateEstimator(0)).ToArray();
         using var theta = trainers[0].InitialTheta();
         var seconds = new double[engines.Length];
@@ -104,7 +106,8 @@ internal static class ThroughputBenchmark
         for (int e = 0; e < engines.Length; e++)
         {
             double perSecond = innerSteps[e] / seconds[e];
-            yield return new InnerLoopThroughput(shape, $"{config.Estimator.Kind} {engines[e].ToString().ToLowerInvariant()}", flops, perSecond, perSecond * flops / (gflops * 1e9));
+            string engine = $"{config.Estimator.Kind} {engines[e].Engine.ToString().ToLowerInvariant()}, {engines[e].Threads} thread(s)";
+            yield return new InnerLoopThroughput(shape, engine, flops, perSecond, perSecond * flops / (gflops * 1e9));
         }
     }
 

@@ -28,8 +28,9 @@ internal static class BenchCommand
             var loops = new Table().AddColumns("task shape", "engine", "MFLOP / inner step", "inner steps/s", "of the bound");
             foreach (var row in report.InnerLoops)
                 loops.AddRow(Markup.Escape(row.Shape), Markup.Escape(row.Engine), Invariant($"{row.FlopsPerInnerStep / 1e6:F1}"), Invariant($"{row.InnerStepsPerSecond:F0}"), Invariant($"{row.FractionOfBound:P1}"));
-            foreach (var pair in report.InnerLoops.GroupBy(r => r.Shape).Where(g => g.Count() == 2))
-                Console.WriteLine(Invariant($"{pair.Key}: batched / serial {pair.Last().InnerStepsPerSecond / pair.First().InnerStepsPerSecond:F1}×"));
+            foreach (var shape in report.InnerLoops.GroupBy(r => r.Shape))
+                foreach (var row in shape.Skip(1))
+                    Console.WriteLine(Invariant($"{shape.Key}: {row.Engine} / {shape.First().Engine}: {row.InnerStepsPerSecond / shape.First().InnerStepsPerSecond:F1}×"));
             CliConsole.Out.Write(loops);
 
             var stepsTable = new Table().AddColumns("parameters", "step", "ms", "× AdamW", "of the bound");

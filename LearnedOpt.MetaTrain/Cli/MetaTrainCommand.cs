@@ -20,8 +20,9 @@ internal static class MetaTrainCommand
         var output = new Option<string?>("--out") { Description = "Output folder (default runs/metatrain-NAME)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in --out." };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the resolved config as JSON and exit." };
+        var threads = CliOptions.Create("--threads", "Threads that step an ES/PES population, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var deviceOption = DeviceOption.Create();
-        foreach (Option o in new Option[] { preset, configFile, output, resume, printConfig, deviceOption }) command.Options.Add(o);
+        foreach (Option o in new Option[] { preset, configFile, output, resume, printConfig, threads, deviceOption }) command.Options.Add(o);
 
         command.SetAction(result =>
         {
@@ -34,14 +35,16 @@ internal static class MetaTrainCommand
                 Console.WriteLine(config.ToJson());
                 return 0;
             }
+            int threadCount = result.GetValue(threads);
+            if (threadCount < 1) throw new UserInputException($"--threads must be at least 1, got {threadCount}.");
             var device = DeviceOption.Resolve(result, deviceOption);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output) ?? Path.Combine("runs", $"metatrain-{config.Name}"));
             bool resuming = result.GetValue(resume);
             if (!resuming && File.Exists(Path.Combine(outDir, MetaCheckpoint.FileName)))
                 throw new UserInputException($"{outDir} already holds a meta-training checkpoint; add --resume to continue it or choose another --out.");
 
-            CliConsole.Out.MarkupLine($"Meta-training [bold]{Markup.Escape(config.Name)}[/]: {config.Estimator.Kind} × {config.Estimator.Particles} particles × {config.Suites.Length} suite(s), {config.Outer.Steps} outer steps on {ComputeDevice.Describe(device)} → {Markup.Escape(outDir)}");
-            var trainer = new MetaTrainer(config, outDir, message => Console.WriteLine(message), device);
+            CliConsole.Out.MarkupLine($"Meta-training [bold]{Markup.Escape(config.Name)}[/]: {config.Estimator.Kind} × {config.Estimator.Particles} particles × {config.Suites.Length} suite(s), {config.Outer.Steps} outer steps on {ComputeDevice.Describe(device)}, {threadCount} thread(s) → {Markup.Escape(outDir)}");
+            var trainer = new MetaTrainer(config, outDir, message => Console.WriteLine(message), device, threadCount);
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             IReadOnlyList<MetaTrainStep> rows;
             try

@@ -47,6 +47,9 @@ internal sealed class PopulationTheta(MetaParameters layout, Tensor rows)
 
     /// <summary>Every member's θ at once: each entry <c>[members, *shape]</c>.</summary>
     public MetaParameters Stacked => _stacked ??= layout.UnflattenRows(rows);
+
+    /// <summary>Members <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 as a population θ of their own (a view).</summary>
+    public PopulationTheta Slice(int first, int count) => new(layout, rows.narrow(0, first, count));
 }
 
 /// <summary>The serial engine: each member is its own <see cref="IInnerRun"/>, stepped one after another.</summary>

@@ -4,9 +4,9 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// Named meta-training recipes. <c>quick</c> is the default main job (minutes on 2 CPU cores); <c>mulo-s</c> and
 /// <c>mulo-m</c> follow the μLO recipe (PES, truncation 50, σ 0.01, 8 antithetic particles, horizons 100–1000,
 /// AdamW warmup then cosine 3e-3 → 1e-3) with fewer outer steps (and particles for mulo-m) so they fit a workstation;
-/// the <c>-sp</c> variants train the standard-parametrisation learned optimizer for comparison. quick and mulo-m step
-/// their population with the batched engine, mulo-s with the serial one, which <c>learnedopt bench</c> measured faster
-/// at width 128 (benchmarks/README.md); both give the same numbers within float32 rounding.
+/// the <c>-sp</c> variants train the standard-parametrisation learned optimizer for comparison. Every preset steps its
+/// population with the serial engine, members spread over the cores: <c>learnedopt bench</c> measured it faster than the
+/// batched engine at widths 32 and 128 (benchmarks/README.md); both give the same numbers within float32 rounding.
 /// </summary>
 internal static class MetaTrainPresets
 {
@@ -32,7 +32,7 @@ internal static class MetaTrainPresets
     private static MetaTrainConfig Quick(string parametrization) => new(
         $"quick{(parametrization == "sp" ? "-sp" : "")}", 0,
         new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 8, TruncationLength: 20, Sigma: 0.01, Engine: EstimatorEngine.Batched),
+        new EstimatorSection("pes", Particles: 8, TruncationLength: 20, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width32],
         new HorizonSection(50, 200),
         new OuterSection(Steps: 600, LearningRate: 3e-3, WarmupSteps: 60, FinalLearningRate: 1e-3),
@@ -52,7 +52,7 @@ internal static class MetaTrainPresets
     private static MetaTrainConfig MuloM(string parametrization) => new(
         $"mulo-m{(parametrization == "sp" ? "-sp" : "")}", 0,
         new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 4, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Batched),
+        new EstimatorSection("pes", Particles: 4, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width128, new(["fmnist8-mlp"], [512], [2], [128]), new(["fmnist8-mlp"], [1024], [2], [128])],
         new HorizonSection(100, 1000),
         new OuterSection(Steps: 500, LearningRate: 3e-3, WarmupSteps: 50, FinalLearningRate: 1e-3),

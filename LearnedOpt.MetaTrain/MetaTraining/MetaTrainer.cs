@@ -21,10 +21,15 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// final learned optimizer. Resuming from a checkpoint continues with identical numbers (all randomness is a function
 /// of the seed and counters that the checkpoint holds).
 /// </summary>
-/// <remarks>θ, its outer AdamW state and every inner run live on <paramref name="device"/>; checkpoints and files hold CPU copies.</remarks>
-internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null)
+/// <remarks>
+/// θ, its outer AdamW state and every inner run live on <paramref name="device"/>; checkpoints and files hold CPU copies.
+/// An ES or PES population is stepped on <paramref name="threads"/> threads, one libtorch thread each
+/// (<see cref="Estimators.ThreadedInnerPopulation"/>): the thread count changes the speed, not the numbers.
+/// </remarks>
+internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null, int threads = 1)
 {
     private readonly Device _device = device ?? CPU;
+    private readonly int _threads = threads >= 1 ? threads : throw new UserInputException($"--threads must be at least 1, got {threads}.");
     private readonly LearnedUpdateRule _rule = new(config.OptimizerConfig());
 
     /// <summary>File name of the final learned optimizer.</summary>
@@ -195,10 +200,12 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
                 : new FullEsEstimator(s => Rounds(s, schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
                     e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1);
         }
-        // One population of inner runs per estimator; the engine only changes how its members are stepped.
+        // One population of inner runs per estimator; the engine only changes how its members are stepped. Serial
+        // members are spread over the threads one by one, batched members in one batch per thread.
         Func<IReadOnlyList<long>, IInnerPopulation> Population(TruncationSchedule sched) => e.Engine == EstimatorEngine.Batched
-            ? seeds => new LearnedOptimizerPopulation(family, _rule, sched, seeds, MetaLoss)
-            : seeds => new SerialInnerPopulation(seeds.Select(s => new LearnedOptimizerInnerRun(family, _rule, sched, s, MetaLoss)).ToArray());
+            ? seeds => ThreadedInnerPopulation.Create(seeds, _threads, _threads, group => new LearnedOptimizerPopulation(family, _rule, sched, group, MetaLoss))
+            : seeds => ThreadedInnerPopulation.Create(seeds, seeds.Count, _threads,
+                group => new SerialInnerPopulation(group.Select(s => new LearnedOptimizerInnerRun(family, _rule, sched, s, MetaLoss)).ToArray()));
         return e.Kind switch
         {
             "pes" => new TruncatedPesEstimator(Population(schedule), e.Particles, e.TruncationLength, e.Sigma, seed),

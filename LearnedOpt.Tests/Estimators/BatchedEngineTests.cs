@@ -28,16 +28,16 @@ public class BatchedEngineTests
     private const double Sigma = 0.1;
 
     // Members' horizons log-uniform in 5–12 with staggered first episodes, truncations of 4: resets fall inside windows.
-    private static readonly TruncationSchedule Horizons = new(5, 12);
+    internal static readonly TruncationSchedule Horizons = new(5, 12);
 
-    private static IInnerPopulation Serial(IReadOnlyList<long> seeds, TruncationSchedule schedule) =>
+    internal static IInnerPopulation Serial(IReadOnlyList<long> seeds, TruncationSchedule schedule) =>
         new SerialInnerPopulation(seeds.Select(s => new LearnedOptimizerInnerRun(Fmnist8, Rule, schedule, s)).ToArray());
 
-    private static IInnerPopulation Batched(IReadOnlyList<long> seeds, TruncationSchedule schedule) =>
+    internal static IInnerPopulation Batched(IReadOnlyList<long> seeds, TruncationSchedule schedule) =>
         new LearnedOptimizerPopulation(Fmnist8, Rule, schedule, seeds);
 
     // θ moves between outer steps, as in meta-training, by the same amount for both engines.
-    private static MetaParameters Theta(int outerStep)
+    internal static MetaParameters Theta(int outerStep)
     {
         using var initial = Rule.InitializeTheta(4);
         using var flat = initial.Flatten();

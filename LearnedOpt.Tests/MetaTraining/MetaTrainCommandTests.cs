@@ -124,14 +124,29 @@ public class MetaTrainCommandTests
         Assert.Equal(bytes.Length / 2, new FileInfo(checkpoint).Length);
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_theta()
+    [Theory]
+    [InlineData("serial")]
+    [InlineData("batched")]
+    public void The_same_seed_gives_the_same_theta_whatever_the_thread_count(string engine)
     {
         using var temp = new TempFolder();
-        string config = WriteConfig(temp, Tiny(3));
-        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["a"]).ExitCode);
-        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["b"]).ExitCode);
-        Assert.Equal(Theta(Path.Combine(temp["a"], "tiny.safetensors")), Theta(Path.Combine(temp["b"], "tiny.safetensors")));
+        string config = WriteConfig(temp, Tiny(3, engine: Enum.Parse<EstimatorEngine>(engine, ignoreCase: true)));
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["a"], "--threads", "1").ExitCode);
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["b"], "--threads", "2").ExitCode);
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["c"], "--threads", "3").ExitCode);
+        var one = Theta(Path.Combine(temp["a"], "tiny.safetensors"));
+        Assert.Equal(one, Theta(Path.Combine(temp["b"], "tiny.safetensors")));
+        Assert.Equal(one, Theta(Path.Combine(temp["c"], "tiny.safetensors")));
+    }
+
+    [Fact]
+    public void A_thread_count_below_one_exits_2_before_creating_the_output_folder()
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", WriteConfig(temp, Tiny(3)), "--out", temp["run"], "--threads", "0");
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("--threads must be at least 1, got 0.", error);
+        Assert.False(Directory.Exists(temp["run"]));
     }
 
     [Theory]
