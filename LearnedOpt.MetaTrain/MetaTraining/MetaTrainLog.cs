@@ -1,30 +1,25 @@
-using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
-using LearnedOpt.IO;
+using LearnedOpt.MetaTrain.Reports;
 
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
-/// <summary>CSV logs of meta-training: one row per outer step, and one per evaluation (both via CsvHelper).</summary>
+/// <summary>
+/// CSV logs of meta-training, written like every other CSV here (<see cref="RecordCsv"/>: snake_case headers, atomic):
+/// metatrain.csv, one row per outer step, and eval.csv, one row per evaluation of each optimizer.
+/// </summary>
 internal static class MetaTrainLog
 {
-    private static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture);
+    /// <summary>Rewrites the whole outer-step log (it is also kept in the checkpoint).</summary>
+    public static void Write(string path, IReadOnlyList<MetaTrainStep> rows) => RecordCsv.Write(path, rows);
 
-    /// <summary>Rewrites the whole outer-step log atomically (it is also kept in the checkpoint).</summary>
-    public static void Write(string path, IReadOnlyList<MetaTrainStep> rows) =>
-        AtomicFile.Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
-            using var csv = new CsvWriter(writer, Csv);
-            csv.WriteRecords(rows);
-        });
-
-    /// <summary>Appends evaluation rows (a header first when the file is new).</summary>
+    /// <summary>
+    /// Adds one evaluation's rows to the evaluation log and rewrites it. Rows from this outer step on are dropped first:
+    /// a run killed after an evaluation but before its next checkpoint evaluates those steps again when resumed.
+    /// </summary>
     public static void AppendEvaluation(string path, IReadOnlyList<MetaEvalRow> rows)
     {
-        bool exists = File.Exists(path);
-        using var writer = new StreamWriter(path, append: true, new System.Text.UTF8Encoding(false));
-        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = !exists });
-        csv.WriteRecords(rows);
+        if (rows.Count == 0) return;
+        int from = rows.Min(r => r.OuterStep);
+        var earlier = File.Exists(path) ? RecordCsv.Read<MetaEvalRow>(path, "a meta-training evaluation log").Where(r => r.OuterStep < from) : [];
+        RecordCsv.Write(path, earlier.Concat(rows).ToList());
     }
 }
