@@ -12,15 +12,29 @@ internal static class CliOptions
     public static Option<T> Required<T>(string name, string description) =>
         new(name) { Description = description, Required = true };
 
+    /// <summary>The entries of a comma-separated list ("a, b,,c" → a, b, c): the one way every option's list is split.</summary>
+    public static string[] SplitList(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Parses "128,512,2048" into positive integers, naming the option on error.</summary>
     public static int[] ParsePositiveInts(string text, string optionName)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = SplitList(text);
         if (parts.Length == 0) throw new UserInputException($"{optionName} needs at least one value, e.g. {optionName} 128,512.");
         return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
             ? v
             : throw new UserInputException($"{optionName} has '{p}', which is not a positive whole number.")).ToArray();
     }
+
+    /// <summary>Parses "1e-3,3e-3" into positive finite numbers, naming the option on error.</summary>
+    public static double[] ParsePositiveNumbers(string text, string optionName) =>
+        SplitList(text).Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+            ? v
+            : throw new UserInputException($"{optionName} has '{p}', which is not a positive number.")).ToArray();
+
+    /// <summary>Seeds <paramref name="first"/>, <paramref name="first"/> + 1, … for a count option that must be at least <paramref name="minimum"/>.</summary>
+    public static long[] ConsecutiveSeeds(long first, int count, string optionName, int minimum = 1) => count >= minimum
+        ? Enumerable.Range(0, count).Select(i => first + i).ToArray()
+        : throw new UserInputException($"{optionName} must be at least {minimum}, got {count}.");
 
     /// <summary>Creates (or checks) an output folder, turning permission problems into a clear message.</summary>
     public static string PrepareOutputDirectory(string path, string optionName = "--out")

@@ -76,8 +76,8 @@ internal static class EvalCommand
                     result.GetValue(task)!, result.GetValue(width), result.GetValue(depth), result.GetValue(horizon), result.GetValue(batchSize),
                     OptionalInts(result.GetValue(widths)!, "--widths"), OptionalInts(result.GetValue(depths)!, "--depths"),
                     OptionalInts(result.GetValue(horizons)!, "--horizons"), SplitNames(result.GetValue(tasks)!),
-                    Consecutive(FirstSeed, result.GetValue(seeds), "--seeds"), Consecutive(FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds"),
-                    Rates(result.GetValue(lrGrid)!, "--lr-grid"), Rates(result.GetValue(muAdamGrid)!, "--muadam-lr-grid"), Rates(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
+                    CliOptions.ConsecutiveSeeds(FirstSeed, result.GetValue(seeds), "--seeds", minimum: 0), CliOptions.ConsecutiveSeeds(FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds", minimum: 0),
+                    CliOptions.ParsePositiveNumbers(result.GetValue(lrGrid)!, "--lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(muAdamGrid)!, "--muadam-lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
                     result.GetValue(adamFactor), result.GetValue(evaluations));
             }
             evalGrid.Validate();
@@ -186,18 +186,9 @@ internal static class EvalCommand
     }
 
     private static string[] SplitNames(string text) =>
-        text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : CliOptions.SplitList(text);
 
     private static int[] OptionalInts(string text, string optionName) =>
         string.IsNullOrWhiteSpace(text) ? [] : CliOptions.ParsePositiveInts(text, optionName);
 
-    private static long[] Consecutive(long first, int count, string optionName) => count >= 0
-        ? Enumerable.Range(0, count).Select(i => first + i).ToArray()
-        : throw new UserInputException($"{optionName} must be a count ≥ 0, got {count}.");
-
-    private static double[] Rates(string text, string optionName) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
-            double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
-                ? v
-                : throw new UserInputException($"{optionName} has '{p}', which is not a positive number.")).ToArray();
 }

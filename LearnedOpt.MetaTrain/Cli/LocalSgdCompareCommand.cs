@@ -43,8 +43,8 @@ internal static class LocalSgdCompareCommand
         {
             var device = DeviceOption.Resolve(result, deviceOption);
             var settings = new LocalSgdComparisonSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds),
-                ParseGrid(result.GetValue(grid)!), Consecutive(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tune-seeds"),
-                Consecutive(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
+                ParseGrid(result.GetValue(grid)!), CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tune-seeds"),
+                CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
             settings.Validate();
             var learned = new List<LearnedOptimizerDefinition>();
             try
@@ -86,7 +86,7 @@ internal static class LocalSgdCompareCommand
     // Every contender is resolved and checked before any run, so a typo in the last one costs no training time.
     private static List<LocalSgdContender> Contenders(string text, int workers, List<LearnedOptimizerDefinition> learned)
     {
-        var entries = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var entries = CliOptions.SplitList(text);
         if (entries.Length == 0) throw new UserInputException("--outer needs at least one outer optimizer, e.g. --outer fedavg,diloco.");
         var contenders = new List<LocalSgdContender>();
         foreach (string entry in entries)
@@ -120,19 +120,13 @@ internal static class LocalSgdCompareCommand
 
     private static double[] ParseGrid(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new UserInputException("--outer-lr-grid needs at least one rate, e.g. --outer-lr-grid 0.5,1.");
-        var rates = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
-            ? v
-            : throw new UserInputException($"--outer-lr-grid has '{p}', which is not a positive number; give positive rates such as 0.5,1.")).ToArray();
+        var rates = CliOptions.ParsePositiveNumbers(text, "--outer-lr-grid");
+        if (rates.Length == 0) throw new UserInputException("--outer-lr-grid needs at least one rate, e.g. --outer-lr-grid 0.5,1.");
         if (rates.GroupBy(r => r).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--outer-lr-grid lists {twice.Key} twice; give each rate once."));
         return rates;
     }
 
-    private static long[] Consecutive(long first, int count, string optionName) => count >= 1
-        ? Enumerable.Range(0, count).Select(i => first + i).ToArray()
-        : throw new UserInputException($"{optionName} must be at least 1, got {count}.");
 
     // The command as typed (tokens after the program name), quoted where a token has spaces.
     private static string CommandLine(ParseResult result) =>

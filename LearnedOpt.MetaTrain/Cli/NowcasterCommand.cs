@@ -118,8 +118,8 @@ internal static class NowcasterCommand
             if (tolerance is { } orphan && !check)
                 throw new UserInputException($"--jump-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --check-jumps true.");
             var settings = new NowcastComparisonSettings(
-                [.. Split(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
-                [.. Split(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
+                [.. CliOptions.SplitList(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
+                [.. CliOptions.SplitList(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
                 [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
                 result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(maxHorizon), result.GetValue(withinHistory),
                 result.GetValue(warmup), check, tolerance ?? NowcastSettings.DefaultJumpTolerance, result.GetValue(slack), result.GetValue(jobs));
@@ -143,7 +143,6 @@ internal static class NowcasterCommand
         return command;
     }
 
-    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static NowcasterKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -32,7 +32,7 @@ internal static class TrajectoriesCommand
         command.SetAction(result =>
         {
             var device = DeviceOption.Resolve(result, deviceOption);
-            var taskNames = result.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var taskNames = CliOptions.SplitList(result.GetValue(tasks)!);
             var settings = new TrajectorySettings(
                 taskNames,
                 CliOptions.ParsePositiveInts(result.GetValue(widths)!, "--widths"),
