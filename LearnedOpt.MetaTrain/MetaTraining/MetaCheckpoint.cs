@@ -15,6 +15,10 @@ internal static class MetaCheckpoint
 {
     public const string FileName = "checkpoint.safetensors";
     private const string ThetaPrefix = "theta.", OuterKey = "outer.adamw", CounterPrefix = "counter.";
+    private const string FormatName = "learnedopt.metatrain_checkpoint";
+
+    /// <summary>The checkpoint layout this version writes and reads (1: the first versioned layout, 2026-12-07).</summary>
+    public const int FormatVersion = 1;
 
     public static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
         byte[] outerOptimizerState, EstimatorState estimators, IReadOnlyList<MetaTrainStep> log)
@@ -26,7 +30,8 @@ internal static class MetaCheckpoint
         tensors.AddRange(estimators.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.detach())));
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = "learnedopt.metatrain_checkpoint",
+            ["format"] = FormatName,
+            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["next_step"] = nextStep.ToString(CultureInfo.InvariantCulture),
             ["config"] = configJson,
             ["log"] = System.Text.Json.JsonSerializer.Serialize(log),
@@ -44,8 +49,11 @@ internal static class MetaCheckpoint
         if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without --resume to start.");
         using var content = SafeTensorsFile.Read(path);
         var meta = content.Metadata;
-        if (!meta.TryGetValue("format", out var format) || format != "learnedopt.metatrain_checkpoint")
+        if (!meta.TryGetValue("format", out var format) || format != FormatName)
             throw new InvalidDataException($"{path} is not a LearnedOpt meta-training checkpoint.");
+        string version = meta.GetValueOrDefault("format_version") ?? "none (written before checkpoints were versioned)";
+        if (version != FormatVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidDataException($"{path} has checkpoint format version {version}; this LearnedOpt resumes version {FormatVersion} only, so start the run again without --resume or resume it with the release that wrote it.");
         if (meta.GetValueOrDefault("config") != configJson)
             throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new --out.");
         if (!int.TryParse(meta.GetValueOrDefault("next_step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int nextStep))

@@ -124,6 +124,25 @@ public class MetaTrainCommandTests
         Assert.Equal(bytes.Length / 2, new FileInfo(checkpoint).Length);
     }
 
+    [Fact]
+    public void A_checkpoint_without_this_format_version_is_refused_on_resume_with_the_version_it_has()
+    {
+        using var temp = new TempFolder();
+        string config = WriteConfig(temp, Tiny(2));
+        Assert.Equal(0, CliRunner.Run("metatrain", "--config", config, "--out", temp["run"]).ExitCode);
+        string checkpoint = Path.Combine(temp["run"], MetaCheckpoint.FileName);
+        using (var content = SafeTensorsFile.Read(checkpoint))
+        {
+            Assert.Equal("1", content.Metadata["format_version"]);
+            var unversioned = content.Metadata.Where(kv => kv.Key != "format_version").ToDictionary(kv => kv.Key, kv => kv.Value);
+            SafeTensorsFile.Write(checkpoint, content.Tensors, unversioned);
+        }
+        var (code, _, error) = CliRunner.Run("metatrain", "--config", config, "--out", temp["run"], "--resume");
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("checkpoint format version none (written before checkpoints were versioned); this LearnedOpt resumes version 1 only", error);
+        Assert.True(File.Exists(checkpoint));
+    }
+
     [Theory]
     [InlineData("serial")]
     [InlineData("batched")]
