@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Features;
 
 /// <summary>
-/// AdafacLO / small_fc_lopt features (anchors §1), 28 per element, in this order:
+/// AdafacLO / small_fc_lopt features (docs/references.md §1), 28 per element, in this order:
 /// g, p, 3 momenta m, RMS v, m·rsqrt(v + 1e-6) (3), rsqrt(v + 1e-6), Adafactor-preconditioned gradient (3),
 /// row accumulator (3), column accumulator (3), rsqrt(row + 1e-8) (3), rsqrt(column + 1e-8) (3), factored momentum (3).
 /// </summary>

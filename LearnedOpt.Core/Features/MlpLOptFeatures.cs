@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Features;
 
 /// <summary>
-/// MLPLOpt features (anchors §1): g, p and six gradient EMAs m ← d·m + (1 − d)·g, d ∈ {0.1, 0.5, 0.9, 0.99, 0.999,
+/// MLPLOpt features (docs/references.md §1): g, p and six gradient EMAs m ← d·m + (1 − d)·g, d ∈ {0.1, 0.5, 0.9, 0.99, 0.999,
 /// 0.9999}, updated before use, no bias correction. State: one tensor <c>[*shape, 6]</c>.
 /// </summary>
 internal sealed class MlpLOptFeatures : IFeatureBuilder

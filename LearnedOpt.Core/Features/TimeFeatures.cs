@@ -4,7 +4,7 @@ namespace LearnedOpt.Features;
 
 /// <summary>
 /// The eleven training-step features tanh(t/τ − 1), τ ∈ {1, 3, 10, …, 1e5}, where t is the number of updates
-/// already applied (anchors §1). They are the same for every parameter and are never normalised.
+/// already applied (docs/references.md §1). They are the same for every parameter and are never normalised.
 /// </summary>
 internal static class TimeFeatures
 {

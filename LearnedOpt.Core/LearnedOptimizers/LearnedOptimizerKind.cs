@@ -1,6 +1,6 @@
 namespace LearnedOpt.LearnedOptimizers;
 
-/// <summary>The per-parameter MLP learned optimizers LearnedOpt implements (anchors §1).</summary>
+/// <summary>The per-parameter MLP learned optimizers LearnedOpt implements (docs/references.md §1).</summary>
 public enum LearnedOptimizerKind
 {
     /// <summary>MLPLOpt ("LOLv2"): gradient, parameter, six gradient EMAs, time — 19 inputs.</summary>

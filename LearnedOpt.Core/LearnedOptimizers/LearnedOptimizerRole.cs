@@ -2,7 +2,7 @@ namespace LearnedOpt.LearnedOptimizers;
 
 /// <summary>
 /// Where a learned optimizer sits in training: after every backward pass (the per-step optimizers), or on the server
-/// of local SGD, combining the workers' deltas once per communication round (anchors §5).
+/// of local SGD, combining the workers' deltas once per communication round (docs/references.md §5).
 /// </summary>
 public enum LearnedOptimizerRole
 {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.LocalSgd;
 
 /// <summary>
-/// A meta-trained outer optimizer for local SGD (anchors §5): every round the learned update rule steps the global
+/// A meta-trained outer optimizer for local SGD (docs/references.md §5): every round the learned update rule steps the global
 /// parameters with the pseudo-gradient g = −mean_k Δ_k, its accumulators (momenta, RMS, Adafactor factors) carried
 /// from round to round and its time features counting rounds. LOpt-A works with any number of workers; LAgg-A also
 /// sees each worker's −Δ_k and only accepts the K it was meta-trained for.

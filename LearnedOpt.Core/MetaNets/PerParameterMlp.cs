@@ -6,7 +6,7 @@ namespace LearnedOpt.MetaNets;
 /// <summary>
 /// The meta-network applied independently to every parameter element: inputs → hidden (ReLU) × layers → 2 outputs
 /// (direction, magnitude). Weights are θ entries <c>mlp.w{i}</c> <c>[fan_in, fan_out]</c> and <c>mlp.b{i}</c>,
-/// initialised truncated-normal(std 1/√fan_in, ±2 std) with zero biases (anchors §1).
+/// initialised truncated-normal(std 1/√fan_in, ±2 std) with zero biases (docs/references.md §1).
 /// </summary>
 internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hiddenLayers)
 {
@@ -84,7 +84,7 @@ internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hidden
     /// </summary>
     /// <remarks>bias.addmm(x, W) fuses the bias into the product: measurably faster than matmul then add
     /// (benchmarks/README.md, MetaNetBlockingBenchmarks). A population uses bmm then add (baddbmm computes the wrong
-    /// thing in TorchSharp 0.107, ../shared/design.md).</remarks>
+    /// thing in TorchSharp 0.107, docs/troubleshooting.md).</remarks>
     public Tensor Forward(Tensor rawFeatures, (Tensor Weight, Tensor Bias) first, MetaParameters theta)
     {
         static Tensor Layer(Tensor bias, Tensor x, Tensor weight) => x.dim() == 2 ? bias.addmm(x, weight) : x.bmm(weight).PlusInPlace(bias.unsqueeze(-2));

@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The NiNo-style graph nowcaster (anchors §6): edge features = a linear map of the edge's c scaled past values
+/// The NiNo-style graph nowcaster (docs/references.md §6): edge features = a linear map of the edge's c scaled past values
 /// plus an edge-type embedding; node features = a linear map of the Laplacian encodings plus a node-type
 /// embedding; <see cref="NowcasterConfig.Layers"/> <see cref="MessagePassingLayer"/>s with SiLU; a two-layer
 /// edge head predicting the scaled delta for every horizon at once. With <see cref="NowcasterConfig.Residual"/> each layer

@@ -1,7 +1,7 @@
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// How far each jump of a training run looks ahead (anchors §6, NiNo): n = max(1, total steps / period) horizons
+/// How far each jump of a training run looks ahead (docs/references.md §6, NiNo): n = max(1, total steps / period) horizons
 /// <c>k_i = round(linspace(K^(1/p), 1, n)_i^p)</c>, the first jump using the largest horizon K and the last 1, so
 /// the run predicts far while parameters move fast and little near the end. For K = 40, p = 2 and n = 10:
 /// 40 33 26 21 16 11 8 5 3 1. Rounding is half to even, as numpy's. Optionally a jump looks at most as far ahead as

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// Predicts where a network's parameters are heading from their recent history (NiNo-style nowcasting, anchors §6).
+/// Predicts where a network's parameters are heading from their recent history (NiNo-style nowcasting, docs/references.md §6).
 /// The history is <see cref="Context"/> snapshots taken a fixed number of optimizer steps apart (the spacing);
 /// the prediction is for <c>horizon</c> spacings after the last snapshot. <c>NowcastingOptimizer</c> calls
 /// it inside a training loop.

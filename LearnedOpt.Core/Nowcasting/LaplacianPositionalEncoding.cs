@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// Node positional encodings from the graph Laplacian (anchors §6): the eigenvectors of the symmetric normalised
+/// Node positional encodings from the graph Laplacian (docs/references.md §6): the eigenvectors of the symmetric normalised
 /// Laplacian L = I − D^−½ A D^−½ of the undirected graph, A the symmetric 0/1 adjacency of all edges but the
 /// self-loops (isolated nodes get D^−½ = 0). The trivial eigenvector (smallest eigenvalue) is skipped and the
 /// next ones, by increasing eigenvalue, are the columns.

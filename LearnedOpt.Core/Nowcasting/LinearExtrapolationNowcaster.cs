@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The linear-extrapolation baseline (anchors §6): every parameter moves on from its last snapshot along the
+/// The linear-extrapolation baseline (docs/references.md §6): every parameter moves on from its last snapshot along the
 /// least-squares slope of its <see cref="Context"/> snapshots, <c>last + horizon · slope</c>. No training, no
 /// graph; it handles any network. Each tensor is predicted on its history's device, in float64 for a float64 history
 /// and in float32 otherwise (a least-squares sum in a half-precision dtype would lose the slope).

@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// One message-passing layer of <see cref="GraphNowcastNetwork"/> (anchors §6, after NiNo's PNA variant): every
+/// One message-passing layer of <see cref="GraphNowcastNetwork"/> (docs/references.md §6, after NiNo's PNA variant): every
 /// edge sends a message to each of its two nodes, FiLM-modulated by the edge's features; each node averages what
 /// it receives and updates; then every edge updates from its features and its two nodes.
 /// </summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The neural graph of a network (anchors §6): neurons are nodes, every weight entry W[out, in] is an edge
+/// The neural graph of a network (docs/references.md §6): neurons are nodes, every weight entry W[out, in] is an edge
 /// in→out, every bias vector adds one bias node with an edge to each unit it feeds, and every neuron has a
 /// self-loop. Parameters map to edge values and back exactly, so a graph network can read and write them.
 /// </summary>

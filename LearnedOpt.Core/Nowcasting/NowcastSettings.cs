@@ -1,7 +1,7 @@
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// When a <see cref="NowcastingOptimizer"/> jumps and how far (anchors §6, NiNo). Every <c>Period / c</c> steps it
+/// When a <see cref="NowcastingOptimizer"/> jumps and how far (docs/references.md §6, NiNo). Every <c>Period / c</c> steps it
 /// snapshots the parameters (c = the nowcaster's context); after <c>c</c> snapshots, i.e. every <see cref="Period"/>
 /// steps, it jumps to the nowcaster's prediction. The horizon decays from <see cref="MaxHorizon"/> at the first jump
 /// to 1 at the last planned one (see <see cref="TotalSteps"/> and <see cref="DecayPower"/>).
@@ -20,7 +20,7 @@ namespace LearnedOpt.Nowcasting;
 /// Caps each jump's horizon at the snapshots taken so far (the i-th jump, after i·c snapshots, looks at most i·c
 /// spacings ahead), so that no jump extrapolates further than the run has come. NiNo has no such cap (false
 /// reproduces its schedule); on the nowcasting benchmark the cap removed the early jumps' loss spikes and saved more
-/// steps (README, "Does it save steps?").
+/// steps (docs/nowcasting.md, "Does it save steps?").
 /// </param>
 /// <param name="WarmupSteps">
 /// No jump before this step: the periods before it snapshot and predict nothing, and the first jump keeps its place

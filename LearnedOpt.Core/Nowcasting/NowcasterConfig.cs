@@ -1,7 +1,7 @@
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The shape of a learned nowcaster network (anchors §6 defaults: c = 5, hidden 128, 3 message-passing layers,
+/// The shape of a learned nowcaster network (docs/references.md §6 defaults: c = 5, hidden 128, 3 message-passing layers,
 /// 8 Laplacian encodings). <see cref="Horizons"/> is how many future snapshots it predicts at once (direct
 /// multi-step); <see cref="Spacing"/> the optimizer steps between the snapshots it was trained on.
 /// </summary>

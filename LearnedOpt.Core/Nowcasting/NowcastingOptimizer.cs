@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// NiNo-style nowcasting as a plug-in (anchors §6): wraps any TorchSharp optimizer (AdamW in NiNo) and is used exactly
+/// NiNo-style nowcasting as a plug-in (docs/references.md §6): wraps any TorchSharp optimizer (AdamW in NiNo) and is used exactly
 /// like one, <c>zero_grad(); loss.backward(); step();</c>. Each <see cref="step"/> runs the inner optimizer's step;
 /// every <see cref="SnapshotEvery"/> steps it then copies the parameters, exactly (on their device, in their dtype), into
 /// a history, and when the history holds the nowcaster's context, i.e. every <see cref="Period"/> steps, it asks the

@@ -5,7 +5,7 @@ namespace LearnedOpt.Nowcasting;
 /// <summary>
 /// Runs a per-row computation (every edge on its own) over blocks of rows, each block in its own dispose scope.
 /// Whole-graph transients are slow on this machine: a nowcaster's forward pass over 26k edges makes tens of
-/// [E, 128] tensors, and large allocations come from fresh mmap'd pages each time (../shared/design.md). In blocks the
+/// [E, 128] tensors, and large allocations come from fresh mmap'd pages each time (docs/troubleshooting.md). In blocks the
 /// transients are small, freed as soon as the block is done, and reused from the heap. Works under autograd too:
 /// disposing a block's handles does not free what the backward pass saved.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The per-tensor scaling of a parameter history (anchors §6): one mean and one standard deviation over all
+/// The per-tensor scaling of a parameter history (docs/references.md §6): one mean and one standard deviation over all
 /// values × context of a tensor, so the nowcaster sees every tensor at unit scale whatever its width or μP
 /// multiplier. A predicted scaled delta d becomes <c>last + d·std</c>.
 /// </summary>

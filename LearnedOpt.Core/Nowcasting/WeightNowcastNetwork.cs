@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>
-/// The WNN-style baseline (anchors §6): a per-parameter MLP over the c scaled past values and their c − 1
+/// The WNN-style baseline (docs/references.md §6): a per-parameter MLP over the c scaled past values and their c − 1
 /// differences, plus an edge-type embedding so it knows weights from biases. No graph: every parameter is
 /// predicted from its own history alone.
 /// </summary>

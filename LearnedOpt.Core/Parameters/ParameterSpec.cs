@@ -15,7 +15,7 @@ public sealed record ParameterSpec(string Name, long[] Shape, ParameterRole Role
 
     /// <summary>
     /// The μP per-tensor multiplier on an optimizer's step (μAdam learning rate, μLO update scale):
-    /// 1/fan_in for hidden weights, 1 for every other role (anchors §3, "table 8" with absolute fan-in).
+    /// 1/fan_in for hidden weights, 1 for every other role (docs/references.md §3, "table 8" with absolute fan-in).
     /// </summary>
     public double MupStepMultiplier => Role == ParameterRole.Hidden ? 1.0 / FanIn : 1.0;
 

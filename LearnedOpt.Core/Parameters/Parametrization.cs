@@ -5,6 +5,6 @@ public enum Parametrization
 {
     /// <summary>Standard parametrisation: N(0, 1/fan_in) weights, zero biases, no output multiplier.</summary>
     Standard,
-    /// <summary>Maximal Update Parametrization (anchors §3): zero readout with a 1/width output multiplier.</summary>
+    /// <summary>Maximal Update Parametrization (docs/references.md §3): zero readout with a 1/width output multiplier.</summary>
     MuP,
 }

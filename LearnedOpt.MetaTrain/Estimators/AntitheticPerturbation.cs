@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.MetaTrain.Estimators;
 
 /// <summary>
-/// Seeded Gaussian perturbations ε ~ N(0, σ²I) of θ and the antithetic pair θ + ε, θ − ε (anchors §2). The noise of
+/// Seeded Gaussian perturbations ε ~ N(0, σ²I) of θ and the antithetic pair θ + ε, θ − ε (docs/references.md §2). The noise of
 /// particle i at outer step k is a pure function of (seed, k, i), so runs are reproducible and resumable.
 /// </summary>
 internal sealed class AntitheticPerturbation(double sigma, long seed)

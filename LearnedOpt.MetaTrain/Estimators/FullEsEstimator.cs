@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.MetaTrain.Estimators;
 
 /// <summary>
-/// Antithetic evolution strategies over whole inner runs (anchors §2, FullES): for each particle, ε ~ N(0, σ²),
+/// Antithetic evolution strategies over whole inner runs (docs/references.md §2, FullES): for each particle, ε ~ N(0, σ²),
 /// one full episode with θ + ε and one with θ − ε on the same task, initialisation and batches; the gradient is
 /// mean[(L⁺ − L⁻)/(2σ²)·ε]. Non-finite differences contribute zero and are counted as discarded.
 /// </summary>

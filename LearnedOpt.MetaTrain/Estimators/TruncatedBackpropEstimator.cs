@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.MetaTrain.Estimators;
 
 /// <summary>
-/// Truncated backpropagation through the unrolled training (anchors §2, TruncatedGrad): the meta-loss is the mean
+/// Truncated backpropagation through the unrolled training (docs/references.md §2, TruncatedGrad): the meta-loss is the mean
 /// loss over K inner steps of every particle, differentiated with respect to θ through the update rule. Runs persist
 /// across outer steps; their state carries over between truncations without gradient.
 /// </summary>

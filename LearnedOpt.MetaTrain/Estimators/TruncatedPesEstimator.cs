@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.MetaTrain.Estimators;
 
 /// <summary>
-/// Persistent evolution strategies over truncated unrolls (anchors §2, TruncatedPES). Each particle keeps a
+/// Persistent evolution strategies over truncated unrolls (docs/references.md §2, TruncatedPES). Each particle keeps a
 /// positive and a negative inner run that persist across outer steps and a noise accumulator. Every truncation
 /// samples a fresh ε, adds it to the accumulator and unrolls K steps of both runs with θ ± ε. The loss differences
 /// of the steps that still belong to the accumulator's episode are weighted by the accumulator, those after an

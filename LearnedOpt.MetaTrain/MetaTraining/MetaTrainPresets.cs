@@ -59,7 +59,7 @@ internal static class MetaTrainPresets
         new EvalSection(Every: 250, Seeds: 2, Steps: 1000),
         CheckpointEvery: 10);
 
-    // Learned local-SGD outer optimizers (anchors §5): K = 8 SGD workers (lr 0.5) with H ∈ {4, 8, 16} on a
+    // Learned local-SGD outer optimizers (docs/references.md §5): K = 8 SGD workers (lr 0.5) with H ∈ {4, 8, 16} on a
     // Fashion-MNIST MLP, PES over rounds. The reference meta-trains for thousands of steps with truncation 50 and
     // horizons of 100–1000 rounds; here truncation, particles and horizons are scaled to a 2-core workstation. Two
     // measured departures make 400 outer steps enough: step multiplier 1e-2 (a worker delta is many SGD steps, not

@@ -14,7 +14,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 
 /// <summary>
 /// Fits a learned nowcaster (GNN or WNN) to AdamW trajectories: windows of c snapshots with up to K future
-/// snapshots as targets, the L1 loss on scaled deltas over all horizons at once (anchors §6), AdamW with warmup
+/// snapshots as targets, the L1 loss on scaled deltas over all horizons at once (docs/references.md §6), AdamW with warmup
 /// and cosine decay. Whole runs are held out for validation, where the linear-extrapolation and no-change
 /// baselines are scored on the same windows.
 /// </summary>

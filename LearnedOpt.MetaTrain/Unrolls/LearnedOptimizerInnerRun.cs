@@ -76,7 +76,7 @@ internal sealed class LearnedOptimizerInnerRun : IDifferentiableInnerRun
         using var batch = _batches.Next();
         foreach (var p in _tensors.Parameters.Where(p => !p.requires_grad)) p.requires_grad_();
         var loss = _task.Loss(_tensors.Parameters, batch);
-        // create_graph alone does not keep the graph in TorchSharp 0.107 (../shared/design.md): retain it too.
+        // create_graph alone does not keep the graph in TorchSharp 0.107 (docs/troubleshooting.md): retain it too.
         var grads = autograd.grad([loss], _tensors.Parameters, retain_graph: true, create_graph: true);
         if (_validation is not null)
         {

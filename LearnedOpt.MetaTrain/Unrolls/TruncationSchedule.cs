@@ -1,7 +1,7 @@
 namespace LearnedOpt.MetaTrain.Unrolls;
 
 /// <summary>
-/// How long inner episodes are (anchors §2): a constant horizon, or one drawn log-uniformly between
+/// How long inner episodes are (docs/references.md §2): a constant horizon, or one drawn log-uniformly between
 /// <see cref="MinHorizon"/> and <see cref="MaxHorizon"/> at every reset. With <see cref="StaggerFirstEpisode"/>, a
 /// run's first episode starts at a random step of its horizon, so the particles of one estimator do not all reset
 /// together (which would make whole outer steps see only early training).

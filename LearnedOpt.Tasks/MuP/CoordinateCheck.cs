@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.Tasks.MuP;
 
 /// <summary>
-/// The μP coordinate check (anchors §3): train each width a few steps on one fixed batch and record the mean
+/// The μP coordinate check (docs/references.md §3): train each width a few steps on one fixed batch and record the mean
 /// |activation| of every layer. Under μP with μAdam these stay flat across widths; under the standard
 /// parametrisation they drift with width.
 /// </summary>

@@ -12,7 +12,7 @@ namespace LearnedOpt.Tasks.Networks;
 /// <c>[fan_out, fan_in]</c>.
 /// </summary>
 /// <remarks>
-/// μP (anchors §3, absolute fan-in): input and hidden weights N(0, 1/fan_in), hidden biases N(0, 1), readout
+/// μP (docs/references.md §3, absolute fan-in): input and hidden weights N(0, 1/fan_in), hidden biases N(0, 1), readout
 /// weight and bias zero (as microsoft/mup), and the whole readout (bias included) multiplied by 1/width.
 /// The 1/fan_in learning-rate multiplier of hidden weights lives in <see cref="ParameterSpec.MupStepMultiplier"/>.
 /// Standard: every weight N(0, 1/fan_in), biases zero, no multiplier.

@@ -5,7 +5,7 @@ namespace LearnedOpt.Tasks.Tasks;
 /// with NaN and ±inf mapped to <c>max</c> so a diverged run is the worst outcome, never a missing one.
 /// </summary>
 /// <param name="Scale">Divides the raw loss first (1 for classification).</param>
-/// <param name="Max">Upper clip, e.g. 1.5·ln(C) for C-way classification (anchors §2).</param>
+/// <param name="Max">Upper clip, e.g. 1.5·ln(C) for C-way classification (docs/references.md §2).</param>
 public sealed record LossNormalizer(double Scale, double Max)
 {
     /// <summary>The learned_optimization normaliser for C-way classification: clip to [0, 1.5·ln C].</summary>
