@@ -106,7 +106,7 @@ internal static class ThroughputBenchmark
         for (int e = 0; e < engines.Length; e++)
         {
             double perSecond = innerSteps[e] / seconds[e];
-            string engine = $"{config.Estimator.Kind} {engines[e].Engine.ToString().ToLowerInvariant()}, {engines[e].Threads} thread(s)";
+            string engine = $"{config.Estimator.Kind.JsonName()} {engines[e].Engine.ToString().ToLowerInvariant()}, {engines[e].Threads} thread(s)";
             yield return new InnerLoopThroughput(shape, engine, flops, perSecond, perSecond * flops / (gflops * 1e9));
         }
     }

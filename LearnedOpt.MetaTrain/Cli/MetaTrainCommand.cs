@@ -43,7 +43,7 @@ internal static class MetaTrainCommand
             if (!resuming && File.Exists(Path.Combine(outDir, MetaCheckpoint.FileName)))
                 throw new UserInputException($"{outDir} already holds a meta-training checkpoint; add --resume to continue it or choose another --out.");
 
-            CliConsole.Out.MarkupLine($"Meta-training [bold]{Markup.Escape(config.Name)}[/]: {config.Estimator.Kind} × {config.Estimator.Particles} particles × {config.Suites.Length} suite(s), {config.Outer.Steps} outer steps on {ComputeDevice.Describe(device)}, {threadCount} thread(s) → {Markup.Escape(outDir)}");
+            CliConsole.Out.MarkupLine($"Meta-training [bold]{Markup.Escape(config.Name)}[/]: {config.Estimator.Kind.JsonName()} × {config.Estimator.Particles} particles × {config.Suites.Length} suite(s), {config.Outer.Steps} outer steps on {ComputeDevice.Describe(device)}, {threadCount} thread(s) → {Markup.Escape(outDir)}");
             var trainer = new MetaTrainer(config, outDir, message => Console.WriteLine(message), device, threadCount);
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             IReadOnlyList<MetaTrainStep> rows;

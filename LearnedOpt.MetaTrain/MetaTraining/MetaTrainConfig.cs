@@ -2,8 +2,14 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Estimators;
 using LearnedOpt.MetaTrain.Unrolls;
 using LearnedOpt.Optimizers;
+using LearnedOpt.Parameters;
+
+// Switches over the config enums list every member and have no discard arm, so a new member is a compile error
+// (CS8509) instead of silently taking some other member's path; Validate refuses a value that is no member.
+#pragma warning disable CS8524
 
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
@@ -21,8 +27,8 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// Start from a zero last layer, so the initial learned optimizer makes no update instead of a random one (a random
 /// outer optimizer wrecks the first rounds and PES spends its first steps recovering).
 /// </param>
-internal sealed record LearnedOptimizerSection(string Kind = "adafac", string Parametrization = "mup", int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null,
-    string Role = "per_step", bool ZeroOutputInit = false);
+internal sealed record LearnedOptimizerSection(LearnedOptimizerKind Kind = LearnedOptimizerKind.Adafac, Parametrization Parametrization = Parametrization.MuP,
+    int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null, MetaTrainedRole Role = MetaTrainedRole.PerStep, bool ZeroOutputInit = false);
 
 /// <summary>Local SGD inside each inner run of a learned outer optimizer: horizons then count communication rounds.</summary>
 /// <param name="Workers">K, workers per round.</param>
@@ -43,8 +49,8 @@ internal sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null
 /// <param name="RecomputeBatches">Batches for es_loss last_recomputed.</param>
 /// <param name="MetaLoss">train (the training batch's loss) or validation (a batch of examples held out of the training split).</param>
 /// <param name="Engine">How ES and PES step their population of inner runs: serial (one after another) or batched (all at once).</param>
-internal sealed record EstimatorSection(string Kind = "pes", int Particles = 8, int TruncationLength = 50, double Sigma = 0.01, string EsLoss = "mean",
-    int RecomputeBatches = 5, string MetaLoss = "train", EstimatorEngine Engine = EstimatorEngine.Serial);
+internal sealed record EstimatorSection(EstimatorKind Kind = EstimatorKind.Pes, int Particles = 8, int TruncationLength = 50, double Sigma = 0.01,
+    EsLossAggregation EsLoss = EsLossAggregation.Mean, int RecomputeBatches = 5, MetaLossSplit MetaLoss = MetaLossSplit.Train, EstimatorEngine Engine = EstimatorEngine.Serial);
 
 /// <summary>How an ES or PES estimator steps its 2 × particles inner runs; both give the same numbers up to float32 rounding.</summary>
 internal enum EstimatorEngine
@@ -97,7 +103,11 @@ internal sealed record MetaTrainConfig(
 {
     /// <summary>True when this run meta-trains a local-SGD outer optimizer (LOpt-A or LAgg-A).</summary>
     [JsonIgnore]
-    public bool TrainsOuterOptimizer => LearnedOptimizer.Role is "lopt_a" or "lagg_a";
+    public bool TrainsOuterOptimizer => LearnedOptimizer.Role switch
+    {
+        MetaTrainedRole.PerStep => false,
+        MetaTrainedRole.LOptA or MetaTrainedRole.LAggA => true,
+    };
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -105,23 +115,39 @@ internal sealed record MetaTrainConfig(
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         RespectNullableAnnotations = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        // Every enum the config holds has its spelling table (ConfigNames); the general converter is only a fallback.
+        Converters =
+        {
+            ConfigNames.Kinds, ConfigNames.Parametrizations, ConfigNames.Roles, ConfigNames.EstimatorKinds, ConfigNames.EsLosses, ConfigNames.MetaLosses, ConfigNames.Engines,
+            new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false),
+        },
     };
 
     /// <summary>Reads and validates a config file.</summary>
     public static MetaTrainConfig Load(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"Config file {path} does not exist.");
+        return Parse(File.ReadAllText(path), $"Config file {path}");
+    }
+
+    /// <summary>Reads and validates config JSON; <paramref name="source"/> ("Config file x.json") starts a syntax error's message.</summary>
+    public static MetaTrainConfig Parse(string json, string source)
+    {
         MetaTrainConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<MetaTrainConfig>(File.ReadAllText(path), Json);
+            config = JsonSerializer.Deserialize<MetaTrainConfig>(json, Json);
+        }
+        catch (ConfigValueException e)
+        {
+            // An unknown enum spelling gets the same sentence Validate gives a bad field, naming it and its values.
+            throw new UserInputException(e.Describe());
         }
         catch (JsonException e)
         {
-            throw new UserInputException($"Config file {path} is not valid: {e.Message}");
+            throw new UserInputException($"{source} is not valid: {e.Message}");
         }
-        if (config is null) throw new UserInputException($"Config file {path} is empty.");
+        if (config is null) throw new UserInputException($"{source} is empty.");
         config.Validate();
         return config;
     }
@@ -131,35 +157,40 @@ internal sealed record MetaTrainConfig(
     /// <summary>The learned-optimizer architecture this config trains.</summary>
     public LearnedOptimizerConfig OptimizerConfig()
     {
-        var kind = LearnedOptimizer.Kind switch
+        CheckMembers();
+        var (role, workers) = LearnedOptimizer.Role switch
         {
-            "mlp" => LearnedOptimizerKind.Mlp,
-            "adafac" => LearnedOptimizerKind.Adafac,
-            _ => throw new UserInputException($"learned_optimizer.kind must be mlp or adafac, got '{LearnedOptimizer.Kind}'."),
+            MetaTrainedRole.PerStep => (LearnedOptimizerRole.PerStep, 0),
+            MetaTrainedRole.LOptA => (LearnedOptimizerRole.Outer, 0),
+            MetaTrainedRole.LAggA => (LearnedOptimizerRole.Outer, LocalSgd?.Workers ?? 0),
         };
-        var parametrization = LearnedOptimizer.Parametrization switch
-        {
-            "mup" => Parameters.Parametrization.MuP,
-            "sp" => Parameters.Parametrization.Standard,
-            _ => throw new UserInputException($"learned_optimizer.parametrization must be mup or sp, got '{LearnedOptimizer.Parametrization}'."),
-        };
-        var role = LearnedOptimizer.Role switch
-        {
-            "per_step" => LearnedOptimizerRole.PerStep,
-            "lopt_a" or "lagg_a" => LearnedOptimizerRole.Outer,
-            _ => throw new UserInputException($"learned_optimizer.role must be per_step, lopt_a or lagg_a, got '{LearnedOptimizer.Role}'."),
-        };
-        var config = LearnedOptimizerConfig.Default(kind, parametrization) with
+        var config = LearnedOptimizerConfig.Default(LearnedOptimizer.Kind, LearnedOptimizer.Parametrization) with
         {
             HiddenSize = LearnedOptimizer.HiddenSize,
             HiddenLayers = LearnedOptimizer.HiddenLayers,
             Role = role,
-            Workers = LearnedOptimizer.Role == "lagg_a" ? LocalSgd?.Workers ?? 0 : 0,
+            Workers = workers,
         };
         if (LearnedOptimizer.StepMultiplier is { } sm) config = config with { StepMultiplier = sm };
         try { config.Validate(); }
         catch (ArgumentException e) { throw new UserInputException($"learned_optimizer: {e.Message}"); }
         return config;
+    }
+
+    // A config built in code can hold a value that is no member of its enum (a cast); JSON cannot (ConfigEnumConverter).
+    private void CheckMembers()
+    {
+        static void Member<T>(ConfigEnumConverter<T> names, T value, string field) where T : struct, Enum
+        {
+            if (!Enum.IsDefined(value)) throw new UserInputException(names.Invalid(field, names.Name(value)));
+        }
+        Member(ConfigNames.Kinds, LearnedOptimizer.Kind, "learned_optimizer.kind");
+        Member(ConfigNames.Parametrizations, LearnedOptimizer.Parametrization, "learned_optimizer.parametrization");
+        Member(ConfigNames.Roles, LearnedOptimizer.Role, "learned_optimizer.role");
+        Member(ConfigNames.EstimatorKinds, Estimator.Kind, "estimator.kind");
+        Member(ConfigNames.EsLosses, Estimator.EsLoss, "estimator.es_loss");
+        Member(ConfigNames.MetaLosses, Estimator.MetaLoss, "estimator.meta_loss");
+        Member(ConfigNames.Engines, Estimator.Engine, "estimator.engine");
     }
 
     /// <summary>Throws <see cref="UserInputException"/> naming the first bad or contradictory field.</summary>
@@ -169,21 +200,18 @@ internal sealed record MetaTrainConfig(
         Check(!string.IsNullOrWhiteSpace(Name), "name must not be empty.");
         Check(LearnedOptimizer is not null && Estimator is not null && Suites is not null && Horizon is not null && Outer is not null && Eval is not null,
             "The config needs learned_optimizer, estimator, suites, horizon, outer and eval sections.");
-        Check(LearnedOptimizer.Role is "per_step" or "lopt_a" or "lagg_a", $"learned_optimizer.role must be per_step, lopt_a or lagg_a, got '{LearnedOptimizer.Role}'.");
-        Check(!TrainsOuterOptimizer || LocalSgd is not null, $"learned_optimizer.role {LearnedOptimizer.Role} trains a local-SGD outer optimizer and needs a local_sgd section (workers, local_steps, inner_learning_rate).");
+        CheckMembers();
+        Check(!TrainsOuterOptimizer || LocalSgd is not null, $"learned_optimizer.role {LearnedOptimizer.Role.JsonName()} trains a local-SGD outer optimizer and needs a local_sgd section (workers, local_steps, inner_learning_rate).");
         Check(TrainsOuterOptimizer || LocalSgd is null, "A local_sgd section only applies to learned_optimizer.role lopt_a or lagg_a; remove it or set the role.");
         if (LocalSgd is not null) LocalSgd.Settings().Validate();
         OptimizerConfig();
-        Check(Estimator.Kind is "pes" or "es" or "tbptt", $"estimator.kind must be pes, es or tbptt, got '{Estimator.Kind}'.");
         Check(Estimator.Particles >= 1, $"estimator.particles must be at least 1, got {Estimator.Particles}.");
         Check(Estimator.TruncationLength >= 1, $"estimator.truncation_length must be at least 1, got {Estimator.TruncationLength}.");
         Check(Estimator.Sigma > 0 && double.IsFinite(Estimator.Sigma), $"estimator.sigma must be positive, got {Estimator.Sigma}.");
-        Check(Estimator.EsLoss is "mean" or "last" or "last_recomputed", $"estimator.es_loss must be mean, last or last_recomputed, got '{Estimator.EsLoss}'.");
-        Check(Estimator.EsLoss == "mean" || Estimator.Kind == "es", $"estimator.es_loss '{Estimator.EsLoss}' applies to full-run ES only; set estimator.kind to es or remove es_loss.");
+        Check(Estimator.EsLoss == EsLossAggregation.Mean || Estimator.Kind == EstimatorKind.Es, $"estimator.es_loss '{Estimator.EsLoss.JsonName()}' applies to full-run ES only; set estimator.kind to es or remove es_loss.");
         Check(Estimator.RecomputeBatches is >= 1 and <= 1000, $"estimator.recompute_batches must be between 1 and 1000, got {Estimator.RecomputeBatches}.");
-        Check(Estimator.MetaLoss is "train" or "validation", $"estimator.meta_loss must be train or validation, got '{Estimator.MetaLoss}'.");
-        Check(!TrainsOuterOptimizer || Estimator.Kind != "tbptt", "A learned outer optimizer is meta-trained with pes or es: backpropagating through the workers' rounds is not supported; set estimator.kind to pes.");
-        Check(!TrainsOuterOptimizer || (Estimator.MetaLoss == "train" && Estimator.EsLoss != "last_recomputed"),
+        Check(!TrainsOuterOptimizer || Estimator.Kind != EstimatorKind.Tbptt, "A learned outer optimizer is meta-trained with pes or es: backpropagating through the workers' rounds is not supported; set estimator.kind to pes.");
+        Check(!TrainsOuterOptimizer || (Estimator.MetaLoss == MetaLossSplit.Train && Estimator.EsLoss != EsLossAggregation.LastRecomputed),
             "A learned outer optimizer's meta-loss is the workers' training loss of each round; remove estimator.meta_loss and es_loss last_recomputed.");
         Check(Suites.Length >= 1, "suites needs at least one task suite.");
         for (int i = 0; i < Suites.Length; i++)
@@ -199,7 +227,8 @@ internal sealed record MetaTrainConfig(
         // PES and TBPTT unroll truncation_length steps of every particle per outer step, whatever the horizons; a
         // truncation is meant to be a part of an episode. Full-run ES unrolls whole episodes and ignores it.
         int longest = Horizon.Schedule().LongestHorizon;
-        Check(Estimator.Kind == "es" || Estimator.TruncationLength <= longest,
+        bool truncates = Estimator.Kind switch { EstimatorKind.Pes or EstimatorKind.Tbptt => true, EstimatorKind.Es => false };
+        Check(!truncates || Estimator.TruncationLength <= longest,
             $"estimator.truncation_length ({Estimator.TruncationLength}) is longer than the longest inner horizon, horizon.max ({longest}); " +
             $"set estimator.truncation_length to at most {longest}, or raise horizon.max.");
         Check(Outer.Steps >= 1, $"outer.steps must be at least 1, got {Outer.Steps}.");
@@ -209,9 +238,9 @@ internal sealed record MetaTrainConfig(
         if (Estimator.Engine == EstimatorEngine.Batched)
         {
             const string serial = "; set estimator.engine to serial";
-            Check(Estimator.Kind is "pes" or "es", $"estimator.engine batched steps ES and PES populations, not {Estimator.Kind}{serial}.");
+            Check(Estimator.Kind is EstimatorKind.Pes or EstimatorKind.Es, $"estimator.engine batched steps ES and PES populations, not {Estimator.Kind.JsonName()}{serial}.");
             Check(!TrainsOuterOptimizer, $"estimator.engine batched steps per-step learned optimizers, not local-SGD outer optimizers{serial}.");
-            Check(Estimator.MetaLoss == "train" && Estimator.EsLoss != "last_recomputed",
+            Check(Estimator.MetaLoss == MetaLossSplit.Train && Estimator.EsLoss != EsLossAggregation.LastRecomputed,
                 $"estimator.engine batched measures the meta-loss on the training batch (meta_loss train, es_loss mean or last){serial}.");
             foreach (var (suite, i) in Suites.Select((s, i) => (s, i)))
                 Check(suite.Tasks.Length == 1 && suite.Widths.Length == 1 && suite.Depths.Length == 1 && suite.BatchSizes.Length == 1,

@@ -1,3 +1,6 @@
+using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.Parameters;
+
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
 /// <summary>
@@ -15,44 +18,44 @@ internal static class MetaTrainPresets
 
     public static IReadOnlyDictionary<string, MetaTrainConfig> All { get; } = new Dictionary<string, MetaTrainConfig>(StringComparer.Ordinal)
     {
-        ["quick"] = Quick("mup"),
-        ["quick-sp"] = Quick("sp"),
-        ["mulo-s"] = MuloS("mup"),
-        ["mulo-s-sp"] = MuloS("sp"),
-        ["mulo-m"] = MuloM("mup"),
-        ["mulo-m-sp"] = MuloM("sp"),
-        ["lopt-a"] = OuterOptimizer("lopt_a"),
-        ["lagg-a"] = OuterOptimizer("lagg_a"),
+        ["quick"] = Quick(Parametrization.MuP),
+        ["quick-sp"] = Quick(Parametrization.Standard),
+        ["mulo-s"] = MuloS(Parametrization.MuP),
+        ["mulo-s-sp"] = MuloS(Parametrization.Standard),
+        ["mulo-m"] = MuloM(Parametrization.MuP),
+        ["mulo-m-sp"] = MuloM(Parametrization.Standard),
+        ["lopt-a"] = OuterOptimizer(MetaTrainedRole.LOptA),
+        ["lagg-a"] = OuterOptimizer(MetaTrainedRole.LAggA),
     };
 
     public static MetaTrainConfig Get(string name) => All.TryGetValue(name, out var config)
         ? config
         : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", All.Keys)}, or --config FILE.json.");
 
-    private static MetaTrainConfig Quick(string parametrization) => new(
-        $"quick{(parametrization == "sp" ? "-sp" : "")}", 0,
-        new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 8, TruncationLength: 20, Sigma: 0.01, Engine: EstimatorEngine.Serial),
+    private static MetaTrainConfig Quick(Parametrization parametrization) => new(
+        $"quick{(parametrization == Parametrization.Standard ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, parametrization),
+        new EstimatorSection(EstimatorKind.Pes, Particles: 8, TruncationLength: 20, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width32],
         new HorizonSection(50, 200),
         new OuterSection(Steps: 600, LearningRate: 3e-3, WarmupSteps: 60, FinalLearningRate: 1e-3),
         new EvalSection(Every: 200, Seeds: 2, Steps: 200),
         CheckpointEvery: 25);
 
-    private static MetaTrainConfig MuloS(string parametrization) => new(
-        $"mulo-s{(parametrization == "sp" ? "-sp" : "")}", 0,
-        new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 8, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
+    private static MetaTrainConfig MuloS(Parametrization parametrization) => new(
+        $"mulo-s{(parametrization == Parametrization.Standard ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, parametrization),
+        new EstimatorSection(EstimatorKind.Pes, Particles: 8, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width128],
         new HorizonSection(100, 1000),
         new OuterSection(Steps: 1000, LearningRate: 3e-3, WarmupSteps: 100, FinalLearningRate: 1e-3),
         new EvalSection(Every: 250, Seeds: 2, Steps: 1000),
         CheckpointEvery: 25);
 
-    private static MetaTrainConfig MuloM(string parametrization) => new(
-        $"mulo-m{(parametrization == "sp" ? "-sp" : "")}", 0,
-        new LearnedOptimizerSection("adafac", parametrization),
-        new EstimatorSection("pes", Particles: 4, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
+    private static MetaTrainConfig MuloM(Parametrization parametrization) => new(
+        $"mulo-m{(parametrization == Parametrization.Standard ? "-sp" : "")}", 0,
+        new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, parametrization),
+        new EstimatorSection(EstimatorKind.Pes, Particles: 4, TruncationLength: 50, Sigma: 0.01, Engine: EstimatorEngine.Serial),
         [Fmnist8Width128, new(["fmnist8-mlp"], [512], [2], [128]), new(["fmnist8-mlp"], [1024], [2], [128])],
         new HorizonSection(100, 1000),
         new OuterSection(Steps: 500, LearningRate: 3e-3, WarmupSteps: 50, FinalLearningRate: 1e-3),
@@ -64,10 +67,10 @@ internal static class MetaTrainPresets
     // horizons of 100–1000 rounds; here truncation, particles and horizons are scaled to a 2-core workstation. Two
     // measured departures make 400 outer steps enough: step multiplier 1e-2 (a worker delta is many SGD steps, not
     // one) and a zero last layer (a random first outer optimizer diverged and PES spent ~30 steps recovering).
-    private static MetaTrainConfig OuterOptimizer(string role) => new(
-        role.Replace('_', '-'), 0,
-        new LearnedOptimizerSection("adafac", "sp", StepMultiplier: 1e-2, Role: role, ZeroOutputInit: true),
-        new EstimatorSection("pes", Particles: 4, TruncationLength: 10, Sigma: 0.01),
+    private static MetaTrainConfig OuterOptimizer(MetaTrainedRole role) => new(
+        role.JsonName().Replace('_', '-'), 0,
+        new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, StepMultiplier: 1e-2, Role: role, ZeroOutputInit: true),
+        new EstimatorSection(EstimatorKind.Pes, Particles: 4, TruncationLength: 10, Sigma: 0.01),
         [Fmnist8Width32],
         new HorizonSection(50, 200),
         new OuterSection(Steps: 400, LearningRate: 3e-3, WarmupSteps: 40, FinalLearningRate: 1e-3),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LearnedOpt.Runtime;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
@@ -12,6 +13,10 @@ using LearnedOpt.Tasks.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+
+// Switches over the config enums list every member and have no discard arm: a new member is a compile error (CS8509)
+// instead of silently getting some other member's estimator; Validate refuses a value that is no member.
+#pragma warning disable CS8524
 
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
@@ -180,8 +185,12 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
             Device: _device));
 
     private InnerRunMetaLoss MetaLoss => new(
-        config.Estimator.MetaLoss == "validation",
-        config.Estimator.EsLoss == "last_recomputed" ? config.Estimator.RecomputeBatches : 0);
+        config.Estimator.MetaLoss switch { MetaLossSplit.Train => false, MetaLossSplit.Validation => true },
+        config.Estimator.EsLoss switch
+        {
+            EsLossAggregation.Mean or EsLossAggregation.Last => 0,
+            EsLossAggregation.LastRecomputed => config.Estimator.RecomputeBatches,
+        });
 
     /// <summary>The estimator of suite <paramref name="suite"/>, as <see cref="Run"/> builds it (for benchmarks).</summary>
     internal IMetaGradientEstimator CreateEstimator(int suite) => CreateEstimator(config.Suites[suite], Seeds.Derive(config.Seed, "suite", suite));
@@ -195,24 +204,34 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
         {
             var localSgd = config.LocalSgd!.Settings();
             IInnerRun Rounds(long s, TruncationSchedule sched) => new LocalSgdInnerRun(family, _rule, sched, localSgd, s);
-            return e.Kind == "pes"
-                ? new TruncatedPesEstimator(s => Rounds(s, schedule), e.Particles, e.TruncationLength, e.Sigma, seed)
-                : new FullEsEstimator(s => Rounds(s, schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
-                    e.EsLoss == "last" ? EsLossAggregation.Last : EsLossAggregation.Mean, seed, config.Horizon.Max + 1);
+            // Validate refuses TBPTT and last_recomputed for an outer optimizer (no backprop through rounds; the
+            // meta-loss is each round's training loss).
+            return e.Kind switch
+            {
+                EstimatorKind.Pes => new TruncatedPesEstimator(s => Rounds(s, schedule), e.Particles, e.TruncationLength, e.Sigma, seed),
+                EstimatorKind.Es => new FullEsEstimator(s => Rounds(s, schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
+                    e.EsLoss switch
+                    {
+                        EsLossAggregation.Mean or EsLossAggregation.Last => e.EsLoss,
+                        EsLossAggregation.LastRecomputed => throw new UnreachableException("Validate refuses es_loss last_recomputed for an outer optimizer."),
+                    },
+                    seed, config.Horizon.Max + 1),
+                EstimatorKind.Tbptt => throw new UnreachableException("Validate refuses tbptt for an outer optimizer."),
+            };
         }
         // One population of inner runs per estimator; the engine only changes how its members are stepped. Serial
         // members are spread over the threads one by one, batched members in one batch per thread.
-        Func<IReadOnlyList<long>, IInnerPopulation> Population(TruncationSchedule sched) => e.Engine == EstimatorEngine.Batched
-            ? seeds => ThreadedInnerPopulation.Create(seeds, _threads, _threads, group => new LearnedOptimizerPopulation(family, _rule, sched, group, MetaLoss))
-            : seeds => ThreadedInnerPopulation.Create(seeds, seeds.Count, _threads,
-                group => new SerialInnerPopulation(group.Select(s => new LearnedOptimizerInnerRun(family, _rule, sched, s, MetaLoss)).ToArray()));
+        Func<IReadOnlyList<long>, IInnerPopulation> Population(TruncationSchedule sched) => e.Engine switch
+        {
+            EstimatorEngine.Batched => seeds => ThreadedInnerPopulation.Create(seeds, _threads, _threads, group => new LearnedOptimizerPopulation(family, _rule, sched, group, MetaLoss)),
+            EstimatorEngine.Serial => seeds => ThreadedInnerPopulation.Create(seeds, seeds.Count, _threads,
+                group => new SerialInnerPopulation(group.Select(s => new LearnedOptimizerInnerRun(family, _rule, sched, s, MetaLoss)).ToArray())),
+        };
         return e.Kind switch
         {
-            "pes" => new TruncatedPesEstimator(Population(schedule), e.Particles, e.TruncationLength, e.Sigma, seed),
-            "es" => new FullEsEstimator(Population(schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma,
-                e.EsLoss switch { "last" => EsLossAggregation.Last, "last_recomputed" => EsLossAggregation.LastRecomputed, _ => EsLossAggregation.Mean },
-                seed, config.Horizon.Max + 1),
-            _ => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, seed),
+            EstimatorKind.Pes => new TruncatedPesEstimator(Population(schedule), e.Particles, e.TruncationLength, e.Sigma, seed),
+            EstimatorKind.Es => new FullEsEstimator(Population(schedule with { StaggerFirstEpisode = false }), e.Particles, e.Sigma, e.EsLoss, seed, config.Horizon.Max + 1),
+            EstimatorKind.Tbptt => new TruncatedBackpropEstimator(s => new LearnedOptimizerInnerRun(family, _rule, schedule, s, MetaLoss), e.Particles, e.TruncationLength, seed),
         };
     }
 

@@ -4,7 +4,9 @@ using System.Globalization;
 using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.MetaTrain.Estimators;
 using LearnedOpt.MetaTrain.MetaTraining;
+using LearnedOpt.Parameters;
 using TorchSharp;
 
 namespace LearnedOpt.Tests.MetaTraining;
@@ -15,8 +17,8 @@ public class MetaTrainCommandTests
 {
     private static MetaTrainConfig Tiny(int steps, string estimator = "pes", EstimatorEngine engine = EstimatorEngine.Serial) => new(
         "tiny", 3,
-        new LearnedOptimizerSection("adafac", "mup"),
-        new EstimatorSection(estimator, Particles: 2, TruncationLength: 3, Sigma: 0.01, Engine: engine),
+        new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.MuP),
+        new EstimatorSection(ConfigNames.EstimatorKinds.Parse(estimator), Particles: 2, TruncationLength: 3, Sigma: 0.01, Engine: engine),
         [new SuiteSection(["fmnist8-mlp"], [8], [1], [16])],
         new HorizonSection(4, 9),
         new OuterSection(Steps: steps, LearningRate: 1e-2, WarmupSteps: 2, FinalLearningRate: 1e-3),
@@ -60,7 +62,7 @@ public class MetaTrainCommandTests
     private static MetaTrainConfig TinyOuter(int steps, string role) => Tiny(steps) with
     {
         Name = "tiny-outer",
-        LearnedOptimizer = new LearnedOptimizerSection("adafac", "sp", Role: role),
+        LearnedOptimizer = new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, Role: ConfigNames.Roles.Parse(role)),
         LocalSgd = new LocalSgdSection(Workers: 3, LocalSteps: [1, 2], InnerLearningRate: 0.5),
     };
 
@@ -83,7 +85,7 @@ public class MetaTrainCommandTests
     [Fact]
     public void A_zero_output_init_starts_meta_training_from_an_outer_optimizer_that_leaves_the_parameters_alone()
     {
-        var config = TinyOuter(1, "lopt_a") with { LearnedOptimizer = new LearnedOptimizerSection("adafac", "sp", Role: "lopt_a", ZeroOutputInit: true) };
+        var config = TinyOuter(1, "lopt_a") with { LearnedOptimizer = new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, Role: MetaTrainedRole.LOptA, ZeroOutputInit: true) };
         using var theta = new MetaTrainer(config, "unused", _ => { }).InitialTheta();
         Assert.Equal(0, theta["mlp.w2"].abs().sum().AsDouble());
         Assert.True(theta["mlp.w0"].abs().sum().AsDouble() > 0);
@@ -102,7 +104,7 @@ public class MetaTrainCommandTests
         using var temp = new TempFolder();
         var es = Tiny(2, "es");
         Assert.Equal(0, CliRunner.Run("metatrain", "--config", WriteConfig(temp, es), "--out", temp["plain"]).ExitCode);
-        File.WriteAllText(temp["held-out.json"], (es with { Estimator = es.Estimator with { EsLoss = "last_recomputed", RecomputeBatches = 2, MetaLoss = "validation" } }).ToJson());
+        File.WriteAllText(temp["held-out.json"], (es with { Estimator = es.Estimator with { EsLoss = EsLossAggregation.LastRecomputed, RecomputeBatches = 2, MetaLoss = MetaLossSplit.Validation } }).ToJson());
         var (code, _, error) = CliRunner.Run("metatrain", "--config", temp["held-out.json"], "--out", temp["held-out"]);
         Assert.True(code == 0, error);
         Assert.NotEqual(Theta(Path.Combine(temp["plain"], "tiny.safetensors")), Theta(Path.Combine(temp["held-out"], "tiny.safetensors")));
@@ -244,14 +246,10 @@ public class MetaTrainCommandTests
 
     [Theory]
     [InlineData("horizon", "horizon.max (10) is smaller than horizon.min (50).")]
-    [InlineData("estimator", "estimator.kind must be pes, es or tbptt, got 'sgd'.")]
     [InlineData("sigma", "estimator.sigma must be positive, got 0.")]
     [InlineData("final-lr", "outer.final_learning_rate must be between 0 and outer.learning_rate")]
     [InlineData("task", "Unknown task 'nosuch-mlp'")]
-    [InlineData("kind", "learned_optimizer.kind must be mlp or adafac, got 'lstm'.")]
     [InlineData("es-loss", "estimator.es_loss 'last_recomputed' applies to full-run ES only")]
-    [InlineData("meta-loss", "estimator.meta_loss must be train or validation, got 'test'.")]
-    [InlineData("role", "learned_optimizer.role must be per_step, lopt_a or lagg_a, got 'server'.")]
     [InlineData("outer-without-local-sgd", "learned_optimizer.role lagg_a trains a local-SGD outer optimizer and needs a local_sgd section")]
     [InlineData("local-sgd-per-step", "A local_sgd section only applies to learned_optimizer.role lopt_a or lagg_a")]
     [InlineData("outer-tbptt", "A learned outer optimizer is meta-trained with pes or es")]
@@ -270,28 +268,46 @@ public class MetaTrainCommandTests
         var edited = field switch
         {
             "horizon" => c with { Horizon = new HorizonSection(50, 10) },
-            "estimator" => c with { Estimator = c.Estimator with { Kind = "sgd" } },
             "sigma" => c with { Estimator = c.Estimator with { Sigma = 0 } },
             "final-lr" => c with { Outer = c.Outer with { FinalLearningRate = 1 } },
             "task" => c with { Suites = [new SuiteSection(["nosuch-mlp"], [8], [1], [16])] },
-            "es-loss" => c with { Estimator = c.Estimator with { Kind = "pes", EsLoss = "last_recomputed" } },
-            "meta-loss" => c with { Estimator = c.Estimator with { MetaLoss = "test" } },
-            "role" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = "server" } },
-            "outer-without-local-sgd" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = "lagg_a" } },
+            "es-loss" => c with { Estimator = c.Estimator with { Kind = EstimatorKind.Pes, EsLoss = EsLossAggregation.LastRecomputed } },
+            "outer-without-local-sgd" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = MetaTrainedRole.LAggA } },
             "local-sgd-per-step" => c with { LocalSgd = new LocalSgdSection() },
-            "outer-tbptt" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Kind = "tbptt" } },
+            "outer-tbptt" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Kind = EstimatorKind.Tbptt } },
             "local-steps" => TinyOuter(3, "lopt_a") with { LocalSgd = new LocalSgdSection(LocalSteps: [4, 0]) },
             "pes-truncation" => c with { Estimator = c.Estimator with { TruncationLength = 100000 }, Horizon = new HorizonSection(50, 200) },
-            "tbptt-truncation" => c with { Estimator = c.Estimator with { Kind = "tbptt", TruncationLength = 10 } },
+            "tbptt-truncation" => c with { Estimator = c.Estimator with { Kind = EstimatorKind.Tbptt, TruncationLength = 10 } },
             "constant-horizon" => c with { Estimator = c.Estimator with { TruncationLength = 21 }, Horizon = new HorizonSection(20, 20) },
-            "batched-tbptt" => c with { Estimator = c.Estimator with { Kind = "tbptt", Engine = EstimatorEngine.Batched } },
+            "batched-tbptt" => c with { Estimator = c.Estimator with { Kind = EstimatorKind.Tbptt, Engine = EstimatorEngine.Batched } },
             "batched-widths" => c with { Estimator = c.Estimator with { Engine = EstimatorEngine.Batched }, Suites = [new SuiteSection(["fmnist8-mlp"], [8, 16], [1], [16])] },
-            "batched-validation" => c with { Estimator = c.Estimator with { MetaLoss = "validation", Engine = EstimatorEngine.Batched } },
+            "batched-validation" => c with { Estimator = c.Estimator with { MetaLoss = MetaLossSplit.Validation, Engine = EstimatorEngine.Batched } },
             "batched-outer" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Engine = EstimatorEngine.Batched } },
             "outer-truncation" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { TruncationLength = 201 }, Horizon = new HorizonSection(50, 200) },
-            _ => c with { LearnedOptimizer = c.LearnedOptimizer with { Kind = "lstm" } },
+            _ => throw new ArgumentException($"No case {field}.", nameof(field)),
         };
         var e = Assert.Throws<UserInputException>(edited.Validate);
+        Assert.Contains(expected, e.Message);
+    }
+
+    // An enum field cannot hold an unknown value in code, only in a config file; so these are read from JSON text.
+    [Theory]
+    [InlineData("estimator", "estimator.kind must be pes, es or tbptt, got 'sgd'.")]
+    [InlineData("kind", "learned_optimizer.kind must be mlp or adafac, got 'lstm'.")]
+    [InlineData("meta-loss", "estimator.meta_loss must be train or validation, got 'test'.")]
+    [InlineData("role", "learned_optimizer.role must be per_step, lopt_a or lagg_a, got 'server'.")]
+    public void Unknown_values_are_named(string field, string expected)
+    {
+        string json = Tiny(3).ToJson();
+        string edited = field switch
+        {
+            "estimator" => json.Replace("\"kind\": \"pes\"", "\"kind\": \"sgd\""),
+            "meta-loss" => json.Replace("\"meta_loss\": \"train\"", "\"meta_loss\": \"test\""),
+            "role" => json.Replace("\"role\": \"per_step\"", "\"role\": \"server\""),
+            _ => json.Replace("\"kind\": \"adafac\"", "\"kind\": \"lstm\""),
+        };
+        Assert.NotEqual(json, edited);
+        var e = Assert.Throws<UserInputException>(() => MetaTrainConfig.Parse(edited, "config"));
         Assert.Contains(expected, e.Message);
     }
 
@@ -334,7 +350,7 @@ public class MetaTrainCommandTests
         preset.Validate();
 
         Assert.Equal(name, preset.Name);
-        Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) || preset.TrainsOuterOptimizer ? "sp" : "mup", preset.LearnedOptimizer.Parametrization);
+        Assert.Equal(name.EndsWith("-sp", StringComparison.Ordinal) || preset.TrainsOuterOptimizer ? "sp" : "mup", preset.LearnedOptimizer.Parametrization.JsonName());
     }
 
     [Fact]
@@ -353,7 +369,7 @@ public class MetaTrainCommandTests
         foreach (var name in new[] { "mulo-s", "mulo-m" })
         {
             var c = MetaTrainPresets.Get(name);
-            Assert.Equal(("pes", 50, 0.01), (c.Estimator.Kind, c.Estimator.TruncationLength, c.Estimator.Sigma));
+            Assert.Equal(("pes", 50, 0.01), (c.Estimator.Kind.JsonName(), c.Estimator.TruncationLength, c.Estimator.Sigma));
             Assert.Equal((100, 1000), (c.Horizon.Min, c.Horizon.Max));
             Assert.Equal((3e-3, 1e-3), (c.Outer.LearningRate, c.Outer.FinalLearningRate));
             // The SP variant is the same recipe on the standard parametrisation.
