@@ -34,7 +34,7 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null, int threads = 1)
 {
     private readonly Device _device = device ?? CPU;
-    private readonly int _threads = threads >= 1 ? threads : throw new UserInputException($"--threads must be at least 1, got {threads}.");
+    private readonly int _threads = threads >= 1 ? threads : throw new ArgumentOutOfRangeException(nameof(threads), threads, "A population needs at least one thread.");
     private readonly LearnedUpdateRule _rule = new(config.OptimizerConfig());
 
     /// <summary>File name of the final learned optimizer.</summary>
