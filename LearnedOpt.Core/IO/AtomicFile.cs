@@ -4,7 +4,7 @@ namespace LearnedOpt.IO;
 /// Writes files so that a reader never sees a half-written one: the content goes to a temporary file in the
 /// same folder, which is renamed over the target only once it is complete.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on failure the target is untouched.</summary>
     public static void Write(string path, Action<Stream> write)

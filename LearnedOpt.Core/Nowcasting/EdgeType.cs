@@ -4,7 +4,7 @@ namespace LearnedOpt.Nowcasting;
 /// What an edge of a <see cref="NeuralGraph"/> stands for. The numbers are fixed because a trained nowcaster
 /// embeds edge types by value; new kinds get new numbers, existing ones never move.
 /// </summary>
-internal enum EdgeType : long
+public enum EdgeType : long
 {
     /// <summary>One entry W[out, in] of a fully connected weight, from neuron <c>in</c> to neuron <c>out</c>.</summary>
     Linear = 0,

@@ -7,7 +7,7 @@ namespace LearnedOpt.Nowcasting;
 /// normalisation, attention) means writing one more implementation and listing it in
 /// <see cref="NeuralGraphLayers.Default"/>; the graph itself does not change.
 /// </summary>
-internal interface INeuralGraphLayer
+public interface INeuralGraphLayer
 {
     /// <summary>The parameter pattern this kind accepts, for error messages, e.g. "weight [fan_out, fan_in] then bias [fan_out]".</summary>
     string Pattern { get; }

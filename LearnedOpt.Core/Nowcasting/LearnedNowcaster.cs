@@ -29,7 +29,8 @@ public sealed class LearnedNowcaster : INowcaster
         Provenance = provenance;
     }
 
-    internal NowcasterConfig Config => _network.Config;
+    /// <summary>The network's shape and kind, as stored in its file.</summary>
+    public NowcasterConfig Config => _network.Config;
 
     /// <summary>How the nowcaster was trained (the file's <c>trained_*</c> metadata: command, trajectories, steps).</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; }

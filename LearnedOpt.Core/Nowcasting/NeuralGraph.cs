@@ -16,7 +16,7 @@ namespace LearnedOpt.Nowcasting;
 /// (<see cref="NeuralGraphLayers.Default"/>: fully connected stacks). Owns its index tensors; dispose it. They are built
 /// on the CPU (the structure is computed there) and <see cref="CopyTo"/> puts a copy where the parameters are.
 /// </remarks>
-internal sealed class NeuralGraph : IDisposable
+public sealed class NeuralGraph : IDisposable
 {
     private readonly long[] _sources, _targets;
     private readonly EdgeType[] _edgeTypes;

@@ -6,7 +6,7 @@ namespace LearnedOpt.Nowcasting;
 /// Collects the nodes and edges that <see cref="INeuralGraphLayer"/>s append, layer by layer, and keeps the
 /// bookkeeping every layer kind shares: the neurons the next layer reads, and which edges carry which parameter.
 /// </summary>
-internal sealed class NeuralGraphBuilder
+public sealed class NeuralGraphBuilder
 {
     private readonly IReadOnlyList<ParameterSpec> _parameters;
     private readonly List<NodeType> _nodeTypes = [];

@@ -1,7 +1,7 @@
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>What a node of a <see cref="NeuralGraph"/> stands for.</summary>
-internal enum NodeType : long
+public enum NodeType : long
 {
     /// <summary>One input feature of the network.</summary>
     Input = 0,

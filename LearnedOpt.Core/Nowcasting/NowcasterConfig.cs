@@ -13,7 +13,7 @@ namespace LearnedOpt.Nowcasting;
 /// <param name="Spacing">Optimizer steps between snapshots in the training trajectories.</param>
 /// <param name="NodeEncodings">Laplacian eigenvectors per node (GNN only).</param>
 /// <param name="Residual">Whether each message-passing layer adds its output to its input (GNN only); files written before this option are false.</param>
-internal sealed record NowcasterConfig(
+public sealed record NowcasterConfig(
     NowcasterKind Kind,
     int Context = 5,
     int Horizons = 20,

@@ -25,7 +25,8 @@ public static class NowcasterFile
 
     private const string ProvenancePrefix = "trained_";
 
-    internal static string KindName(NowcasterKind kind) => kind == NowcasterKind.Gnn ? "gnn" : "wnn";
+    /// <summary>The file's spelling of a nowcaster kind: <c>gnn</c> or <c>wnn</c>.</summary>
+    public static string KindName(NowcasterKind kind) => kind == NowcasterKind.Gnn ? "gnn" : "wnn";
 
     /// <summary>Writes <paramref name="network"/> atomically, with <paramref name="provenance"/> stored under <c>trained_</c> keys.</summary>
     internal static void Save(string path, NowcastNetwork network, IReadOnlyDictionary<string, string> provenance)

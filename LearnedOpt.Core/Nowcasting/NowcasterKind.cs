@@ -1,7 +1,7 @@
 namespace LearnedOpt.Nowcasting;
 
 /// <summary>Which learned nowcaster network a file holds.</summary>
-internal enum NowcasterKind
+public enum NowcasterKind
 {
     /// <summary>The NiNo-style message-passing network over the neural graph (<see cref="GraphNowcastNetwork"/>).</summary>
     Gnn,

@@ -10,7 +10,7 @@ namespace LearnedOpt.Nowcasting;
 /// <param name="Spec">The tensor's description.</param>
 /// <param name="FirstEdge">Edge carrying the tensor's first element.</param>
 /// <param name="EdgeCount">Number of edges, equal to the tensor's element count.</param>
-internal sealed record ParameterEdges(int ParameterIndex, ParameterSpec Spec, long FirstEdge, long EdgeCount)
+public sealed record ParameterEdges(int ParameterIndex, ParameterSpec Spec, long FirstEdge, long EdgeCount)
 {
     /// <summary>One past the last edge of the tensor.</summary>
     public long EndEdge => FirstEdge + EdgeCount;

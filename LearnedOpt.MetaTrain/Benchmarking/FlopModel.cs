@@ -7,7 +7,7 @@ namespace LearnedOpt.MetaTrain.Benchmarking;
 /// are counted exactly; the elementwise feature work is an estimate (<see cref="FeatureFlopsPerElement"/>). Divided by
 /// the machine's measured sgemm rate this gives an optimistic bound: everything at matmul speed.
 /// </summary>
-internal static class FlopModel
+public static class FlopModel
 {
     /// <summary>
     /// Elementwise operations per parameter element for the AdafacLO accumulators and features, counted on the fused

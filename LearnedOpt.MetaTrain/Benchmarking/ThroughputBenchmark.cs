@@ -17,7 +17,7 @@ namespace LearnedOpt.MetaTrain.Benchmarking;
 /// and the learned step at 10k, 100k and 1M parameters against AdamW. Times are medians or whole outer steps after a
 /// warm-up; every comparison is a ratio within the run, since these machines' speed changes from day to day.
 /// </summary>
-internal static class ThroughputBenchmark
+public static class ThroughputBenchmark
 {
     /// <summary>The task shapes measured: the quick preset's suite and mulo-s's.</summary>
     public static readonly string[] Presets = ["quick", "mulo-s"];
@@ -45,7 +45,7 @@ internal static class ThroughputBenchmark
         var steps = new List<StepThroughput>();
         foreach (var (rows, columns) in new (long, long)[] { (100, 100), (250, 400), (1000, 1000) })
             steps.AddRange(LearnedStep(rows, columns, gflops));
-        return new ThroughputReport(gflops, get_num_threads(), loops, steps);
+        return new ThroughputReport(gflops, get_num_threads(), loops, steps, FusedCpuStep.Preferred);
     }
 
     /// <summary>The median throughput of a square 1024² float32 matmul.</summary>

@@ -5,7 +5,10 @@ namespace LearnedOpt.MetaTrain.Benchmarking;
 /// <param name="Threads">libtorch intra-op threads during the run.</param>
 /// <param name="InnerLoops">Meta-training throughput per shape and engine.</param>
 /// <param name="Steps">The learned step against AdamW per size.</param>
-internal sealed record ThroughputReport(double SgemmGflops, int Threads, IReadOnlyList<InnerLoopThroughput> InnerLoops, IReadOnlyList<StepThroughput> Steps);
+/// <param name="FusedKernelsPreferred">Whether the fused CPU kernels ran (false when the JIT runs unoptimised, e.g.
+/// <c>DOTNET_JITMinOpts=1</c>, and training falls back to the tensor rule).</param>
+public sealed record ThroughputReport(double SgemmGflops, int Threads, IReadOnlyList<InnerLoopThroughput> InnerLoops, IReadOnlyList<StepThroughput> Steps,
+    bool FusedKernelsPreferred);
 
 /// <summary>Inner steps per second of one meta-training engine on one task shape.</summary>
 /// <param name="Shape">e.g. <c>fmnist8 w32 d2 b128</c>.</param>
@@ -13,7 +16,7 @@ internal sealed record ThroughputReport(double SgemmGflops, int Threads, IReadOn
 /// <param name="FlopsPerInnerStep">The task's forward and backward plus one learned step (<see cref="FlopModel"/>).</param>
 /// <param name="InnerStepsPerSecond">Measured over whole outer steps (after one warm-up step).</param>
 /// <param name="FractionOfBound">Measured FLOP/s over the sgemm rate.</param>
-internal sealed record InnerLoopThroughput(string Shape, string Engine, double FlopsPerInnerStep, double InnerStepsPerSecond, double FractionOfBound);
+public sealed record InnerLoopThroughput(string Shape, string Engine, double FlopsPerInnerStep, double InnerStepsPerSecond, double FractionOfBound);
 
 /// <summary>One optimizer step on one weight matrix.</summary>
 /// <param name="Elements">Parameters in the matrix.</param>
@@ -21,4 +24,4 @@ internal sealed record InnerLoopThroughput(string Shape, string Engine, double F
 /// <param name="Milliseconds">Median step time.</param>
 /// <param name="RatioToAdamW">Its time over AdamW's in the same run.</param>
 /// <param name="FractionOfBound">Its FLOP/s (<see cref="FlopModel"/>) over the sgemm rate.</param>
-internal sealed record StepThroughput(long Elements, string Optimizer, double Milliseconds, double RatioToAdamW, double FractionOfBound);
+public sealed record StepThroughput(long Elements, string Optimizer, double Milliseconds, double RatioToAdamW, double FractionOfBound);

@@ -1,7 +1,7 @@
 namespace LearnedOpt.MetaTrain.Estimators;
 
 /// <summary>How full-run ES turns a run's per-step losses into one number.</summary>
-internal enum EsLossAggregation
+public enum EsLossAggregation
 {
     /// <summary>Mean over the run (the area under the training curve).</summary>
     Mean,

@@ -6,7 +6,7 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// <param name="Depth">Hidden layers.</param>
 /// <param name="Horizon">Training steps.</param>
 /// <param name="BatchSize">Training batch size.</param>
-internal sealed record EvalCell(string Task, int Width, int Depth, int Horizon, int BatchSize)
+public sealed record EvalCell(string Task, int Width, int Depth, int Horizon, int BatchSize)
 {
     /// <summary>The data set part of the task name (<c>fmnist8-mlp</c> → <c>fmnist8</c>).</summary>
     public string Dataset => Task.EndsWith("-mlp", StringComparison.Ordinal) ? Task[..^4] : Task;
@@ -14,5 +14,6 @@ internal sealed record EvalCell(string Task, int Width, int Depth, int Horizon, 
     /// <summary>A file-name-safe identifier.</summary>
     public string Id => $"{Task}-w{Width}-d{Depth}-h{Horizon}-b{BatchSize}";
 
+    /// <summary>The cell as a table label: task, width, depth and horizon.</summary>
     public override string ToString() => $"{Task} w{Width} d{Depth} h{Horizon}";
 }

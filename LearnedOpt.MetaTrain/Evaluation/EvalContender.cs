@@ -10,7 +10,7 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// An optimizer taking part in an evaluation: a learned-optimizer file (run on task networks of its own
 /// parametrisation) or a baseline (AdamW and SGD with momentum on standard networks, μAdam on μP ones).
 /// </summary>
-internal sealed class EvalContender
+public sealed class EvalContender
 {
     private EvalContender(string name, LearnedOptimizerDefinition? learned, BaselineOptimizerKind? baseline, Parametrization network)
     {
@@ -41,6 +41,7 @@ internal sealed class EvalContender
         _ => grid.AdamLrGrid,
     };
 
+    /// <summary>A learned optimizer read from a file, evaluated untuned in its own parametrization.</summary>
     public static EvalContender FromFile(string name, LearnedOptimizerDefinition definition) =>
         new(name, definition, null, definition.Config.Parametrization);
 

@@ -33,7 +33,7 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// above 1 can be measured (the lower envelope must reach losses below AdamW's own at the horizon).
 /// </param>
 /// <param name="Evaluations">Held-out evaluations per run (evenly spaced, the last after the final step).</param>
-internal sealed record EvalGrid(
+public sealed record EvalGrid(
     string[] Optimizers,
     string[] Baselines,
     string Task,
@@ -68,6 +68,7 @@ internal sealed record EvalGrid(
     /// <summary>Baselines <c>learnedopt eval</c> knows.</summary>
     public static readonly string[] KnownBaselines = ["adamw", "muadam", "sgdm"];
 
+    /// <summary>How grids are written and read: snake_case names, indented.</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -103,6 +104,7 @@ internal sealed record EvalGrid(
         return grid;
     }
 
+    /// <summary>The grid as the JSON <c>learnedopt eval --grid</c> reads.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Throws <see cref="UserInputException"/> naming the first bad or missing field.</summary>

@@ -28,7 +28,7 @@ internal static class EvalRunKind
 /// <param name="EvalLoss">Held-out loss on evaluation steps.</param>
 /// <param name="EvalAccuracy">Held-out accuracy on evaluation steps.</param>
 /// <param name="WallMs">Milliseconds since the run started.</param>
-internal sealed record EvalStepRow(
+public sealed record EvalStepRow(
     string Optimizer, string Kind, double? Lr, string Task, string Dataset, int Width, int Depth, int Horizon, long Seed,
     int Step, double? TrainLoss, double? EvalLoss, double? EvalAccuracy, double WallMs);
 
@@ -70,7 +70,7 @@ internal sealed record EvalStepRow(
 /// </param>
 /// <param name="SpeedupStd">Its standard deviation.</param>
 /// <param name="SpeedupCensored">Seeds whose speedup is only a lower bound (the AdamW envelope never got that low).</param>
-internal sealed record EvalSummaryRow(
+public sealed record EvalSummaryRow(
     string Optimizer, string Kind, string Task, string Dataset, int Width, int Depth, int Horizon,
     string BaseTask, int BaseWidth, int BaseDepth, int BaseHorizon,
     double? Lr, double? LrRunnerUp, string LrGrid, int Seeds, int Diverged, double InitialLoss,
@@ -88,4 +88,4 @@ internal sealed record EvalSummaryRow(
 /// <param name="Seed">Tuning seed.</param>
 /// <param name="FinalTrainLoss">Final training loss (mean of the last 5 % of steps; the initial loss if diverged).</param>
 /// <param name="Diverged">Whether the loss became non-finite.</param>
-internal sealed record EvalTuningRow(string Optimizer, string Task, int Width, int Depth, int Horizon, double Lr, long Seed, double FinalTrainLoss, bool Diverged);
+public sealed record EvalTuningRow(string Optimizer, string Task, int Width, int Depth, int Horizon, double Lr, long Seed, double FinalTrainLoss, bool Diverged);

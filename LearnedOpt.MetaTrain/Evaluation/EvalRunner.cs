@@ -14,7 +14,7 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// stored by job index, so neither thread timing nor the number of jobs changes a number. A finished cell is written to
 /// <c>cells/ID/</c> (its summary last), and a cell whose summary exists is not recomputed.
 /// </summary>
-internal sealed class EvalRunner
+public sealed class EvalRunner
 {
     private readonly EvalGrid _grid;
     private readonly IReadOnlyList<EvalContender> _contenders;

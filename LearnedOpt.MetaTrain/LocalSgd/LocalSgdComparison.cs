@@ -12,7 +12,7 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// (their own simulator, seed and outer optimizer), so they go in parallel, one libtorch thread each; outcomes are
 /// stored by run index, so neither thread timing nor the number of jobs changes a number.
 /// </summary>
-internal static class LocalSgdComparison
+public static class LocalSgdComparison
 {
     /// <summary>Tunes the baselines, runs every contender on the reported seeds and summarises.</summary>
     /// <param name="task">The task every run trains (shared read-only by the runs).</param>

@@ -5,5 +5,5 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="Runs">One row per reported run.</param>
 /// <param name="Rounds">Every round of every reported run.</param>
 /// <param name="Summary">One row per contender.</param>
-internal sealed record LocalSgdComparisonResult(
+public sealed record LocalSgdComparisonResult(
     IReadOnlyList<LocalSgdTuningRow> Tuning, IReadOnlyList<LocalSgdRunRow> Runs, IReadOnlyList<LocalSgdCurveRow> Rounds, IReadOnlyList<LocalSgdSummaryRow> Summary);

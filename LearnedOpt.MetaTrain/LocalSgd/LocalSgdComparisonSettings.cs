@@ -8,7 +8,7 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="TuningSeeds">Seeds the tuning runs use (never reported).</param>
 /// <param name="Seeds">Seeds of the reported runs.</param>
 /// <param name="Jobs">Runs in parallel, one libtorch thread each (results do not depend on it).</param>
-internal sealed record LocalSgdComparisonSettings(int Workers, int LocalSteps, int Rounds, IReadOnlyList<double> OuterLrGrid,
+public sealed record LocalSgdComparisonSettings(int Workers, int LocalSteps, int Rounds, IReadOnlyList<double> OuterLrGrid,
     IReadOnlyList<long> TuningSeeds, IReadOnlyList<long> Seeds, int Jobs)
 {
     /// <summary>First reported seed, as in <c>learnedopt eval</c>.</summary>

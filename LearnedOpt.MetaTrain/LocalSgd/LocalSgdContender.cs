@@ -16,7 +16,7 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="Preset">The baseline's preset (fedavg, slowmo, diloco), or null for a learned outer optimizer.</param>
 /// <param name="Learned">The learned outer optimizer, or null for a baseline.</param>
 /// <param name="Inner">The workers' optimizer.</param>
-internal sealed record LocalSgdContender(string Name, OuterSgdSettings? Preset, LearnedOptimizerDefinition? Learned, BaselineOptimizerSettings Inner)
+public sealed record LocalSgdContender(string Name, OuterSgdSettings? Preset, LearnedOptimizerDefinition? Learned, BaselineOptimizerSettings Inner)
 {
     /// <summary>Baselines have their outer learning rate tuned; learned outer optimizers do not.</summary>
     public bool IsTuned => Preset is not null;

@@ -5,4 +5,4 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="Seed">Run seed.</param>
 /// <param name="Round">0-based round index, as in <see cref="LocalSgdRound.Round"/>.</param>
 /// <param name="TrainLoss">Mean training loss over all workers' local steps of the round.</param>
-internal sealed record LocalSgdCurveRow(string Contender, long Seed, int Round, double TrainLoss);
+public sealed record LocalSgdCurveRow(string Contender, long Seed, int Round, double TrainLoss);

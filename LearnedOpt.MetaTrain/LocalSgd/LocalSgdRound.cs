@@ -8,4 +8,4 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="EvalAccuracy">Held-out accuracy, on evaluation rounds of classification tasks.</param>
 /// <param name="BitsSent">Bits all workers have sent to the server so far.</param>
 /// <param name="WallMs">Milliseconds since the run started.</param>
-internal sealed record LocalSgdRound(int Round, long Step, double TrainLoss, double? EvalLoss, double? EvalAccuracy, long BitsSent, double WallMs);
+public sealed record LocalSgdRound(int Round, long Step, double TrainLoss, double? EvalLoss, double? EvalAccuracy, long BitsSent, double WallMs);

@@ -10,5 +10,5 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="EvalAccuracy">Held-out accuracy of the final global parameters (classification tasks).</param>
 /// <param name="BitsSent">Bits all workers sent to the server.</param>
 /// <param name="Diverged">Whether a train or held-out loss became non-finite.</param>
-internal sealed record LocalSgdRunRow(
+public sealed record LocalSgdRunRow(
     string Contender, double? OuterLr, long Seed, double FinalTrainLoss, double MeanTrainLoss, double? EvalLoss, double? EvalAccuracy, long BitsSent, bool Diverged);

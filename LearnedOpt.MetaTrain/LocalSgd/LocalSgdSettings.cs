@@ -9,8 +9,9 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="Seed">Initialisation and every worker's batches derive from it.</param>
 /// <param name="Inner">The workers' optimizer (SGD, momentum or AdamW) and its learning rate.</param>
 /// <param name="EvalEvery">Evaluate the global parameters on held-out data every this many rounds (and after the last).</param>
-internal sealed record LocalSgdSettings(int Workers, int LocalSteps, int Rounds, long Seed, BaselineOptimizerSettings Inner, int EvalEvery)
+public sealed record LocalSgdSettings(int Workers, int LocalSteps, int Rounds, long Seed, BaselineOptimizerSettings Inner, int EvalEvery)
 {
+    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
         if (Workers < 1) throw new UserInputException($"--workers must be at least 1, got {Workers}.");

@@ -17,7 +17,7 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// optimizer. Workers run in parallel, one libtorch thread each; deltas are combined in worker order, so results do
 /// not depend on thread timing.
 /// </summary>
-internal sealed class LocalSgdSimulator : IDisposable
+public sealed class LocalSgdSimulator : IDisposable
 {
     private readonly ITrainingTask _task;
     private readonly LocalSgdSettings _settings;
@@ -25,6 +25,10 @@ internal sealed class LocalSgdSimulator : IDisposable
     private readonly LocalSgdWorker[] _workers;
     private readonly ErrorFeedbackCompressor[]? _compressors;
 
+    /// <summary>
+    /// Sets up <c>settings.Workers</c> workers on <paramref name="task"/>, each starting from the task's initial
+    /// parameters, with deltas optionally compressed with error feedback, stepped on up to <paramref name="jobs"/> threads.
+    /// </summary>
     public LocalSgdSimulator(ITrainingTask task, LocalSgdSettings settings, DeltaCompressionSettings? compression, int jobs)
     {
         settings.Validate();
@@ -81,6 +85,7 @@ internal sealed class LocalSgdSimulator : IDisposable
         return rows;
     }
 
+    /// <summary>Frees the workers' parameters and optimizer state.</summary>
     public void Dispose()
     {
         foreach (var w in _workers) w.Dispose();

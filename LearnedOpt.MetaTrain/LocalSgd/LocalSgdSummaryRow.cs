@@ -16,7 +16,7 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="EvalAccuracyMean">Mean held-out accuracy (classification tasks).</param>
 /// <param name="BitsSentMean">Mean bits sent by all workers over the run.</param>
 /// <param name="EdgePick">Whether the picked rate is the smallest or largest of the grid (the best rate may lie outside it).</param>
-internal sealed record LocalSgdSummaryRow(
+public sealed record LocalSgdSummaryRow(
     string Contender, double? OuterLr, string Inner, int Seeds, int Diverged,
     double FinalTrainLossMean, double FinalTrainLossStd, double MeanTrainLossMean, double? EvalLossMean, double? EvalAccuracyMean,
     double BitsSentMean, bool EdgePick);

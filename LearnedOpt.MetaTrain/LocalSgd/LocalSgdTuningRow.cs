@@ -6,4 +6,4 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="MeanFinalTrainLoss">Mean over tuning seeds of the final train loss; +∞ when any tuning seed diverged.</param>
 /// <param name="DivergedSeeds">Tuning seeds whose loss became non-finite.</param>
 /// <param name="Picked">Whether this rate was picked for the reported runs.</param>
-internal sealed record LocalSgdTuningRow(string Contender, double OuterLr, double MeanFinalTrainLoss, int DivergedSeeds, bool Picked);
+public sealed record LocalSgdTuningRow(string Contender, double OuterLr, double MeanFinalTrainLoss, int DivergedSeeds, bool Picked);

@@ -8,35 +8,42 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// The JSON spelling of every enum in a meta-training config. Config files, <c>--print-config</c> and the config text
 /// checkpoints are compared by all use these, so they must not change.
 /// </summary>
-internal static class ConfigNames
+public static class ConfigNames
 {
-    public static readonly ConfigEnumConverter<LearnedOptimizerKind> Kinds = new((LearnedOptimizerKind.Mlp, "mlp"), (LearnedOptimizerKind.Adafac, "adafac"));
+    internal static readonly ConfigEnumConverter<LearnedOptimizerKind> Kinds = new((LearnedOptimizerKind.Mlp, "mlp"), (LearnedOptimizerKind.Adafac, "adafac"));
 
-    public static readonly ConfigEnumConverter<Parametrization> Parametrizations = new((Parametrization.MuP, "mup"), (Parametrization.Standard, "sp"));
+    internal static readonly ConfigEnumConverter<Parametrization> Parametrizations = new((Parametrization.MuP, "mup"), (Parametrization.Standard, "sp"));
 
-    public static readonly ConfigEnumConverter<MetaTrainedRole> Roles =
+    internal static readonly ConfigEnumConverter<MetaTrainedRole> Roles =
         new((MetaTrainedRole.PerStep, "per_step"), (MetaTrainedRole.LOptA, "lopt_a"), (MetaTrainedRole.LAggA, "lagg_a"));
 
-    public static readonly ConfigEnumConverter<EstimatorKind> EstimatorKinds = new((EstimatorKind.Pes, "pes"), (EstimatorKind.Es, "es"), (EstimatorKind.Tbptt, "tbptt"));
+    internal static readonly ConfigEnumConverter<EstimatorKind> EstimatorKinds = new((EstimatorKind.Pes, "pes"), (EstimatorKind.Es, "es"), (EstimatorKind.Tbptt, "tbptt"));
 
-    public static readonly ConfigEnumConverter<EsLossAggregation> EsLosses =
+    internal static readonly ConfigEnumConverter<EsLossAggregation> EsLosses =
         new((EsLossAggregation.Mean, "mean"), (EsLossAggregation.Last, "last"), (EsLossAggregation.LastRecomputed, "last_recomputed"));
 
-    public static readonly ConfigEnumConverter<MetaLossSplit> MetaLosses = new((MetaLossSplit.Train, "train"), (MetaLossSplit.Validation, "validation"));
+    internal static readonly ConfigEnumConverter<MetaLossSplit> MetaLosses = new((MetaLossSplit.Train, "train"), (MetaLossSplit.Validation, "validation"));
 
-    public static readonly ConfigEnumConverter<EstimatorEngine> Engines = new((EstimatorEngine.Serial, "serial"), (EstimatorEngine.Batched, "batched"));
+    internal static readonly ConfigEnumConverter<EstimatorEngine> Engines = new((EstimatorEngine.Serial, "serial"), (EstimatorEngine.Batched, "batched"));
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this LearnedOptimizerKind value) => Kinds.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this Parametrization value) => Parametrizations.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this MetaTrainedRole value) => Roles.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this EstimatorKind value) => EstimatorKinds.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this EsLossAggregation value) => EsLosses.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this MetaLossSplit value) => MetaLosses.Name(value);
 
+    /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this EstimatorEngine value) => Engines.Name(value);
 }

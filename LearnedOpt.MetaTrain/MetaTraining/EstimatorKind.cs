@@ -1,7 +1,7 @@
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
 /// <summary>How the meta-gradient is estimated (<c>estimator.kind</c>: pes, es or tbptt).</summary>
-internal enum EstimatorKind
+public enum EstimatorKind
 {
     /// <summary>Persistent evolution strategies over truncations of truncation_length steps (unbiased over a whole episode).</summary>
     Pes,

@@ -11,8 +11,9 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// metadata, the outer step, estimator counters and the config it belongs to. Written atomically, so an interrupted
 /// write leaves the previous checkpoint intact.
 /// </summary>
-internal static class MetaCheckpoint
+public static class MetaCheckpoint
 {
+    /// <summary>The checkpoint's file name inside a meta-training output folder.</summary>
     public const string FileName = "checkpoint.safetensors";
     private const string ThetaPrefix = "theta.", OuterKey = "outer.adamw", CounterPrefix = "counter.";
     private const string FormatName = "learnedopt.metatrain_checkpoint";
@@ -20,7 +21,7 @@ internal static class MetaCheckpoint
     /// <summary>The checkpoint layout this version writes and reads (1: the first versioned layout, 2026-12-07).</summary>
     public const int FormatVersion = 1;
 
-    public static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
+    internal static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
         byte[] outerOptimizerState, EstimatorState estimators, IReadOnlyList<MetaTrainStep> log)
     {
         using var scope = NewDisposeScope();
@@ -40,10 +41,10 @@ internal static class MetaCheckpoint
         SafeTensorsFile.Write(Path.Combine(directory, FileName), tensors, metadata);
     }
 
-    public sealed record Loaded(int NextStep, List<(string Name, Tensor Tensor)> Theta, byte[] OuterOptimizerState, EstimatorState Estimators, List<MetaTrainStep> Log);
+    internal sealed record Loaded(int NextStep, List<(string Name, Tensor Tensor)> Theta, byte[] OuterOptimizerState, EstimatorState Estimators, List<MetaTrainStep> Log);
 
     /// <summary>Reads a checkpoint and checks it belongs to <paramref name="configJson"/>.</summary>
-    public static Loaded Load(string directory, string configJson)
+    internal static Loaded Load(string directory, string configJson)
     {
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without --resume to start.");

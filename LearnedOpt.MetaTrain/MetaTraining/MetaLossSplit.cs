@@ -1,7 +1,7 @@
 namespace LearnedOpt.MetaTrain.MetaTraining;
 
 /// <summary>Where the meta-loss is measured (<c>estimator.meta_loss</c>: train or validation).</summary>
-internal enum MetaLossSplit
+public enum MetaLossSplit
 {
     /// <summary>The loss on the training batch the inner step just used.</summary>
     Train,

@@ -27,15 +27,16 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// Start from a zero last layer, so the initial learned optimizer makes no update instead of a random one (a random
 /// outer optimizer wrecks the first rounds and PES spends its first steps recovering).
 /// </param>
-internal sealed record LearnedOptimizerSection(LearnedOptimizerKind Kind = LearnedOptimizerKind.Adafac, Parametrization Parametrization = Parametrization.MuP,
+public sealed record LearnedOptimizerSection(LearnedOptimizerKind Kind = LearnedOptimizerKind.Adafac, Parametrization Parametrization = Parametrization.MuP,
     int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null, MetaTrainedRole Role = MetaTrainedRole.PerStep, bool ZeroOutputInit = false);
 
 /// <summary>Local SGD inside each inner run of a learned outer optimizer: horizons then count communication rounds.</summary>
 /// <param name="Workers">K, workers per round.</param>
 /// <param name="LocalSteps">Candidate H; each episode draws one.</param>
 /// <param name="InnerLearningRate">The workers' SGD learning rate (0.5 in the learned local-SGD paper).</param>
-internal sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null, double InnerLearningRate = 0.5)
+public sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null, double InnerLearningRate = 0.5)
 {
+    /// <summary>The unroll settings these values give (local-step choices default to 4, 8, 16).</summary>
     public LocalSgdUnrollSettings Settings() =>
         new(Workers, LocalSteps ?? [4, 8, 16], new BaselineOptimizerSettings(BaselineOptimizerKind.Sgd, InnerLearningRate));
 }
@@ -49,11 +50,11 @@ internal sealed record LocalSgdSection(int Workers = 8, int[]? LocalSteps = null
 /// <param name="RecomputeBatches">Batches for es_loss last_recomputed.</param>
 /// <param name="MetaLoss">train (the training batch's loss) or validation (a batch of examples held out of the training split).</param>
 /// <param name="Engine">How ES and PES step their population of inner runs: serial (one after another) or batched (all at once).</param>
-internal sealed record EstimatorSection(EstimatorKind Kind = EstimatorKind.Pes, int Particles = 8, int TruncationLength = 50, double Sigma = 0.01,
+public sealed record EstimatorSection(EstimatorKind Kind = EstimatorKind.Pes, int Particles = 8, int TruncationLength = 50, double Sigma = 0.01,
     EsLossAggregation EsLoss = EsLossAggregation.Mean, int RecomputeBatches = 5, MetaLossSplit MetaLoss = MetaLossSplit.Train, EstimatorEngine Engine = EstimatorEngine.Serial);
 
 /// <summary>How an ES or PES estimator steps its 2 × particles inner runs; both give the same numbers up to float32 rounding.</summary>
-internal enum EstimatorEngine
+public enum EstimatorEngine
 {
     /// <summary>Each run on its own, one after another, tensor by tensor (every estimator, task and suite).</summary>
     Serial,
@@ -69,26 +70,26 @@ internal enum EstimatorEngine
 /// <param name="Widths">Candidate widths.</param>
 /// <param name="Depths">Candidate depths.</param>
 /// <param name="BatchSizes">Candidate batch sizes.</param>
-internal sealed record SuiteSection(string[] Tasks, int[] Widths, int[] Depths, int[] BatchSizes);
+public sealed record SuiteSection(string[] Tasks, int[] Widths, int[] Depths, int[] BatchSizes);
 
 /// <summary>Inner episode lengths: log-uniform in [Min, Max] (constant when they are equal), staggered starts.</summary>
-internal sealed record HorizonSection(int Min = 100, int Max = 1000, bool Stagger = true)
+public sealed record HorizonSection(int Min = 100, int Max = 1000, bool Stagger = true)
 {
     /// <summary>The inner runs' schedule of episode lengths.</summary>
     public TruncationSchedule Schedule() => new(Min, Max, Stagger);
 }
 
 /// <summary>The outer optimizer: AdamW with warmup then cosine decay, global-norm clipping.</summary>
-internal sealed record OuterSection(int Steps = 200, double LearningRate = 3e-3, int WarmupSteps = 20, double FinalLearningRate = 1e-3, double WeightDecay = 0.0, double MaxGradNorm = 1.0);
+public sealed record OuterSection(int Steps = 200, double LearningRate = 3e-3, int WarmupSteps = 20, double FinalLearningRate = 1e-3, double WeightDecay = 0.0, double MaxGradNorm = 1.0);
 
 /// <summary>Periodic evaluation of θ against AdamW on held-out task seeds.</summary>
-internal sealed record EvalSection(int Every = 50, int Seeds = 2, int Steps = 200, double AdamWLearningRate = 1e-3);
+public sealed record EvalSection(int Every = 50, int Seeds = 2, int Steps = 200, double AdamWLearningRate = 1e-3);
 
 /// <summary>
 /// A meta-training run, as a preset or a JSON file (snake_case keys; unknown keys are errors). Every field is validated
 /// with a message naming it.
 /// </summary>
-internal sealed record MetaTrainConfig(
+public sealed record MetaTrainConfig(
     string Name,
     long Seed,
     LearnedOptimizerSection LearnedOptimizer,
@@ -109,6 +110,7 @@ internal sealed record MetaTrainConfig(
         MetaTrainedRole.LOptA or MetaTrainedRole.LAggA => true,
     };
 
+    /// <summary>How configs are written and read: snake_case names, enums by their config spelling, indented.</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -152,6 +154,7 @@ internal sealed record MetaTrainConfig(
         return config;
     }
 
+    /// <summary>The config as the JSON <c>learnedopt metatrain --config</c> reads (and checkpoints store).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>The learned-optimizer architecture this config trains.</summary>

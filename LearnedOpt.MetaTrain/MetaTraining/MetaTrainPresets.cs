@@ -11,11 +11,12 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// population with the serial engine, members spread over the cores: <c>learnedopt bench</c> measured it faster than the
 /// batched engine at widths 32 and 128 (benchmarks/README.md); both give the same numbers within float32 rounding.
 /// </summary>
-internal static class MetaTrainPresets
+public static class MetaTrainPresets
 {
     private static readonly SuiteSection Fmnist8Width32 = new(["fmnist8-mlp"], [32], [2], [128]);
     private static readonly SuiteSection Fmnist8Width128 = new(["fmnist8-mlp"], [128], [2], [128]);
 
+    /// <summary>Every preset by name.</summary>
     public static IReadOnlyDictionary<string, MetaTrainConfig> All { get; } = new Dictionary<string, MetaTrainConfig>(StringComparer.Ordinal)
     {
         ["quick"] = Quick(Parametrization.MuP),
@@ -28,6 +29,7 @@ internal static class MetaTrainPresets
         ["lagg-a"] = OuterOptimizer(MetaTrainedRole.LAggA),
     };
 
+    /// <summary>The preset called <paramref name="name"/>; throws <see cref="UserInputException"/> naming the presets for any other name.</summary>
     public static MetaTrainConfig Get(string name) => All.TryGetValue(name, out var config)
         ? config
         : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", All.Keys)}, or --config FILE.json.");

@@ -4,7 +4,7 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// What the meta-trained optimizer is for (<c>learned_optimizer.role</c>: per_step, lopt_a or lagg_a). Core's
 /// LearnedOptimizerRole has only PerStep and Outer; the config also tells the two outer optimizers apart.
 /// </summary>
-internal enum MetaTrainedRole
+public enum MetaTrainedRole
 {
     /// <summary>An optimizer for every training step.</summary>
     PerStep,

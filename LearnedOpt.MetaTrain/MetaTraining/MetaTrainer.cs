@@ -31,7 +31,7 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// An ES or PES population is stepped on <paramref name="threads"/> threads, one libtorch thread each
 /// (<see cref="Estimators.ThreadedInnerPopulation"/>): the thread count changes the speed, not the numbers.
 /// </remarks>
-internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null, int threads = 1)
+public sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, Action<string> log, Device? device = null, int threads = 1)
 {
     private readonly Device _device = device ?? CPU;
     private readonly int _threads = threads >= 1 ? threads : throw new ArgumentOutOfRangeException(nameof(threads), threads, "A population needs at least one thread.");
@@ -40,6 +40,11 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
     /// <summary>File name of the final learned optimizer.</summary>
     public string FinalOptimizerPath => Path.Combine(outputDirectory, $"{config.Name}.safetensors");
 
+    /// <summary>
+    /// Meta-trains to the config's last outer step, from its checkpoint when <paramref name="resume"/> is set, calling
+    /// <paramref name="onStep"/> after every outer step; <paramref name="command"/> is recorded in the written files.
+    /// Returns every outer step's record, including those before a resume.
+    /// </summary>
     public IReadOnlyList<MetaTrainStep> Run(bool resume, Action<MetaTrainStep>? onStep = null, string? command = null)
     {
         config.Validate();
@@ -287,4 +292,4 @@ internal sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory
 }
 
 /// <summary>Meta-training stopped safely (e.g. the meta-gradient stayed non-finite); the last good checkpoint is kept.</summary>
-internal sealed class MetaTrainingStoppedException(string message) : Exception(message);
+public sealed class MetaTrainingStoppedException(string message) : Exception(message);

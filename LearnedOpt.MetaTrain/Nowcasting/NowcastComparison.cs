@@ -17,7 +17,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// steps). Steps to target are read on a shared evaluation grid; around every jump the held-out loss is also taken
 /// step by step to check it returns to its pre-jump level within 50 steps.
 /// </summary>
-internal static class NowcastComparison
+public static class NowcastComparison
 {
     /// <summary>The per-run results and the held-out curves on the evaluation grid.</summary>
     public sealed record Result(

@@ -20,7 +20,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="JumpTolerance">The relative rise of the probe loss a checked jump may cause (see <see cref="NowcastSettings"/>).</param>
 /// <param name="Slack">A nowcasting run may go on to Slack·T steps to measure how much slower it is when it misses the target at T.</param>
 /// <param name="Jobs">(task, seed) pairs run in parallel, one libtorch thread each; results do not depend on it.</param>
-internal sealed record NowcastComparisonSettings(
+public sealed record NowcastComparisonSettings(
     IReadOnlyList<NowcastEvalTask> Tasks,
     IReadOnlyList<NowcastContender> Contenders,
     IReadOnlyList<long> Seeds,

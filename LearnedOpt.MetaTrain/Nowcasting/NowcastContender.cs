@@ -5,13 +5,13 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <summary>A nowcaster compared against plain AdamW: a name for the tables and the nowcaster (a file, or <c>linear</c>).</summary>
 /// <param name="Name">Label in tables and figures, e.g. <c>gnn</c>.</param>
 /// <param name="Source">A nowcaster file, or <c>linear</c> for <see cref="LinearExtrapolationNowcaster"/>.</param>
-internal sealed record NowcastContender(string Name, string Source)
+public sealed record NowcastContender(string Name, string Source)
 {
     /// <summary>The label of the plain-AdamW reference.</summary>
     public const string AdamW = "adamw";
 
     /// <summary>A fresh nowcaster (one per run, so parallel runs share nothing).</summary>
-    public INowcaster Create() => Cli.NowcasterChoice.Resolve(Source);
+    public INowcaster Create() => NowcasterChoice.Resolve(Source);
 
     /// <summary>Parses <c>NAME=FILE</c> or <c>linear</c>; throws <see cref="UserInputException"/> otherwise.</summary>
     public static NowcastContender Parse(string text)

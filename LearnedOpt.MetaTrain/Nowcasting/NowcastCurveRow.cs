@@ -6,4 +6,4 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Optimizer"><c>adamw</c> or a nowcaster's name.</param>
 /// <param name="Step">Updates done.</param>
 /// <param name="EvalLoss">Held-out loss.</param>
-internal sealed record NowcastCurveRow(string Task, long Seed, string Optimizer, int Step, double EvalLoss);
+public sealed record NowcastCurveRow(string Task, long Seed, string Optimizer, int Step, double EvalLoss);

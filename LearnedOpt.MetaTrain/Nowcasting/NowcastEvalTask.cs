@@ -6,7 +6,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Task">Registered task name.</param>
 /// <param name="Width">Hidden width.</param>
 /// <param name="Depth">Hidden layers.</param>
-internal sealed record NowcastEvalTask(string Task, int Width, int Depth)
+public sealed record NowcastEvalTask(string Task, int Width, int Depth)
 {
     /// <summary>The command-line form, also used as the label in tables.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Task}:w{Width}:d{Depth}");

@@ -15,7 +15,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="LossAfter">Held-out loss right after it.</param>
 /// <param name="RecoverySteps">Steps until the mean held-out loss since the jump (over at most its last 10 steps) was at or below <paramref name="LevelBefore"/>; empty: not within 50 steps.</param>
 /// <param name="SingleStepRecoverySteps">The stricter single-step reading: steps until one held-out loss was at or below <paramref name="LossBefore"/>; empty: not within 50 steps.</param>
-internal sealed record NowcastJumpRow(
+public sealed record NowcastJumpRow(
     string Task, long Seed, string Optimizer, int Step, int Horizon, int ScheduledHorizon, double LevelBefore, double LossBefore, double LossAfter,
     int? RecoverySteps, int? SingleStepRecoverySteps)
 {

@@ -9,7 +9,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// training batches drawn once per run from their own seeded stream, and the task's mean loss on them at the live
 /// parameters. Drawn once, so that before and after a jump the same examples compare the two sets of parameters.
 /// </summary>
-internal sealed class NowcastProbe : IDisposable
+public sealed class NowcastProbe : IDisposable
 {
     /// <summary>Training batches (of the task's batch size) in a probe.</summary>
     public const int Batches = 4;

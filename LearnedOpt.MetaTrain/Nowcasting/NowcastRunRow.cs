@@ -14,6 +14,6 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="RecoveredJumps">Jumps after which the held-out loss was back at its pre-jump level (10-step means, see <see cref="NowcastJumpRow"/>) within 50 steps.</param>
 /// <param name="WorstRecoverySteps">Most steps any recovered jump needed.</param>
 /// <param name="LargestSpike">Largest rise of the held-out loss right after a jump over its pre-jump level.</param>
-internal sealed record NowcastRunRow(
+public sealed record NowcastRunRow(
     string Task, long Seed, string Optimizer, double Target, int? StepsToTarget, double? StepsRatio, double LossAtT,
     int Jumps, int SkippedJumps, int RejectedJumps, int RecoveredJumps, int? WorstRecoverySteps, double? LargestSpike);

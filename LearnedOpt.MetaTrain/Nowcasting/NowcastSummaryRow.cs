@@ -13,7 +13,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="RejectedJumps">Checked jumps not taken over all seeds.</param>
 /// <param name="RecoveredJumps">Of those, recovered within 50 steps.</param>
 /// <param name="MeanLandingChange">Mean <see cref="NowcastJumpRow.LandingChange"/> over the jumps in <c>jumps.csv</c> (AdamW: its control rows); empty when there are none.</param>
-internal sealed record NowcastSummaryRow(
+public sealed record NowcastSummaryRow(
     string Task, string Optimizer, int Seeds, int Reached, double? MeanStepsToTarget, double MeanStepsRatio, double WorstStepsRatio,
     double MeanLossAtT, int Jumps, int RejectedJumps, int RecoveredJumps, double? MeanLandingChange)
 {

@@ -18,7 +18,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// and cosine decay. Whole runs are held out for validation, where the linear-extrapolation and no-change
 /// baselines are scored on the same windows.
 /// </summary>
-internal static class NowcasterTrainer
+public static class NowcasterTrainer
 {
     /// <summary>The trained network's file name in the output folder.</summary>
     public const string FileName = "nowcaster.safetensors";

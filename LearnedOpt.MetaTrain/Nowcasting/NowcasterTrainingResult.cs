@@ -8,6 +8,6 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="ValidationL1">Final held-out mean L1 of the trained network.</param>
 /// <param name="LastValueL1">Held-out mean L1 of predicting no change (the scaled targets' mean magnitude).</param>
 /// <param name="LinearL1">Held-out mean L1 of linear extrapolation.</param>
-internal sealed record NowcasterTrainingResult(
+public sealed record NowcasterTrainingResult(
     IReadOnlyList<NowcasterTrainingRow> Rows, int TrainingRuns, int ValidationRuns, int ValidationWindows,
     double? ValidationL1, double? LastValueL1, double? LinearL1);

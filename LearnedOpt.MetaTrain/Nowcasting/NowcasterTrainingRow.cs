@@ -5,4 +5,4 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="TrainL1">Mean L1 over this update's windows.</param>
 /// <param name="ValidationL1">Mean L1 over the held-out windows (empty when not evaluated at this step).</param>
 /// <param name="LearningRate">The learning rate of this update.</param>
-internal sealed record NowcasterTrainingRow(int Step, double TrainL1, double? ValidationL1, double LearningRate);
+public sealed record NowcasterTrainingRow(int Step, double TrainL1, double? ValidationL1, double LearningRate);

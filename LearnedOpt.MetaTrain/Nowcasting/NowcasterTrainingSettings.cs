@@ -11,7 +11,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="ValidationEvery">Every this many runs (by run index) is held out for validation; 0 holds none out.</param>
 /// <param name="EvalEvery">Updates between validation passes.</param>
 /// <param name="Seed">Initialisation and window-sampling seed.</param>
-internal sealed record NowcasterTrainingSettings(
+public sealed record NowcasterTrainingSettings(
     string Trajectories,
     NowcasterConfig Network,
     int Steps = 2000,

@@ -20,7 +20,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// whose "init" and "data" seeds are those <see cref="TrainingRun"/> uses, so a plain training run reproduces any trajectory.
 /// Runs go in parallel, each with one libtorch thread, and each writes its own file: results do not depend on the job count.
 /// </summary>
-internal static class TrajectoryCollector
+public static class TrajectoryCollector
 {
     /// <summary>One planned run: its task, drawn and checked before anything is trained or written.</summary>
     private sealed record PlannedRun(int Run, long RunSeed, ITrainingTask Task, TrajectoryTaskInfo Info);

@@ -1,7 +1,7 @@
 namespace LearnedOpt.MetaTrain.Nowcasting;
 
 /// <summary>The element type parameter snapshots are stored in.</summary>
-internal enum TrajectoryDType
+public enum TrajectoryDType
 {
     /// <summary>Half precision: half the size, about three significant digits (the default).</summary>
     Float16,

@@ -6,7 +6,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Command">The command line that wrote the folder.</param>
 /// <param name="Settings">The collection settings.</param>
 /// <param name="Files">One entry per run, in run order.</param>
-internal sealed record TrajectoryManifest(string Format, int FormatVersion, string Command, TrajectorySettings Settings, IReadOnlyList<TrajectoryRunSummary> Files)
+public sealed record TrajectoryManifest(string Format, int FormatVersion, string Command, TrajectorySettings Settings, IReadOnlyList<TrajectoryRunSummary> Files)
 {
     /// <summary>The manifest's format name.</summary>
     public const string FormatName = "learnedopt.trajectories";

@@ -18,7 +18,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Spacing">Steps between snapshots.</param>
 /// <param name="Seed">The collection seed.</param>
 /// <param name="RunSeed">The run's training seed.</param>
-internal sealed record TrajectoryRecord(
+public sealed record TrajectoryRecord(
     TrajectoryTaskInfo Task,
     IReadOnlyList<ParameterSpec> Parameters,
     IReadOnlyList<long> Steps,

@@ -8,4 +8,4 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Snapshots">Number of snapshots stored.</param>
 /// <param name="FirstLoss">Training loss at step 0.</param>
 /// <param name="LastLoss">Training loss at the last snapshot.</param>
-internal sealed record TrajectoryRunSummary(string File, int Run, long RunSeed, TrajectoryTaskInfo Task, int Snapshots, double FirstLoss, double LastLoss);
+public sealed record TrajectoryRunSummary(string File, int Run, long RunSeed, TrajectoryTaskInfo Task, int Snapshots, double FirstLoss, double LastLoss);

@@ -17,7 +17,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="DType">Element type of the stored snapshots.</param>
 /// <param name="Seed">Collection seed; run r draws its task from <c>Seeds.Derive(Seed, "trajectory-task", r)</c> and trains with seed <c>Seeds.Derive(Seed, "trajectory", r)</c>.</param>
 /// <param name="Jobs">Runs in parallel (results do not depend on it).</param>
-internal sealed record TrajectorySettings(
+public sealed record TrajectorySettings(
     IReadOnlyList<string> Tasks,
     IReadOnlyList<int> Widths,
     IReadOnlyList<int> Depths,

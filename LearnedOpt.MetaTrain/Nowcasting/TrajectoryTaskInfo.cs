@@ -9,5 +9,5 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="Activation">Activation name (lower case).</param>
 /// <param name="Parametrization"><c>sp</c> or <c>mup</c>.</param>
 /// <param name="TaskSeed">The task's own seed (teacher, data split).</param>
-internal sealed record TrajectoryTaskInfo(
+public sealed record TrajectoryTaskInfo(
     string Task, string Description, int Width, int Depth, int BatchSize, string Activation, string Parametrization, long TaskSeed);

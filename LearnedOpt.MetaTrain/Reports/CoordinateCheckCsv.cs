@@ -10,7 +10,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// <c>coordcheck.csv</c>: <c>param,width,step,layer,mean_abs_activation</c>, one line per parametrisation, width,
 /// step and layer, activations in round-trip precision, <c>\n</c> line ends. Written and read with CsvHelper.
 /// </summary>
-internal static class CoordinateCheckCsv
+public static class CoordinateCheckCsv
 {
     /// <summary>The header, in order.</summary>
     public static readonly string[] Columns = ["param", "width", "step", "layer", "mean_abs_activation"];

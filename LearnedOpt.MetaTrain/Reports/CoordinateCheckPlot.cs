@@ -5,7 +5,7 @@ using ScottPlot;
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>Mean |activation| versus width (log2 axis) at the last step, one line per layer.</summary>
-internal static class CoordinateCheckPlot
+public static class CoordinateCheckPlot
 {
     // One line pattern per parametrisation in a combined figure.
     private static readonly (LinePattern Pattern, string Name)[] Patterns =

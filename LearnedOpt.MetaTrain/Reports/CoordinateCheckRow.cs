@@ -8,7 +8,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// <param name="Step">Optimizer steps taken before the forward pass.</param>
 /// <param name="Layer">Hidden layer index; the logits have index = depth.</param>
 /// <param name="MeanAbsActivation">Mean of |activation| over the batch and units.</param>
-internal sealed record CoordinateCheckRow(string Param, int Width, int Step, int Layer, double MeanAbsActivation)
+public sealed record CoordinateCheckRow(string Param, int Width, int Step, int Layer, double MeanAbsActivation)
 {
     /// <summary>The row of <paramref name="record"/> measured under <paramref name="param"/>.</summary>
     public static CoordinateCheckRow From(string param, CoordinateRecord record) =>

@@ -3,7 +3,7 @@ using LearnedOpt.MetaTrain.Evaluation;
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>Which figures an evaluation's rows yield: loss curves per cell, and every sweep figure with at least two points.</summary>
-internal static class EvalFigures
+public static class EvalFigures
 {
     /// <summary>The sweep figures drawn from <c>summary.csv</c>, each only when its axis has two or more values.</summary>
     public static IReadOnlyList<(SummaryMetric Metric, SweepAxis Axis)> Sweeps { get; } =

@@ -6,7 +6,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// The output folder of <c>learnedopt eval</c>: where its files are, and reading them with one clear sentence for
 /// anything missing, empty or malformed.
 /// </summary>
-internal sealed class EvalFolder
+public sealed class EvalFolder
 {
     /// <summary>Per-step rows of every run.</summary>
     public const string StepsFileName = "steps.csv";

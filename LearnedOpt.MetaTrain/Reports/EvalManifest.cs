@@ -9,7 +9,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// </summary>
 /// <param name="Command">The command line that produced the evaluation, as run.</param>
 /// <param name="GridJson">The <c>grid</c> object, indented; null when the file has none.</param>
-internal sealed record EvalManifest(string Command, string? GridJson)
+public sealed record EvalManifest(string Command, string? GridJson)
 {
     /// <summary>The value of <c>format</c>.</summary>
     public const string Format = "learnedopt.eval";

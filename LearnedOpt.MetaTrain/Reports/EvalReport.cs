@@ -9,12 +9,12 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// AdamW, the learning-rate tuning, held-out results on the base cell, divergences and links to the figures. Pure
 /// text from already-read rows, so it is tested without files; <c>learnedopt report</c> does the reading and writing.
 /// </summary>
-internal static class EvalReport
+public static class EvalReport
 {
     /// <summary>A figure to link: a caption and a path relative to the report.</summary>
     /// <param name="Title">Caption.</param>
     /// <param name="Link">Relative path with forward slashes.</param>
-    internal sealed record FigureLink(string Title, string Link);
+    public sealed record FigureLink(string Title, string Link);
 
     /// <summary>Builds the report.</summary>
     /// <param name="manifest">The evaluation's <c>eval.json</c>.</param>

@@ -8,7 +8,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// <c>loss-vs-rounds.png</c> of a local-SGD comparison: per contender, the mean over seeds of the round train loss.
 /// A diverged seed stops contributing where its loss turns non-finite.
 /// </summary>
-internal static class LocalSgdComparisonPlot
+public static class LocalSgdComparisonPlot
 {
     /// <summary>Draws the curves of <paramref name="rounds"/>, contenders in the order of <paramref name="summary"/>, into <paramref name="path"/> (atomically).</summary>
     public static void Save(string path, IReadOnlyList<LocalSgdCurveRow> rounds, IReadOnlyList<LocalSgdSummaryRow> summary, string title)

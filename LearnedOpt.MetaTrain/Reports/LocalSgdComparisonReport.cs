@@ -9,7 +9,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// The markdown report of <c>learnedopt localsgd-compare</c>: the command, the settings, the results table (sorted by
 /// final train loss) and the tuning table. Pure text from rows, so the console can print the same cells.
 /// </summary>
-internal static class LocalSgdComparisonReport
+public static class LocalSgdComparisonReport
 {
     /// <summary>Columns of the results table.</summary>
     public static readonly string[] ResultHeaders = ["contender", "outer lr", "final train loss", "mean train loss", "held-out accuracy", "MB sent"];

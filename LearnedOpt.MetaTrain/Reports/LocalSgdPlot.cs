@@ -4,7 +4,7 @@ using ScottPlot;
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>The two figures of a local-SGD run: loss versus communication rounds and versus megabytes sent.</summary>
-internal static class LocalSgdPlot
+public static class LocalSgdPlot
 {
     /// <summary>Writes <c>loss-vs-rounds.png</c> and <c>loss-vs-bits.png</c> into <paramref name="folder"/> (atomically).</summary>
     public static void Save(string folder, IReadOnlyList<LocalSgdRound> rows, string title)

@@ -5,7 +5,7 @@ using ScottPlot;
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>The loss-curve PNG of one training run: raw and smoothed training loss, held-out loss.</summary>
-internal static class LossPlot
+public static class LossPlot
 {
     /// <summary>Draws <paramref name="rows"/> into a PNG at <paramref name="path"/> (written atomically).</summary>
     public static void Save(string path, IReadOnlyList<StepMetrics> rows, string title)

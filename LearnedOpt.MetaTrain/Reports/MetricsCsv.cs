@@ -10,7 +10,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// The per-run metrics file: <c>step,train_loss,eval_loss,eval_accuracy,wall_ms</c>, empty cells where a value
 /// was not measured at that step. Written with CsvHelper in the invariant culture.
 /// </summary>
-internal static class MetricsCsv
+public static class MetricsCsv
 {
     /// <summary>The header, in order.</summary>
     public static readonly string[] Columns = ["step", "train_loss", "eval_loss", "eval_accuracy", "wall_ms"];

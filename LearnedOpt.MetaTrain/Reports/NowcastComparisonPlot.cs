@@ -4,7 +4,7 @@ using ScottPlot;
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary><c>loss-TASK.png</c> of a nowcasting comparison, one per task: the mean over seeds of the held-out loss per optimizer, with plain AdamW's target.</summary>
-internal static class NowcastComparisonPlot
+public static class NowcastComparisonPlot
 {
     /// <summary>The figure's file name for <paramref name="task"/> (a task label has colons).</summary>
     public static string FileName(string task) => $"loss-{task.Replace(':', '-')}.png";

@@ -9,7 +9,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// AdamW's target for every optimizer, and the verdict against the bar (≥ 25 % fewer steps on average,
 /// never more than 5 % slower, every jump recovered within 50 steps).
 /// </summary>
-internal static class NowcastComparisonReport
+public static class NowcastComparisonReport
 {
     /// <summary>Columns of the results table.</summary>
     public static readonly string[] Headers = ["task", "optimizer", "reached", "mean steps to target", "steps vs AdamW (mean)", "worst seed", "held-out loss at T", "jumps back at level ≤ 50 steps", "landing vs level (mean)"];

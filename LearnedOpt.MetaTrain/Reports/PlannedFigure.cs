@@ -5,4 +5,4 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// <param name="Title">Caption for links in a report.</param>
 /// <param name="IsCurve">Whether it is a per-cell loss-curve figure (listed) rather than a sweep figure (embedded).</param>
 /// <param name="Save">Draws the figure to the given path (atomically).</param>
-internal sealed record PlannedFigure(string FileName, string Title, bool IsCurve, Action<string> Save);
+public sealed record PlannedFigure(string FileName, string Title, bool IsCurve, Action<string> Save);

@@ -4,7 +4,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// One path given to <c>learnedopt plot</c>, read and checked: an evaluation folder (its <c>summary.csv</c>, and
 /// <c>steps.csv</c> when present), a folder written by <c>coordcheck --out</c>, or a single CSV recognised by its header.
 /// </summary>
-internal sealed class PlotInput
+public sealed class PlotInput
 {
     private PlotInput(string path, string defaultOutputFolder, IReadOnlyList<PlannedFigure> figures, IReadOnlyList<string> notes)
     {

@@ -11,7 +11,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// rounds) with CsvHelper: snake_case headers, invariant culture, empty cells for missing values.
 /// Reading checks the header first, so a file from another version names its missing columns.
 /// </summary>
-internal static class RecordCsv
+public static class RecordCsv
 {
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
     {

@@ -8,7 +8,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// <param name="AxisLabel">Label of the y axis.</param>
 /// <param name="Mean">The mean over seeds.</param>
 /// <param name="Std">The standard deviation over seeds (the error bar).</param>
-internal sealed record SummaryMetric(string FileStem, string Title, string AxisLabel,
+public sealed record SummaryMetric(string FileStem, string Title, string AxisLabel,
     Func<EvalSummaryRow, double> Mean, Func<EvalSummaryRow, double> Std)
 {
     /// <summary>Final training loss (mean of the last 5 % of steps): the meta-generalization curve.</summary>

@@ -7,7 +7,7 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// One axis an evaluation sweeps from its base cell (width, depth, horizon or task). A sweep's rows vary this axis
 /// and hold the other three at the base cell, so a width curve never mixes in the deeper or longer runs.
 /// </summary>
-internal sealed class SweepAxis
+public sealed class SweepAxis
 {
     /// <summary>Width at base task, depth and horizon; drawn on a log2 axis (μP widths grow by factors).</summary>
     public static readonly SweepAxis Width = new("width", "width", logScale: true,

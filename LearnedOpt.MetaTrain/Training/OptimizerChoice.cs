@@ -10,7 +10,7 @@ namespace LearnedOpt.MetaTrain.Training;
 /// What <c>--optimizer</c> names: a baseline (sgd, adamw, muadam, …) or a learned-optimizer file. Either way the
 /// training loop gets a torch.optim-style optimizer, so both are trained exactly alike.
 /// </summary>
-internal sealed class OptimizerChoice
+public sealed class OptimizerChoice
 {
     private readonly BaselineOptimizerSettings? _baseline;
     private readonly LearnedOptimizerDefinition? _learned;

@@ -6,4 +6,4 @@ namespace LearnedOpt.MetaTrain.Training;
 /// <param name="EvalLoss">Held-out loss, on evaluation steps only.</param>
 /// <param name="EvalAccuracy">Held-out accuracy, on evaluation steps of classification tasks only.</param>
 /// <param name="WallMs">Milliseconds since training started.</param>
-internal sealed record StepMetrics(int Step, double? TrainLoss, double? EvalLoss, double? EvalAccuracy, double WallMs);
+public sealed record StepMetrics(int Step, double? TrainLoss, double? EvalLoss, double? EvalAccuracy, double WallMs);

@@ -11,7 +11,7 @@ namespace LearnedOpt.MetaTrain.Training;
 /// Trains one task with any torch.optim-style optimizer and records the metrics. Every step runs in its own
 /// dispose scope; only the parameters and the optimizer's state live across steps.
 /// </summary>
-internal static class TrainingRun
+public static class TrainingRun
 {
     /// <summary>Builds the optimizer for the task's parameters (in <see cref="ITrainingTask.Parameters"/> order).</summary>
     public delegate optim.Optimizer OptimizerFactory(IReadOnlyList<Parameter> parameters);

@@ -5,8 +5,9 @@ namespace LearnedOpt.MetaTrain.Training;
 /// <param name="Seed">Run seed: initialisation and batch order derive from it.</param>
 /// <param name="EvalEvery">Evaluate on held-out data every this many steps (and after the last).</param>
 /// <param name="MaxGradNorm">Clip the global gradient norm to this before each step (none when null).</param>
-internal sealed record TrainingRunSettings(int Steps, long Seed, int EvalEvery, double? MaxGradNorm = null)
+public sealed record TrainingRunSettings(int Steps, long Seed, int EvalEvery, double? MaxGradNorm = null)
 {
+    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
         if (MaxGradNorm is { } clip && !(clip > 0)) throw new UserInputException($"--max-grad-norm must be positive, got {clip}.");

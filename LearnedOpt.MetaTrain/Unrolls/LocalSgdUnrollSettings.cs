@@ -6,8 +6,9 @@ namespace LearnedOpt.MetaTrain.Unrolls;
 /// <param name="Workers">K, workers per round.</param>
 /// <param name="LocalSteps">Candidate H; each episode draws one.</param>
 /// <param name="Inner">The workers' optimizer (stateless SGD, so a checkpoint holds everything a worker needs).</param>
-internal sealed record LocalSgdUnrollSettings(int Workers, int[] LocalSteps, BaselineOptimizerSettings Inner)
+public sealed record LocalSgdUnrollSettings(int Workers, int[] LocalSteps, BaselineOptimizerSettings Inner)
 {
+    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
         if (Workers < 1) throw new UserInputException($"local_sgd.workers must be at least 1, got {Workers}.");

@@ -9,7 +9,7 @@ namespace LearnedOpt.MetaTrain.Unrolls;
 /// <param name="MinHorizon">Shortest episode (inner steps).</param>
 /// <param name="MaxHorizon">Longest episode; equal to <paramref name="MinHorizon"/> for a constant horizon.</param>
 /// <param name="StaggerFirstEpisode">Start each run part-way into its first episode.</param>
-internal sealed record TruncationSchedule(int MinHorizon, int MaxHorizon, bool StaggerFirstEpisode = true)
+public sealed record TruncationSchedule(int MinHorizon, int MaxHorizon, bool StaggerFirstEpisode = true)
 {
     /// <summary>A constant horizon.</summary>
     public static TruncationSchedule Constant(int horizon, bool stagger = true) => new(horizon, horizon, stagger);

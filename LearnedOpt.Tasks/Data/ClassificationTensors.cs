@@ -8,7 +8,7 @@ namespace LearnedOpt.Tasks.Data;
 /// standard deviation, shared by every task that samples from it. Kept outside any dispose scope. Built on the CPU;
 /// <see cref="On"/> gives one copy per device, made once and shared by every task there.
 /// </summary>
-internal sealed class ClassificationTensors
+public sealed class ClassificationTensors
 {
     private readonly Dictionary<DeviceKey, ClassificationTensors> _onDevice = [];
 
@@ -22,13 +22,21 @@ internal sealed class ClassificationTensors
         ClassCount = classCount;
     }
 
+    /// <summary>The data set's name (e.g. <c>fmnist8</c>).</summary>
     public string Name { get; }
+    /// <summary>Training images, [examples, features], standardised.</summary>
     public Tensor TrainInputs { get; }
+    /// <summary>Training labels, [examples], int64.</summary>
     public Tensor TrainLabels { get; }
+    /// <summary>Test images, [examples, features], standardised with the training split's statistics.</summary>
     public Tensor TestInputs { get; }
+    /// <summary>Test labels, [examples], int64.</summary>
     public Tensor TestLabels { get; }
+    /// <summary>Number of classes.</summary>
     public int ClassCount { get; }
+    /// <summary>Pixels per image.</summary>
     public int FeatureCount => (int)TrainInputs.shape[1];
+    /// <summary>Training examples.</summary>
     public long TrainCount => TrainInputs.shape[0];
 
     /// <summary>The device the tensors are on.</summary>

@@ -4,11 +4,15 @@ namespace LearnedOpt.Tasks.Data;
 /// Resolves task data-set names (<c>fmnist8</c>, <c>mnist28</c>, …) to shared tensors, loading each at most
 /// once per process. <c>fmnist8</c> is embedded; the others come from the data cache.
 /// </summary>
-internal static class DatasetCatalog
+public static class DatasetCatalog
 {
     private static readonly Dictionary<string, ClassificationTensors> Loaded = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
+    /// <summary>
+    /// The data set <paramref name="name"/> (one of <see cref="Names"/>) as standardised tensors, loaded once per process:
+    /// fmnist8 from the embedded copy, the others from the data cache. Throws <see cref="UserInputException"/> for an unknown name.
+    /// </summary>
     public static ClassificationTensors Get(string name)
     {
         lock (Gate)

@@ -4,7 +4,7 @@ namespace LearnedOpt.Tasks.Data;
 /// A data set stored as the four standard IDX files (train images and labels, t10k images and labels),
 /// the layout of the official MNIST and Fashion-MNIST downloads and of the data cache.
 /// </summary>
-internal static class IdxDatasetFiles
+public static class IdxDatasetFiles
 {
     /// <summary>
     /// Reads the four files from a folder. Each may be plain or gzip-compressed and named as in the

@@ -21,7 +21,7 @@ namespace LearnedOpt.Tasks.Data;
 /// <c>new Random(<see cref="TrainShuffleSeed"/>)</c> and <c>new Random(<see cref="TestShuffleSeed"/>)</c>)
 /// so that classes are interleaved.</para>
 /// </remarks>
-internal static partial class NpmMnistImporter
+public static partial class NpmMnistImporter
 {
     /// <summary>Seed of the permutation that interleaves the training images.</summary>
     public const int TrainShuffleSeed = 20_17_08_25;

@@ -16,8 +16,9 @@ public enum Activation
 }
 
 /// <summary>Applies and parses <see cref="Activation"/> values.</summary>
-internal static class Activations
+public static class Activations
 {
+    /// <summary>The activation applied elementwise to <paramref name="x"/>.</summary>
     public static Tensor Apply(this Activation activation, Tensor x) => activation switch
     {
         Activation.Relu => nn.functional.relu(x),
@@ -27,6 +28,7 @@ internal static class Activations
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
+    /// <summary>Reads an activation name (case-insensitive; <c>swish</c> is SiLU); throws <see cref="UserInputException"/> for any other.</summary>
     public static Activation Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "relu" => Activation.Relu,

@@ -1,6 +1,6 @@
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Benchmarking;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.Parameters;
 
 namespace LearnedOpt.Tests.Benchmarking;

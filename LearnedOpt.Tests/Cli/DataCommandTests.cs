@@ -1,4 +1,4 @@
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.Tasks.Data;
 using LearnedOpt.Tests.Data;
 

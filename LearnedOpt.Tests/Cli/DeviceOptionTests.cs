@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 
 namespace LearnedOpt.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Parameters;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.LocalSgd;
 

@@ -1,5 +1,5 @@
 using LearnedOpt.LearnedOptimizers;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.LocalSgd;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Parameters;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LearnedOpt.LearnedOptimizers;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Parameters;
 

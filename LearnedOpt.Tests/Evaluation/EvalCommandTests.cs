@@ -1,6 +1,6 @@
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.LearnedOptimizers;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.Parameters;
 

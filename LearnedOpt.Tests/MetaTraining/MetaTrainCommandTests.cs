@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.Estimators;
 using LearnedOpt.MetaTrain.MetaTraining;
 using LearnedOpt.Parameters;

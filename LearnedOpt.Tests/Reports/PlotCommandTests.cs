@@ -1,4 +1,4 @@
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.MetaTrain.Evaluation;
 using LearnedOpt.MetaTrain.Reports;
 

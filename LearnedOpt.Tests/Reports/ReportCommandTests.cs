@@ -1,4 +1,4 @@
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 
 namespace LearnedOpt.Tests.Reports;
 

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using LearnedOpt.MetaTrain.Cli;
 using LearnedOpt.MetaTrain.Nowcasting;
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Optimizers;
@@ -47,7 +46,7 @@ public class NowcastJumpBenchmarks
         _parameters = [.. _task.InitializeParameters(0).Select(t => new Parameter(t))];
         _batches = _task.TrainBatches(0);
         _adamw = new ScalarSafe.AdamW(_parameters, 1e-3, weightDecay: 0);
-        _nowcaster = NowcasterChoice.Resolve(Nowcaster == "linear" ? "linear" : PretrainedFile(Nowcaster));
+        _nowcaster = Nowcaster == "linear" ? new LinearExtrapolationNowcaster(context: 5, maxHorizon: 40) : NowcasterFile.Load(PretrainedFile(Nowcaster));
         _probe = new NowcastProbe(_task, _parameters, 0);
 
         // A real history: the snapshots one period of AdamW takes (every period / c steps).

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// Shows progress of long work: a live bar on an interactive terminal, plain lines (about every 5%) when the

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Reports;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt report EVAL_DIR</c>: draws the evaluation's figures into <c>EVAL_DIR/figures</c> and writes a markdown

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LearnedOpt.Tasks.Tasks;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt tasks</c>: list the registered tasks.</summary>
 internal static class TasksCommand

@@ -1,9 +1,9 @@
 using LearnedOpt.Nowcasting;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.MetaTrain.Nowcasting;
 
 /// <summary>What <c>--nowcast</c> (and a <c>nowcaster eval</c> contender) names: <c>linear</c>, or a learned nowcaster file.</summary>
-internal static class NowcasterChoice
+public static class NowcasterChoice
 {
     /// <summary>
     /// The nowcaster <paramref name="value"/> names: <c>linear</c> is <see cref="LinearExtrapolationNowcaster"/> with

@@ -3,7 +3,7 @@ using LearnedOpt.MetaTrain.Nowcasting;
 using LearnedOpt.Tasks.Networks;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt trajectories</c>: run AdamW on a task family and store parameter snapshots for a nowcaster.</summary>
 internal static class TrajectoriesCommand

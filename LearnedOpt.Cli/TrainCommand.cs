@@ -14,7 +14,7 @@ using Spectre.Console;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt train</c>: train one task with one optimizer; write metrics.csv, loss.png and run.json.</summary>
 internal static class TrainCommand

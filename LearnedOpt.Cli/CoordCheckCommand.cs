@@ -9,7 +9,7 @@ using LearnedOpt.Tasks.Networks;
 using Spectre.Console;
 using static TorchSharp.torch;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt coordcheck</c>: the μP coordinate check on a fixed fmnist8 batch, μP with μAdam against the

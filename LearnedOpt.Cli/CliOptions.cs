@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>Small helpers for declaring and reading command-line options consistently.</summary>
 internal static class CliOptions

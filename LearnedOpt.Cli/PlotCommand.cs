@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LearnedOpt.MetaTrain.Reports;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt plot PATH…</c>: figures from evaluation folders, or from single steps, summary or coordcheck CSV

@@ -3,7 +3,7 @@ using System.Globalization;
 using LearnedOpt.LearnedOptimizers;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt lo …</c>: create and inspect learned-optimizer files.</summary>
 internal static class LoCommand

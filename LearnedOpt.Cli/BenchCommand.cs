@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using LearnedOpt.LearnedOptimizers.Fused;
 using LearnedOpt.MetaTrain.Benchmarking;
 using LearnedOpt.Runtime;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt bench</c>: meta-training and the learned step against this machine's FLOP bound, in one run.</summary>
 internal static class BenchCommand
@@ -37,7 +36,7 @@ internal static class BenchCommand
             foreach (var row in report.Steps)
                 stepsTable.AddRow(Invariant($"{row.Elements:N0}"), Markup.Escape(row.Optimizer), Invariant($"{row.Milliseconds:F3}"), Invariant($"{row.RatioToAdamW:F1}"), Invariant($"{row.FractionOfBound:P1}"));
             CliConsole.Out.Write(stepsTable);
-            Console.WriteLine(FusedCpuStep.Preferred
+            Console.WriteLine(report.FusedKernelsPreferred
                 ? "JIT: fully optimising."
                 : "JIT: minimal optimisation (DOTNET_JITMinOpts=1 is set): the fused kernels run unoptimised and training uses the tensor rule; unset it to measure the optimised JIT.");
             Console.WriteLine($"OpenMP: {OpenMpSpinWait.SpinCountVariable}={Environment.GetEnvironmentVariable(OpenMpSpinWait.SpinCountVariable) ?? "unset (300000)"}, {OpenMpSpinWait.WaitPolicyVariable}={Environment.GetEnvironmentVariable(OpenMpSpinWait.WaitPolicyVariable) ?? "unset"}");

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LearnedOpt.Tasks.Data;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt data …</c>: fetch and prepare data sets.</summary>
 internal static class DataCommand

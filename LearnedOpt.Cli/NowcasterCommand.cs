@@ -6,7 +6,7 @@ using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Nowcasting;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt nowcaster train|info</c>: fit a GNN or WNN nowcaster to collected trajectories, or describe a nowcaster file.</summary>
 internal static class NowcasterCommand

@@ -1,4 +1,4 @@
-using LearnedOpt.MetaTrain.Cli;
+using LearnedOpt.Cli;
 using LearnedOpt.Runtime;
 
 // Before the first torch call: libtorch's OpenMP reads its spin count when it loads.

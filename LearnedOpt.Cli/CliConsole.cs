@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// Spectre consoles bound to the current <see cref="Console.Out"/> / <see cref="Console.Error"/> at the time of

@@ -8,7 +8,7 @@ using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Optimizers;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt localsgd</c>: simulate local SGD with K workers and an outer optimizer; write rounds.csv and plots.</summary>
 internal static class LocalSgdCommand

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LearnedOpt.Runtime;
 using static TorchSharp.torch;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>--device</c>, the same on every command that computes: <c>cpu</c> (default), <c>cuda</c>, <c>cuda:N</c> or

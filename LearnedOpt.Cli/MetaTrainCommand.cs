@@ -4,7 +4,7 @@ using System.Globalization;
 using LearnedOpt.MetaTrain.MetaTraining;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary><c>learnedopt metatrain</c>: meta-train a learned optimizer from a preset or a JSON config.</summary>
 internal static class MetaTrainCommand

@@ -11,7 +11,7 @@ using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Evaluation;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt eval</c>: learned optimizers against tuned baselines over a grid of widths, depths, horizons and data

@@ -7,7 +7,7 @@ using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.Optimizers;
 using Spectre.Console;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt localsgd-compare</c>: FedAvg, SlowMo and DiLoCo with tuned outer learning rates against learned outer

@@ -3,7 +3,7 @@ using System.CommandLine;
 using LearnedOpt.Tasks.Networks;
 using LearnedOpt.Tasks.Tasks;
 
-namespace LearnedOpt.MetaTrain.Cli;
+namespace LearnedOpt.Cli;
 
 /// <summary>The options that choose and shape a task, shared by every command that trains one.</summary>
 internal sealed class TaskCliOptions
