@@ -13,7 +13,7 @@ namespace LearnedOpt.Features;
 /// member dimension <c>[members, *shape]</c>, θ entries are <c>[members, *θshape]</c> (each member its own θ), and every
 /// reduction, factoring and broadcast is over each member's own <c>shape</c>. Same formulas, one extra leading axis.
 /// </remarks>
-internal interface IFeatureBuilder
+public interface IFeatureBuilder
 {
     /// <summary>Features per element before the time features.</summary>
     int FeatureCount { get; }
@@ -26,7 +26,7 @@ internal interface IFeatureBuilder
 }
 
 /// <summary>One tensor's updated accumulators and a source of its feature rows, block by block along its first own dimension.</summary>
-internal interface IPreparedFeatures
+public interface IPreparedFeatures
 {
     /// <summary>The updated accumulators (the next state).</summary>
     Tensor[] NewState { get; }

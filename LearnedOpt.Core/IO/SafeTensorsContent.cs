@@ -8,7 +8,7 @@ namespace LearnedOpt.IO;
 /// </summary>
 /// <param name="Tensors">The tensors (CPU), in the order their data appear in the file.</param>
 /// <param name="Metadata">The file's <c>__metadata__</c> entries (empty if it has none).</param>
-internal sealed record SafeTensorsContent(
+public sealed record SafeTensorsContent(
     IReadOnlyList<(string Name, Tensor Tensor)> Tensors,
     IReadOnlyDictionary<string, string> Metadata) : IDisposable
 {

@@ -20,7 +20,7 @@ namespace LearnedOpt.IO;
 /// so truncated or padded files are caught. Every malformed file raises <see cref="InvalidDataException"/> with
 /// one sentence naming the file and the problem, and nothing reaches TorchSharp until the whole file has passed.
 /// </summary>
-internal static class SafeTensorsFile
+public static class SafeTensorsFile
 {
     /// <summary>The header key reserved for the string-to-string metadata.</summary>
     public const string MetadataKey = "__metadata__";

@@ -17,7 +17,7 @@ namespace LearnedOpt.LearnedOptimizers;
 /// feature by rsqrt(1e-5 + mean(x²)) over the whole tensor, folded into the first layer together with the constant
 /// time features; run the meta-network; step = dir·exp(exp_mult·mag)·step_mult·scale.
 /// </remarks>
-internal sealed class LearnedUpdateRule
+public sealed class LearnedUpdateRule
 {
     /// <summary>Target number of parameter elements per block of feature rows.</summary>
     public const long BlockElements = 32_768;

@@ -5,4 +5,4 @@ namespace LearnedOpt.LearnedOptimizers;
 /// <summary>The learned optimizer's decision for one parameter tensor.</summary>
 /// <param name="Step">The amount to subtract from the parameter (already scaled by step and μ multipliers).</param>
 /// <param name="State">The tensor's updated accumulators.</param>
-internal sealed record TensorUpdate(Tensor Step, Tensor[] State);
+public sealed record TensorUpdate(Tensor Step, Tensor[] State);

@@ -11,7 +11,7 @@ namespace LearnedOpt.LocalSgd;
 /// L is the tile's own length (TileSize, or the shorter rest); the receiver knows the tensor shapes, so it needs no
 /// counts or lengths. Framing and entropy coding are not counted.
 /// </summary>
-internal static class CompressedSize
+public static class CompressedSize
 {
     /// <summary>Bits of one uncompressed float32 value, and of one quantisation scale.</summary>
     public const int FloatBits = 32;

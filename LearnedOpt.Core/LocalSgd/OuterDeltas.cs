@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedOpt.LocalSgd;
 
 /// <summary>Checks and reductions shared by outer optimizers.</summary>
-internal static class OuterDeltas
+public static class OuterDeltas
 {
     /// <summary>Throws <see cref="ArgumentException"/> unless every worker sent one delta per parameter, of its shape.</summary>
     public static void Validate(IReadOnlyList<Tensor> global, IReadOnlyList<IReadOnlyList<Tensor>> deltas)

@@ -8,7 +8,7 @@ namespace LearnedOpt.MetaNets;
 /// (direction, magnitude). Weights are θ entries <c>mlp.w{i}</c> <c>[fan_in, fan_out]</c> and <c>mlp.b{i}</c>,
 /// initialised truncated-normal(std 1/√fan_in, ±2 std) with zero biases (docs/references.md §1).
 /// </summary>
-internal sealed class PerParameterMlp(int inputCount, int hiddenSize, int hiddenLayers)
+public sealed class PerParameterMlp(int inputCount, int hiddenSize, int hiddenLayers)
 {
     public int InputCount => inputCount;
 

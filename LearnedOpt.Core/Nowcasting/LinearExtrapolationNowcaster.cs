@@ -62,7 +62,7 @@ public sealed class LinearExtrapolationNowcaster : INowcaster
     /// The least-squares slope over snapshots t = 0 … c−1 is Σ w_t·x_t / denominator with w_t = t − t̄ and
     /// denominator Σ w_t² (shared with the trainer's linear baseline, so both score the same prediction).
     /// </summary>
-    internal static (double[] Weights, double Denominator) SlopeWeights(int context)
+    public static (double[] Weights, double Denominator) SlopeWeights(int context)
     {
         double mid = (context - 1) / 2.0;
         double[] weights = [.. Enumerable.Range(0, context).Select(t => t - mid)];

@@ -11,7 +11,7 @@ namespace LearnedOpt.Nowcasting;
 /// copied to every other device asked for, so a network checked on the CPU and nowcast on a GPU is decomposed once.
 /// Thread-safe; owns and disposes the graphs.
 /// </summary>
-internal sealed class NowcastGraphCache(int encodings) : IDisposable
+public sealed class NowcastGraphCache(int encodings) : IDisposable
 {
     private readonly Dictionary<(string Network, DeviceKey Device), NowcastGraphInputs> _graphs = [];
 

@@ -12,7 +12,7 @@ namespace LearnedOpt.Nowcasting;
 /// Built on the CPU (the Laplacian's eigenvectors are computed there); <see cref="CopyTo"/> puts a copy on the
 /// parameters' device (<see cref="NowcastGraphCache"/> keeps one per device).
 /// </summary>
-internal sealed class NowcastGraphInputs : IDisposable
+public sealed class NowcastGraphInputs : IDisposable
 {
     private NowcastGraphInputs(NeuralGraph graph, int encodings)
     {

@@ -7,7 +7,7 @@ namespace LearnedOpt.Nowcasting;
 /// Moves between parameter histories and the scaled edge values a learned nowcaster reads and writes, so that
 /// prediction (<see cref="LearnedNowcaster"/>) and training (<c>learnedopt nowcaster train</c>) agree exactly.
 /// </summary>
-internal static class NowcastHistory
+public static class NowcastHistory
 {
     /// <summary>
     /// Scales every tensor's history <c>[c, *shape]</c> by its own mean and std (<see cref="TensorScaling"/>)

@@ -12,7 +12,7 @@ namespace LearnedOpt.Nowcasting;
 /// Made on the CPU in float32 whatever torch's default device and dtype, so a seed gives the same network everywhere;
 /// <see cref="CopyTo"/> puts a copy where the histories are.
 /// </summary>
-internal abstract class NowcastNetwork : nn.Module
+public abstract class NowcastNetwork : nn.Module
 {
     /// <summary>Standard deviation of the initial weights and embeddings (as NiNo initialises).</summary>
     public const double InitStd = 0.02;

@@ -29,7 +29,7 @@ public static class NowcasterFile
     public static string KindName(NowcasterKind kind) => kind == NowcasterKind.Gnn ? "gnn" : "wnn";
 
     /// <summary>Writes <paramref name="network"/> atomically, with <paramref name="provenance"/> stored under <c>trained_</c> keys.</summary>
-    internal static void Save(string path, NowcastNetwork network, IReadOnlyDictionary<string, string> provenance)
+    public static void Save(string path, NowcastNetwork network, IReadOnlyDictionary<string, string> provenance)
     {
         var config = network.Config;
         var metadata = new Dictionary<string, string>

@@ -6,7 +6,7 @@ namespace LearnedOpt.Tasks.Tasks;
 /// A task whose loss can be computed for a whole population of parameter sets in one pass: every member trains a
 /// copy of a task of this shape (its own parameters, its own batch), stacked along a leading member dimension.
 /// </summary>
-internal interface IPopulationTask : ITrainingTask
+public interface IPopulationTask : ITrainingTask
 {
     /// <summary>
     /// The mean loss of each member, <c>[members]</c>: member m's parameters (row m of each stacked

@@ -20,7 +20,7 @@ namespace LearnedOpt.LearnedOptimizers.Fused;
 /// Work items and lanes follow the tensor's shape only, and partial sums are combined in item order, so results do
 /// not depend on the thread count (at most torch's <c>get_num_threads()</c>).
 /// </remarks>
-internal static unsafe class FusedCpuStep
+public static unsafe class FusedCpuStep
 {
     /// <summary>True where the kernels run: x86-64 with AVX2 and FMA.</summary>
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
@@ -33,8 +33,11 @@ internal static unsafe class FusedCpuStep
     /// </summary>
     public static bool Preferred => Forced ?? !MinimalJit;
 
-    /// <summary>Null: decide by the JIT setting; true / false: always / never prefer the fused step.</summary>
-    internal static bool? Forced { get; set; }
+    /// <summary>
+    /// Null: decide by the JIT setting; true / false: always / never prefer the fused step. Process-wide, for
+    /// benchmarks and tests that measure or compare both implementations; reset it to null afterwards.
+    /// </summary>
+    public static bool? Forced { get; set; }
 
     private static readonly bool MinimalJit =
         Environment.GetEnvironmentVariable("DOTNET_JITMinOpts") == "1" || Environment.GetEnvironmentVariable("COMPlus_JITMinOpts") == "1";
