@@ -3,8 +3,8 @@
 # the ratio is meaningful on a shared machine. Usage: benchmarks/eval-jobs.sh [extra eval options]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dotnet build "$root/LearnedOpt.MetaTrain" -c Release -v q -nologo >/dev/null
-bin="$root/LearnedOpt.MetaTrain/bin/Release/net10.0/learnedopt.dll"
+dotnet build "$root/LearnedOpt.Cli" -c Release -v q -nologo >/dev/null
+bin="$root/LearnedOpt.Cli/bin/Release/net10.0/learnedopt.dll"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 grid=(--optimizer "$root/pretrained/quick/quick.safetensors" --width 32 --horizon 200 --widths 64 --seeds 3 --tuning-seeds 1 "$@")

@@ -22,6 +22,7 @@ public sealed class LearnedUpdateRule
     /// <summary>Target number of parameter elements per block of feature rows.</summary>
     public const long BlockElements = 32_768;
 
+    /// <summary>The rule for <paramref name="config"/> (validated here): its feature builder and meta-network.</summary>
     public LearnedUpdateRule(LearnedOptimizerConfig config)
     {
         config.Validate();
@@ -30,8 +31,13 @@ public sealed class LearnedUpdateRule
         MetaNet = new PerParameterMlp(config.InputCount, config.HiddenSize, config.HiddenLayers);
     }
 
+    /// <summary>The optimizer's kind, size, parametrization and role.</summary>
     public LearnedOptimizerConfig Config { get; }
+
+    /// <summary>The per-tensor features the kind reads (MLPLOpt's or AdafacLO's).</summary>
     public IFeatureBuilder Features { get; }
+
+    /// <summary>The meta-network applied to every element's features.</summary>
     public PerParameterMlp MetaNet { get; }
 
     /// <summary>The θ names and shapes this rule reads.</summary>

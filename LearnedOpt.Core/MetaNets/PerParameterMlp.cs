@@ -10,13 +10,16 @@ namespace LearnedOpt.MetaNets;
 /// </summary>
 public sealed class PerParameterMlp(int inputCount, int hiddenSize, int hiddenLayers)
 {
+    /// <summary>Features per element.</summary>
     public int InputCount => inputCount;
 
     /// <summary>Layer widths after the input: hidden × layers, then 2.</summary>
     public int[] LayerSizes { get; } = [.. Enumerable.Repeat(hiddenSize, hiddenLayers), 2];
 
+    /// <summary>θ name of layer <paramref name="layer"/>'s weight.</summary>
     public static string WeightName(int layer) => $"mlp.w{layer}";
 
+    /// <summary>θ name of layer <paramref name="layer"/>'s bias.</summary>
     public static string BiasName(int layer) => $"mlp.b{layer}";
 
     /// <summary>θ name of the last layer's weight (the one producing direction and magnitude).</summary>

@@ -17,6 +17,7 @@ public abstract class NowcastNetwork : nn.Module
     /// <summary>Standard deviation of the initial weights and embeddings (as NiNo initialises).</summary>
     public const double InitStd = 0.02;
 
+    /// <summary>A network called <paramref name="name"/> of the shape <paramref name="config"/> gives (validated here).</summary>
     protected NowcastNetwork(string name, NowcasterConfig config) : base(name)
     {
         config.Validate();

@@ -11,8 +11,9 @@ public class TorchBackendTests
 {
     [Theory]
     [InlineData("LearnedOpt.Tests/LearnedOpt.Tests.csproj", null, "TorchSharp-cpu")]
-    [InlineData("LearnedOpt.MetaTrain/LearnedOpt.MetaTrain.csproj", "cpu", "TorchSharp-cpu")]
-    [InlineData("LearnedOpt.MetaTrain/LearnedOpt.MetaTrain.csproj", "cuda-linux", "TorchSharp-cuda-linux")]
+    [InlineData("LearnedOpt.Cli/LearnedOpt.Cli.csproj", "cpu", "TorchSharp-cpu")]
+    [InlineData("LearnedOpt.Cli/LearnedOpt.Cli.csproj", "cuda-linux", "TorchSharp-cuda-linux")]
+    [InlineData("LearnedOpt.MetaTrain/LearnedOpt.MetaTrain.csproj", "cuda-linux", "")]
     [InlineData("benchmarks/LearnedOpt.Benchmarks/LearnedOpt.Benchmarks.csproj", "cuda-windows", "TorchSharp-cuda-windows")]
     [InlineData("LearnedOpt.Core/LearnedOpt.Core.csproj", "cuda-linux", "TorchSharp")]
     [InlineData("LearnedOpt.Tasks/LearnedOpt.Tasks.csproj", null, "")]
