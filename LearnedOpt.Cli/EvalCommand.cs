@@ -1,13 +1,6 @@
 using LearnedOpt.Runtime;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using LearnedOpt.MetaTrain.Reports;
-using LearnedOpt.IO;
-using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaTrain.Evaluation;
 using Spectre.Console;
 
@@ -15,22 +8,10 @@ namespace LearnedOpt.Cli;
 
 /// <summary>
 /// <c>learnedopt eval</c>: learned optimizers against tuned baselines over a grid of widths, depths, horizons and data
-/// sets; writes steps.csv, summary.csv, tuning.csv and eval.json, and resumes an interrupted evaluation.
+/// sets, run by <see cref="EvalJob"/> (steps.csv, summary.csv, tuning.csv, eval.json; an interrupted evaluation resumes).
 /// </summary>
 internal static class EvalCommand
 {
-    /// <summary>Identifies eval.json files.</summary>
-    public const string Format = "learnedopt.eval";
-
-    /// <summary>Bumped when the output files change incompatibly.</summary>
-    public const int FormatVersion = 1;
-
-    /// <summary>First reported seed; reported seeds are consecutive from here.</summary>
-    public const long FirstSeed = 100;
-
-    /// <summary>First tuning seed, far from the reported ones.</summary>
-    public const long FirstTuningSeed = 1000;
-
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate learned optimizers against tuned baselines over widths, depths, horizons and data sets.");
@@ -45,8 +26,8 @@ internal static class EvalCommand
         var depths = CliOptions.Create("--depths", "Depth sweep, e.g. 2,4,8.", "");
         var horizons = CliOptions.Create("--horizons", "Horizon sweep, e.g. 200,1000,2000.", "");
         var tasks = CliOptions.Create("--tasks", "Task (data set) sweep, e.g. fmnist28-mlp,mnist28-mlp.", "");
-        var seeds = CliOptions.Create("--seeds", $"Reported seeds ({FirstSeed}, {FirstSeed + 1}, …).", 5);
-        var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({FirstTuningSeed}, …).", 2);
+        var seeds = CliOptions.Create("--seeds", $"Reported seeds ({EvalJob.FirstSeed}, {EvalJob.FirstSeed + 1}, …).", 5);
+        var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({EvalJob.FirstTuningSeed}, …).", 2);
         var lrGrid = CliOptions.Create("--lr-grid", "AdamW learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
         var muAdamGrid = CliOptions.Create("--muadam-lr-grid", "μAdam learning rates (tuned at the base cell).", string.Join(',', EvalGrid.DefaultMuAdamLrGrid.Select(Invariant)));
         var sgdmGrid = CliOptions.Create("--sgdm-lr-grid", "SGD-with-momentum learning rates.", string.Join(',', EvalGrid.DefaultSgdmLrGrid.Select(Invariant)));
@@ -76,7 +57,7 @@ internal static class EvalCommand
                     result.GetValue(task)!, result.GetValue(width), result.GetValue(depth), result.GetValue(horizon), result.GetValue(batchSize),
                     OptionalInts(result.GetValue(widths)!, "--widths"), OptionalInts(result.GetValue(depths)!, "--depths"),
                     OptionalInts(result.GetValue(horizons)!, "--horizons"), SplitNames(result.GetValue(tasks)!),
-                    CliOptions.ConsecutiveSeeds(FirstSeed, result.GetValue(seeds), "--seeds", minimum: 0), CliOptions.ConsecutiveSeeds(FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds", minimum: 0),
+                    CliOptions.ConsecutiveSeeds(EvalJob.FirstSeed, result.GetValue(seeds), "--seeds", minimum: 0), CliOptions.ConsecutiveSeeds(EvalJob.FirstTuningSeed, result.GetValue(tuningSeeds), "--tuning-seeds", minimum: 0),
                     CliOptions.ParsePositiveNumbers(result.GetValue(lrGrid)!, "--lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(muAdamGrid)!, "--muadam-lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
                     result.GetValue(adamFactor), result.GetValue(evaluations));
             }
@@ -89,90 +70,23 @@ internal static class EvalCommand
             int jobCount = result.GetValue(jobs);
             if (jobCount < 1) throw new UserInputException($"--jobs must be at least 1, got {jobCount}.");
             var device = DeviceOption.Resolve(result, deviceOption);
-            var contenders = Contenders(evalGrid);
+            var job = new EvalJob(evalGrid);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-            var identity = Identity(evalGrid);
-            CheckResumable(outDir, identity);
+            if (job.Resumes(outDir)) Console.WriteLine($"resuming the evaluation in {outDir}: finished cells are kept");
 
-            var cells = evalGrid.Cells();
-            CliConsole.Out.MarkupLine($"Evaluating [bold]{contenders.Count}[/] optimizers on [bold]{cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) on {ComputeDevice.Describe(device)} → {Markup.Escape(outDir)}");
+            CliConsole.Out.MarkupLine($"Evaluating [bold]{job.Contenders.Count}[/] optimizers on [bold]{job.Cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) on {ComputeDevice.Describe(device)} → {Markup.Escape(outDir)}");
             string command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            var started = new JsonObject
-            {
-                ["format"] = Format,
-                ["format_version"] = FormatVersion,
-                ["command"] = command,
-                ["identity"] = identity.DeepClone(),
-                ["grid"] = JsonNode.Parse(evalGrid.ToJson()),
-                ["jobs"] = jobCount,
-                ["finished"] = false,
-            };
-            AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), started.ToJsonString(JsonOptions));
+            var done = job.Run(outDir, jobCount, line => Console.WriteLine(line), device, command);
 
-            var clock = Stopwatch.StartNew();
-            var runner = new EvalRunner(evalGrid, contenders, outDir, jobCount, line => Console.WriteLine(line), device);
-            var (steps, summary, tuning) = runner.Run();
-            RecordCsv.Write(Path.Combine(outDir, "tuning.csv"), tuning);
-            RecordCsv.Write(Path.Combine(outDir, "steps.csv"), steps);
-            RecordCsv.Write(Path.Combine(outDir, "summary.csv"), summary);
-            double seconds = clock.Elapsed.TotalSeconds;
-            started["finished"] = true;
-            started["cells"] = cells.Count;
-            started["cells_computed"] = runner.CellsComputed;
-            started["wall_seconds"] = Math.Round(seconds, 1);
-            started["cells_per_minute"] = runner.CellsComputed > 0 ? Math.Round(runner.CellsComputed / (seconds / 60), 2) : null;
-            AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), started.ToJsonString(JsonOptions));
-
-            PrintSummary(summary);
+            PrintSummary(done.Summary);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"done: {runner.CellsComputed} of {cells.Count} cells computed in {seconds:F0} s; wrote {Path.Combine(outDir, "summary.csv")}, steps.csv, tuning.csv, eval.json"));
+                $"done: {done.CellsComputed} of {done.Cells} cells computed in {done.WallSeconds:F0} s; wrote {Path.Combine(outDir, "summary.csv")}, steps.csv, tuning.csv, eval.json"));
             return 0;
         });
         return command;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static List<EvalContender> Contenders(EvalGrid grid)
-    {
-        var contenders = new List<EvalContender>();
-        foreach (var path in grid.Optimizers)
-        {
-            string name = Path.GetFileNameWithoutExtension(path);
-            if (contenders.Any(c => c.Name == name) || EvalGrid.KnownBaselines.Contains(name))
-                throw new UserInputException($"Two optimizers would both be called '{name}' in the results; rename one of the files.");
-            contenders.Add(EvalContender.FromFile(name, LearnedOptimizerFile.Load(path)));
-        }
-        contenders.AddRange(grid.Baselines.Select(EvalContender.FromBaseline));
-        return contenders;
-    }
-
-    // What makes two evaluations the same: the grid and the exact bytes of every optimizer file.
-    private static JsonObject Identity(EvalGrid grid) => new()
-    {
-        ["grid"] = JsonNode.Parse(grid.ToJson()),
-        ["optimizer_sha256"] = new JsonArray(grid.Optimizers.Select(p => (JsonNode)Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p)))).ToArray()),
-        ["format_version"] = FormatVersion,
-    };
-
-    private static void CheckResumable(string outDir, JsonObject identity)
-    {
-        string path = Path.Combine(outDir, "eval.json");
-        if (!File.Exists(path))
-        {
-            if (Directory.Exists(Path.Combine(outDir, "cells")))
-                throw new UserInputException($"{outDir} holds evaluation cells but no eval.json; choose another --out.");
-            return;
-        }
-        JsonNode? previous;
-        try { previous = JsonNode.Parse(File.ReadAllText(path))?["identity"]; }
-        catch (JsonException) { previous = null; }
-        if (previous is null || !JsonNode.DeepEquals(previous, identity))
-            throw new UserInputException($"{outDir} holds an evaluation of a different grid or optimizer files; choose another --out, or repeat the same command to resume it.");
-        Console.WriteLine($"resuming the evaluation in {outDir}: finished cells are kept");
-    }
 
     private static void PrintSummary(IReadOnlyList<EvalSummaryRow> rows)
     {
