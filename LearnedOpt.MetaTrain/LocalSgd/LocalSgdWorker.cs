@@ -1,6 +1,7 @@
 using LearnedOpt.Runtime;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Tasks;
+using LearnedOpt.Tasks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,18 +77,12 @@ internal sealed class LocalSgdWorker : IDisposable
         using (no_grad())
             for (int i = 0; i < _parameters.Length; i++) _parameters[i].copy_(global[i]);
         double sum = 0;
-        for (int h = 0; h < _localSteps; h++)
+        var run = TrainingLoop.Run(_task, _parameters, _optimizer, _batches, new TrainingLoopSettings(_localSteps), step =>
         {
-            using var scope = NewDisposeScope();
-            _optimizer.zero_grad();
-            using var batch = _batches.Next();
-            var loss = _task.Loss(_parameters, batch);
-            double value = loss.AsDouble();
-            sum += value;
-            if (!double.IsFinite(value)) return (value, _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray());
-            loss.backward();
-            _optimizer.step();
-        }
+            sum += step.Loss;
+            return StepDecision.Continue;
+        });
+        if (run.DivergedLoss is { } diverged) return (diverged, _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray());
         using (no_grad())
             return (sum / _localSteps, _parameters.Select((p, i) => (p - global[i]).DetachFromDisposeScope()).ToArray());
     }

@@ -5,6 +5,7 @@ using LearnedOpt.Parameters;
 using LearnedOpt.Randomness;
 using LearnedOpt.Tasks.Networks;
 using LearnedOpt.Tasks.Tasks;
+using LearnedOpt.Tasks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -125,15 +126,10 @@ public static class NowcastComparison
             var trace = new RunTrace();
             trace.Losses[0] = task.Evaluate(parameters).Loss;
             int jumpsBefore = 0, lastJump = int.MinValue;
-            for (int step = 1; step <= maxSteps; step++)
+            // No divergence stop: a run whose loss stops being finite goes on to the end and simply never reaches the target.
+            TrainingLoop.Run(task, parameters, optimizer, batches, new TrainingLoopSettings(maxSteps, StopOnNonFiniteLoss: false), done =>
             {
-                using (var scope = NewDisposeScope())
-                {
-                    optimizer.zero_grad();
-                    using var batch = batches.Next();
-                    task.Loss(parameters, batch).backward();
-                    optimizer.step();
-                }
+                int step = done.Updates;
                 int jumps = wrapped?.Jumps.Count ?? 0;
                 if (jumps > jumpsBefore)
                 {
@@ -150,8 +146,8 @@ public static class NowcastComparison
                 if (onGrid || nearJump) trace.Losses[step] = task.Evaluate(parameters).Loss;
                 // Stop once the target is reached at or after T, but not before the last jump's recovery is seen.
                 bool recoveryPending = step - lastJump < NowcastComparisonSettings.RecoveryWindow;
-                if (onGrid && step >= settings.Steps && trace.Losses[step] <= target && !recoveryPending) break;
-            }
+                return onGrid && step >= settings.Steps && trace.Losses[step] <= target && !recoveryPending ? StepDecision.Stop : StepDecision.Continue;
+            });
             trace.SkippedJumps = wrapped?.SkippedJumps ?? 0;
             trace.RejectedJumps = wrapped?.RejectedJumps ?? 0;
             return trace;

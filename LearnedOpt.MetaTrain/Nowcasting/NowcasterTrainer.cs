@@ -65,6 +65,8 @@ public static class NowcasterTrainer
                 var schedule = new LearningRateSchedule(ScheduleKind.Cosine, settings.Steps, settings.WarmupSteps);
                 var scheduler = schedule.Attach(optimizer);
                 var sampler = new Random(unchecked((int)Seeds.Derive(settings.Seed, "nowcaster-windows")));
+                // Not LearnedOpt.Tasks/Training/TrainingLoop.cs: a step here is WindowsPerStep forward and backward passes
+                // accumulated into one update (one loss and one backward per step would sum the gradients differently).
                 for (int step = 1; step <= settings.Steps; step++)
                 {
                     double lr = optimizer.ParamGroups.First().LearningRate;

@@ -8,6 +8,7 @@ using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using LearnedOpt.Randomness;
 using LearnedOpt.Tasks.Tasks;
+using LearnedOpt.Tasks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -113,29 +114,32 @@ public static class TrajectoryCollector
             using (var optimizer = BaselineOptimizers.Create(new BaselineOptimizerSettings(BaselineOptimizerKind.AdamW, settings.LearningRate), parameters, specs))
             {
                 var batches = task.TrainBatches(Seeds.Derive(run.RunSeed, "data"));
-                for (int step = 0; ; step++)
+                void Snapshot(int k)
                 {
-                    using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
-                    using var batch = batches.Next();
-                    var lossTensor = task.Loss(parameters, batch);
-                    double loss = lossTensor.AsDouble();
+                    using (no_grad())
+                    {
+                        for (int i = 0; i < parameters.Length; i++) storage[i][k].copy_(parameters[i]);
+                    }
+                }
+                Snapshot(0);
+                // Snapshot k holds the parameters after k·spacing updates and the loss taken there: the parameters right
+                // after update k·spacing − 1, the loss of step k·spacing (the last one from the measuring pass, which
+                // needs a forward pass, not an update).
+                TrainingLoop.Run(task, parameters, optimizer, batches, new TrainingLoopSettings(settings.Steps, MeasureAfterLast: true), done =>
+                {
+                    int step = done.Step;
+                    double loss = done.Loss;
                     if (!double.IsFinite(loss))
                         throw new UserInputException($"Run {run.Run} ({task.Name}) reached a training loss of {loss} at step {step}; use a smaller --lr than {settings.LearningRate}.");
                     if (step % settings.Spacing == 0)
                     {
                         int k = step / settings.Spacing;
-                        using (no_grad())
-                        {
-                            for (int i = 0; i < parameters.Length; i++) storage[i][k].copy_(parameters[i]);
-                        }
                         steps[k] = step;
                         losses[k] = (float)loss;
                     }
-                    if (step == settings.Steps) break; // the last snapshot's loss needs a forward pass, not an update
-                    lossTensor.backward();
-                    optimizer.step();
-                }
+                    if (done.Updated && done.Updates % settings.Spacing == 0) Snapshot(done.Updates / settings.Spacing);
+                    return StepDecision.Continue;
+                });
             }
 
             var record = new TrajectoryRecord(run.Info, specs, steps, losses, storage, settings.LearningRate, settings.Spacing, settings.Seed, run.RunSeed);

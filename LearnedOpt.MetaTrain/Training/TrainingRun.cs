@@ -1,6 +1,7 @@
 using LearnedOpt.Runtime;
 using LearnedOpt.Randomness;
 using LearnedOpt.Tasks.Tasks;
+using LearnedOpt.Tasks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,8 +9,9 @@ using static TorchSharp.torch;
 namespace LearnedOpt.MetaTrain.Training;
 
 /// <summary>
-/// Trains one task with any torch.optim-style optimizer and records the metrics. Every step runs in its own
-/// dispose scope; only the parameters and the optimizer's state live across steps.
+/// Trains one task with any torch.optim-style optimizer and records the metrics: <see cref="TrainingLoop"/> (every step
+/// in its own dispose scope; only the parameters and the optimizer's state live across steps) with held-out
+/// evaluations on a schedule, a divergence check and a per-step hook.
 /// </summary>
 public static class TrainingRun
 {
@@ -17,15 +19,18 @@ public static class TrainingRun
     public delegate optim.Optimizer OptimizerFactory(IReadOnlyList<Parameter> parameters);
 
     /// <summary>
-    /// Runs <paramref name="settings"/>.Steps updates. <paramref name="onStep"/> sees every row as it is made
-    /// (for progress and streaming CSV). Stops early, with a final row, if the loss stops being finite.
+    /// Runs <paramref name="settings"/>.Steps updates on <see cref="TrainingLoop"/>. <paramref name="onStep"/> sees every
+    /// row as it is made (for progress and streaming CSV); <paramref name="afterStep"/> sees every step after its update
+    /// (for snapshots or probes of the parameters) and can stop the run there. Stops early, with a final row, if the loss
+    /// stops being finite or the hook asks.
     /// </summary>
     public static TrainingResult Run(
         ITrainingTask task,
         OptimizerFactory createOptimizer,
         Func<optim.Optimizer, optim.lr_scheduler.LRScheduler?> createScheduler,
         TrainingRunSettings settings,
-        Action<StepMetrics>? onStep = null)
+        Action<StepMetrics>? onStep = null,
+        TrainingLoop.StepHook? afterStep = null)
     {
         settings.Validate();
         var parameters = task.InitializeParameters(Seeds.Derive(settings.Seed, "init"))
@@ -43,35 +48,25 @@ public static class TrainingRun
             onStep?.Invoke(row);
         }
 
-        int step = 0;
-        for (; step < settings.Steps; step++)
+        // Step s's row holds the held-out evaluation of the parameters its loss was taken at: after s updates, that is
+        // right after step s − 1's update (or before any, for step 0).
+        TaskEvaluation? eval = task.Evaluate(parameters);
+        var loop = TrainingLoop.Run(task, parameters, optimizer, batches, new TrainingLoopSettings(settings.Steps, settings.MaxGradNorm), step =>
         {
-            TaskEvaluation? eval = step % settings.EvalEvery == 0 ? task.Evaluate(parameters) : null;
-            double loss;
-            using (var scope = NewDisposeScope())
+            Emit(new StepMetrics(step.Step, step.Loss, eval?.Loss, NullIfNaN(eval?.Accuracy), clock.Elapsed.TotalMilliseconds));
+            if (!step.Updated)
             {
-                optimizer.zero_grad();
-                using var batch = batches.Next();
-                var lossTensor = task.Loss(parameters, batch);
-                loss = lossTensor.AsDouble();
-                if (double.IsFinite(loss))
-                {
-                    lossTensor.backward();
-                    if (settings.MaxGradNorm is { } clip) nn.utils.clip_grad_norm_(parameters, clip);
-                    optimizer.step();
-                    scheduler?.step();
-                }
+                divergence = $"the training loss became {step.Loss} at step {step.Step}; training stopped there";
+                return StepDecision.Stop;
             }
-            Emit(new StepMetrics(step, loss, eval?.Loss, NullIfNaN(eval?.Accuracy), clock.Elapsed.TotalMilliseconds));
-            if (!double.IsFinite(loss))
-            {
-                divergence = $"the training loss became {loss} at step {step}; training stopped there";
-                break;
-            }
-        }
+            if (afterStep?.Invoke(step) == StepDecision.Stop) return StepDecision.Stop;
+            int next = step.Step + 1;
+            eval = next < settings.Steps && next % settings.EvalEvery == 0 ? task.Evaluate(parameters) : null;
+            return StepDecision.Continue;
+        }, scheduler);
 
         var final = task.Evaluate(parameters);
-        Emit(new StepMetrics(step, null, final.Loss, NullIfNaN(final.Accuracy), clock.Elapsed.TotalMilliseconds));
+        Emit(new StepMetrics(loop.Updates, null, final.Loss, NullIfNaN(final.Accuracy), clock.Elapsed.TotalMilliseconds));
         return new TrainingResult(rows, parameters, divergence);
     }
 

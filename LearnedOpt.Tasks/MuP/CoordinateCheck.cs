@@ -2,6 +2,7 @@ using LearnedOpt.Runtime;
 using LearnedOpt.Parameters;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Tasks.Networks;
+using LearnedOpt.Tasks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,20 +33,17 @@ public static class CoordinateCheck
             {
                 var parameters = network.Initialize(new Generator((ulong)(settings.Seed + s))).Select(t => new Parameter(t)).ToArray();
                 using var optimizer = BaselineOptimizers.Create(settings.Optimizer, parameters, network.Parameters);
-                for (int step = 0; step <= settings.Steps; step++)
+                // The measuring pass after the last update probes the trained network. No divergence stop: a drifting
+                // parametrisation's NaN activations are what the check reports (as the worst ratio).
+                TrainingLoop.Run(parameters, optimizer, step =>
                 {
-                    using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
-                    int currentStep = step;
                     var logits = network.Forward(parameters, inputs, (layer, activation) =>
                     {
-                        var key = (width, currentStep, layer);
+                        var key = (width, step, layer);
                         sums[key] = sums.GetValueOrDefault(key) + activation.detach().abs().mean().AsDouble();
                     });
-                    if (step == settings.Steps) break;
-                    nn.functional.cross_entropy(logits, labels).backward();
-                    optimizer.step();
-                }
+                    return nn.functional.cross_entropy(logits, labels);
+                }, new TrainingLoopSettings(settings.Steps, StopOnNonFiniteLoss: false, MeasureAfterLast: true));
                 foreach (var p in parameters) p.Dispose();
             }
         }
