@@ -33,7 +33,7 @@ internal static class LoCommand
         foreach (Option o in new Option[] { kind, param, seed, hidden, layers, stepMult, expMult, role, workers, output }) command.Options.Add(o);
         command.SetAction(result =>
         {
-            var parsedKind = ParseKind(result.GetValue(kind)!);
+            var parsedKind = LearnedOptimizerKinds.Parse(result.GetValue(kind)!);
             var parametrization = TaskCliOptions.ParseParametrization(result.GetValue(param)!);
             var config = LearnedOptimizerConfig.Default(parsedKind, parametrization) with
             {
@@ -88,8 +88,6 @@ internal static class LoCommand
         });
         return command;
     }
-
-    internal static LearnedOptimizerKind ParseKind(string text) => LearnedOptimizerKinds.Parse(text);
 
     // "mlp (MLPLOpt, 19 inputs) or adafac (AdafacLO / small_fc_lopt, 39 inputs)."
     private static string KindHelp()
