@@ -19,20 +19,21 @@ internal static class LoCommand
     private static Command CreateInit()
     {
         var command = new Command("init", "Write a randomly initialised learned optimizer (a starting point for meta-training; it will not train well yet).");
-        var kind = CliOptions.Create("--kind", "mlp (MLPLOpt, 19 inputs) or adafac (AdafacLO / small_fc_lopt, 39 inputs).", "adafac");
+        var kind = CliOptions.Create("--kind", KindHelp(), LearnedOptimizerFile.KindName(LearnedOptimizerKind.Adafac));
         var param = CliOptions.Create("--param", "sp (standard) or mup (μLO: steps scaled by each parameter's μP multiplier).", "mup");
         var seed = CliOptions.Create("--seed", "Seed of the meta-network initialisation.", 0L);
         var hidden = CliOptions.Create("--hidden", "Hidden units per meta-network layer.", 32);
         var layers = CliOptions.Create("--layers", "Hidden layers of the meta-network.", 2);
         var stepMult = new Option<double?>("--step-mult") { Description = "Step multiplier (default 1e-2 for mup, 1e-3 for sp)." };
         var expMult = CliOptions.Create("--exp-mult", "Multiplier of the magnitude output inside exp().", 1e-3);
-        var role = CliOptions.Create("--role", "per-step (an optimizer for every training step), lopt-a or lagg-a (local-SGD outer optimizers).", "per-step");
+        var role = CliOptions.Create("--role", "per-step (an optimizer for every training step), lopt-a or lagg-a (local-SGD outer optimizers).",
+            LearnedOptimizerUsages.Get(LearnedOptimizerUsage.PerStep).CliName);
         var workers = CliOptions.Create("--workers", "For lagg-a: the number of workers K it reads (its inputs are 27 + K + 11).", 8);
         var output = CliOptions.Required<string>("--out", "File to write, e.g. mulo.safetensors.");
         foreach (Option o in new Option[] { kind, param, seed, hidden, layers, stepMult, expMult, role, workers, output }) command.Options.Add(o);
         command.SetAction(result =>
         {
-            var parsedKind = ParseKind(result.GetValue(kind)!);
+            var parsedKind = LearnedOptimizerKinds.Parse(result.GetValue(kind)!);
             var parametrization = TaskCliOptions.ParseParametrization(result.GetValue(param)!);
             var config = LearnedOptimizerConfig.Default(parsedKind, parametrization) with
             {
@@ -40,14 +41,13 @@ internal static class LoCommand
                 HiddenLayers = result.GetValue(layers),
                 ExpMultiplier = result.GetValue(expMult),
             };
-            config = result.GetValue(role)!.Trim().ToLowerInvariant() switch
-            {
-                "per-step" => config,
-                "lopt-a" => config with { Role = LearnedOptimizerRole.Outer },
-                "lagg-a" => config with { Role = LearnedOptimizerRole.Outer, Workers = result.GetValue(workers) > 0 ? result.GetValue(workers)
-                    : throw new UserInputException($"--workers must be at least 1 for lagg-a, got {result.GetValue(workers)}.") },
-                var other => throw new UserInputException($"Unknown --role '{other}'; use per-step, lopt-a or lagg-a."),
-            };
+            string roleText = result.GetValue(role)!;
+            if (!LearnedOptimizerUsages.TryParseCli(roleText, out var usage))
+                throw new UserInputException($"Unknown --role '{roleText.Trim().ToLowerInvariant()}'; use {LearnedOptimizerUsages.CliChoices}.");
+            var usageInfo = LearnedOptimizerUsages.Get(usage);
+            if (usageInfo.SeesEachWorker && result.GetValue(workers) < 1)
+                throw new UserInputException($"--workers must be at least 1 for {usageInfo.CliName}, got {result.GetValue(workers)}.");
+            config = config.WithUsage(usage, result.GetValue(workers));
             if (result.GetValue(stepMult) is { } sm) config = config with { StepMultiplier = sm };
             try { config.Validate(); }
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
@@ -72,7 +72,8 @@ internal static class LoCommand
             var c = definition.Config;
             var table = new Table().AddColumn("field").AddColumn("value");
             void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
-            Row("kind", $"{LearnedOptimizerFile.KindName(c.Kind)} ({(c.Kind == LearnedOptimizerKind.Mlp ? "MLPLOpt" : "AdafacLO / small_fc_lopt")})");
+            var kindInfo = LearnedOptimizerKinds.Get(c.Kind);
+            Row("kind", $"{kindInfo.Name} ({kindInfo.LongName})");
             Row("parametrisation", c.Parametrization == Parameters.Parametrization.MuP ? "mup (μLO)" : "sp");
             Row("role", LearnedOptimizerFile.Describe(c));
             Row("inputs", $"{c.InputCount} ({c.TensorFeatureCount} tensor + 11 time features)");
@@ -88,12 +89,12 @@ internal static class LoCommand
         return command;
     }
 
-    internal static LearnedOptimizerKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    // "mlp (MLPLOpt, 19 inputs) or adafac (AdafacLO / small_fc_lopt, 39 inputs)."
+    private static string KindHelp()
     {
-        "mlp" or "mlplopt" => LearnedOptimizerKind.Mlp,
-        "adafac" or "adafaclo" or "small_fc_lopt" => LearnedOptimizerKind.Adafac,
-        _ => throw new UserInputException($"Unknown learned-optimizer kind '{text}'; use mlp or adafac."),
-    };
+        var kinds = LearnedOptimizerKinds.All.Select(k => $"{k.Name} ({k.LongName}, {k.InputCount} inputs)").ToArray();
+        return $"{(kinds.Length == 1 ? kinds[0] : $"{string.Join(", ", kinds[..^1])} or {kinds[^1]}")}.";
+    }
 
     private static string Describe(LearnedOptimizerDefinition d) =>
         $"{LearnedOptimizerFile.Describe(d.Config)}, {(d.Config.Parametrization == Parameters.Parametrization.MuP ? "mup" : "sp")}, {d.Config.InputCount} inputs, {d.Theta.ElementCount} meta-parameters";

@@ -115,9 +115,8 @@ internal static class LocalSgdCommand
     /// <summary>Refuses, before any training, a learned file that cannot combine <paramref name="workers"/> workers' deltas.</summary>
     internal static void CheckLearnedOuter(LearnedOptimizerDefinition learned, string path, int workers)
     {
-        if (learned.Config.Role != LearnedOptimizerRole.Outer)
-            throw new UserInputException($"{path} is a {LearnedOptimizerFile.Describe(learned.Config)}, not a local-SGD outer optimizer; give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).");
-        if (learned.Config.SeesEachWorker && learned.Config.Workers != workers)
+        LearnedOptimizerUsages.RequireOuter(learned.Config, path, "give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).");
+        if (!LearnedOptimizerUsages.AcceptsWorkers(learned.Config, workers))
             throw new UserInputException($"{path} is an LAgg-A outer optimizer meta-trained for {learned.Config.Workers} workers; run it with --workers {learned.Config.Workers}, or use an LOpt-A file, which takes any number.");
     }
 }

@@ -40,10 +40,16 @@ public sealed record LearnedOptimizerConfig(
     /// Per-tensor features before the time features: 8 for MLPLOpt, 28 for AdafacLO, and 27 + K for LAgg-A (the
     /// single gradient column becomes one column per worker).
     /// </summary>
-    public int TensorFeatureCount => (Kind == LearnedOptimizerKind.Mlp ? MlpLOptFeatures.Count : AdafacFeatures.Count) + (Workers > 0 ? Workers - 1 : 0);
+    public int TensorFeatureCount => LearnedOptimizerKinds.Get(Kind).TensorFeatureCount + (Workers > 0 ? Workers - 1 : 0);
 
     /// <summary>True for LAgg-A: an outer optimizer fed each worker's delta separately.</summary>
     public bool SeesEachWorker => Workers > 0;
+
+    /// <summary>What the optimizer is used for (per-step, LOpt-A or LAgg-A), read from <see cref="Role"/> and <see cref="Workers"/>.</summary>
+    public LearnedOptimizerUsage Usage => LearnedOptimizerUsages.Of(this);
+
+    /// <summary>This config set to <paramref name="usage"/>, with <paramref name="workers"/> = K for LAgg-A (<see cref="LearnedOptimizerUsages.Apply"/>).</summary>
+    public LearnedOptimizerConfig WithUsage(LearnedOptimizerUsage usage, int workers = 0) => LearnedOptimizerUsages.Apply(this, usage, workers);
 
     /// <summary>Meta-network inputs: tensor features plus the 11 time features.</summary>
     public int InputCount => TensorFeatureCount + TimeFeatures.Count;
@@ -57,10 +63,7 @@ public sealed record LearnedOptimizerConfig(
         if (HiddenLayers is < 0 or > 16) throw new ArgumentException($"Hidden layers must be between 0 and 16, got {HiddenLayers}.");
         if (!(StepMultiplier > 0) || !double.IsFinite(StepMultiplier)) throw new ArgumentException($"The step multiplier must be positive and finite, got {StepMultiplier}.");
         if (!(ExpMultiplier >= 0) || !double.IsFinite(ExpMultiplier)) throw new ArgumentException($"The exp multiplier must be finite and ≥ 0, got {ExpMultiplier}.");
-        if (!Enum.IsDefined(Role)) throw new ArgumentException($"Unknown learned-optimizer role {(int)Role}.");
-        if (Workers is < 0 or > MaxWorkers) throw new ArgumentException($"The number of workers must be between 0 and {MaxWorkers}, got {Workers}.");
-        if (Workers > 0 && Role != LearnedOptimizerRole.Outer) throw new ArgumentException("Only an outer (local-SGD) learned optimizer can see each worker's delta; set the role to outer or workers to 0.");
-        if (Workers > 0 && Kind != LearnedOptimizerKind.Adafac) throw new ArgumentException("Per-worker delta features (LAgg-A) are built on AdafacLO; use the adafac kind.");
+        LearnedOptimizerUsages.Check(this);
     }
 
     /// <summary>The step scale of a parameter: its μP multiplier for μLO, 1 for an SP learned optimizer.</summary>

@@ -74,24 +74,17 @@ public static class LearnedOptimizerFile
         int version = IntField("format_version");
         if (version != FormatVersion)
             throw new InvalidDataException($"{name} has format version {version}; this LearnedOpt reads version {FormatVersion}. Use a matching LearnedOpt release.");
-        var kind = Field("kind") switch
-        {
-            "mlp" => LearnedOptimizerKind.Mlp,
-            "adafac" => LearnedOptimizerKind.Adafac,
-            var other => throw new InvalidDataException($"{name} is of unknown kind '{other}'; expected mlp or adafac."),
-        };
+        var kind = LearnedOptimizerKinds.FromName(Field("kind"))?.Kind
+            ?? throw new InvalidDataException($"{name} is of unknown kind '{Field("kind")}'; expected {LearnedOptimizerKinds.Choices}.");
         var parametrization = Field("parametrization") switch
         {
             "sp" => Parametrization.Standard,
             "mup" => Parametrization.MuP,
             var other => throw new InvalidDataException($"{name} has unknown parametrisation '{other}'; expected sp or mup."),
         };
-        var role = meta.GetValueOrDefault("role", "per_step") switch
-        {
-            "per_step" => LearnedOptimizerRole.PerStep,
-            "outer" => LearnedOptimizerRole.Outer,
-            var other => throw new InvalidDataException($"{name} has unknown role '{other}'; expected per_step or outer."),
-        };
+        string roleName = meta.GetValueOrDefault("role", LearnedOptimizerUsages.FileRoleName(LearnedOptimizerRole.PerStep));
+        if (!LearnedOptimizerUsages.TryParseFileRole(roleName, out var role))
+            throw new InvalidDataException($"{name} has unknown role '{roleName}'; expected {LearnedOptimizerUsages.FileRoleChoices}.");
         int workers = meta.ContainsKey("workers") ? IntField("workers") : 0;
 
         LearnedOptimizerConfig config;
@@ -132,22 +125,16 @@ public static class LearnedOptimizerFile
         return new LearnedOptimizerDefinition(config, new MetaParameters(theta), provenance);
     }
 
-    /// <summary>The command-line name of a kind.</summary>
-    public static string KindName(LearnedOptimizerKind kind) => kind == LearnedOptimizerKind.Mlp ? "mlp" : "adafac";
+    /// <summary>The file, config and command-line name of a kind (<see cref="LearnedOptimizerKinds"/>).</summary>
+    public static string KindName(LearnedOptimizerKind kind) => LearnedOptimizerKinds.Get(kind).Name;
 
-    /// <summary>The command-line name of a role.</summary>
-    public static string RoleName(LearnedOptimizerRole role) => role == LearnedOptimizerRole.Outer ? "outer" : "per_step";
+    /// <summary>The file's name of a role (<see cref="LearnedOptimizerUsages"/>).</summary>
+    public static string RoleName(LearnedOptimizerRole role) => LearnedOptimizerUsages.FileRoleName(role);
 
     /// <summary>What the optimizer is, in words: "per-step adafac optimizer", "LOpt-A outer optimizer", "LAgg-A outer optimizer for 8 workers".</summary>
-    public static string Describe(LearnedOptimizerConfig config) => config.Role switch
-    {
-        LearnedOptimizerRole.Outer when config.SeesEachWorker => $"LAgg-A outer optimizer for {config.Workers} workers",
-        LearnedOptimizerRole.Outer => "LOpt-A outer optimizer",
-        _ => $"per-step {KindName(config.Kind)} optimizer",
-    };
+    public static string Describe(LearnedOptimizerConfig config) => LearnedOptimizerUsages.Describe(config);
 
-    private static string FeatureSetName(LearnedOptimizerConfig config) => config.Kind == LearnedOptimizerKind.Mlp ? "mlplopt-19"
-        : config.SeesEachWorker ? $"adafac-lagg-{config.InputCount}" : "adafac-39";
+    private static string FeatureSetName(LearnedOptimizerConfig config) => LearnedOptimizerKinds.FeatureSet(config);
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -27,7 +27,7 @@ public sealed class LearnedUpdateRule
     {
         config.Validate();
         Config = config;
-        Features = config.Kind == LearnedOptimizerKind.Mlp ? new MlpLOptFeatures() : new AdafacFeatures();
+        Features = LearnedOptimizerKinds.Get(config.Kind).CreateFeatures();
         MetaNet = new PerParameterMlp(config.InputCount, config.HiddenSize, config.HiddenLayers);
     }
 
@@ -44,12 +44,7 @@ public sealed class LearnedUpdateRule
     public IEnumerable<(string Name, long[] Shape)> ThetaShapes()
     {
         foreach (var entry in MetaNet.Shapes()) yield return entry;
-        if (Config.Kind == LearnedOptimizerKind.Adafac)
-        {
-            yield return (AdafacFeatures.MomentumDecayName, [AdafacFeatures.MomentumDecays.Length]);
-            yield return (AdafacFeatures.RmsDecayName, [AdafacFeatures.RmsDecays.Length]);
-            yield return (AdafacFeatures.AdafactorDecayName, [AdafacFeatures.AdafactorDecays.Length]);
-        }
+        foreach (var (name, shape) in LearnedOptimizerKinds.Get(Config.Kind).LearnedTheta) yield return (name, shape.ToArray());
     }
 
     /// <summary>A freshly initialised θ (meta-network weights; learned decays at their initial values).</summary>

@@ -25,8 +25,7 @@ public sealed class LearnedOuterOptimizer : IOuterOptimizer
     /// </summary>
     public LearnedOuterOptimizer(LearnedOptimizerDefinition definition, IEnumerable<Parameter> global, IReadOnlyList<ParameterSpec>? specs = null)
     {
-        if (definition.Config.Role != LearnedOptimizerRole.Outer)
-            throw new UserInputException($"This learned optimizer is a {LearnedOptimizerFile.Describe(definition.Config)}, not a local-SGD outer optimizer; meta-train one with the lopt-a or lagg-a preset.");
+        LearnedOptimizerUsages.RequireOuter(definition.Config, "This learned optimizer", "meta-train one with the lopt-a or lagg-a preset.");
         _definition = definition;
         _theta = new ThetaCopies(definition.Theta);
         _global = global.ToArray();
@@ -47,7 +46,7 @@ public sealed class LearnedOuterOptimizer : IOuterOptimizer
     public void Step(IReadOnlyList<IReadOnlyList<Tensor>> deltas)
     {
         OuterDeltas.Validate(_global, deltas);
-        if (_definition.Config.SeesEachWorker && deltas.Count != _definition.Config.Workers)
+        if (!LearnedOptimizerUsages.AcceptsWorkers(_definition.Config, deltas.Count))
             throw new UserInputException($"This LAgg-A outer optimizer was meta-trained for {_definition.Config.Workers} workers and cannot combine {deltas.Count}; run {_definition.Config.Workers} workers or use an LOpt-A file.");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -10,12 +10,12 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// </summary>
 public static class ConfigNames
 {
-    internal static readonly ConfigEnumConverter<LearnedOptimizerKind> Kinds = new((LearnedOptimizerKind.Mlp, "mlp"), (LearnedOptimizerKind.Adafac, "adafac"));
+    // Kinds and roles are spelt by Core's registries, the same table the file format and the command line read.
+    internal static readonly ConfigEnumConverter<LearnedOptimizerKind> Kinds = new([.. LearnedOptimizerKinds.All.Select(k => (k.Kind, k.Name))]);
 
     internal static readonly ConfigEnumConverter<Parametrization> Parametrizations = new((Parametrization.MuP, "mup"), (Parametrization.Standard, "sp"));
 
-    internal static readonly ConfigEnumConverter<MetaTrainedRole> Roles =
-        new((MetaTrainedRole.PerStep, "per_step"), (MetaTrainedRole.LOptA, "lopt_a"), (MetaTrainedRole.LAggA, "lagg_a"));
+    internal static readonly ConfigEnumConverter<LearnedOptimizerUsage> Roles = new([.. LearnedOptimizerUsages.All.Select(u => (u.Usage, u.JsonName))]);
 
     internal static readonly ConfigEnumConverter<EstimatorKind> EstimatorKinds = new((EstimatorKind.Pes, "pes"), (EstimatorKind.Es, "es"), (EstimatorKind.Tbptt, "tbptt"));
 
@@ -33,7 +33,7 @@ public static class ConfigNames
     public static string JsonName(this Parametrization value) => Parametrizations.Name(value);
 
     /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
-    public static string JsonName(this MetaTrainedRole value) => Roles.Name(value);
+    public static string JsonName(this LearnedOptimizerUsage value) => Roles.Name(value);
 
     /// <summary>The config file's spelling of <paramref name="value"/>.</summary>
     public static string JsonName(this EstimatorKind value) => EstimatorKinds.Name(value);

@@ -28,7 +28,7 @@ namespace LearnedOpt.MetaTrain.MetaTraining;
 /// outer optimizer wrecks the first rounds and PES spends its first steps recovering).
 /// </param>
 public sealed record LearnedOptimizerSection(LearnedOptimizerKind Kind = LearnedOptimizerKind.Adafac, Parametrization Parametrization = Parametrization.MuP,
-    int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null, MetaTrainedRole Role = MetaTrainedRole.PerStep, bool ZeroOutputInit = false);
+    int HiddenSize = 32, int HiddenLayers = 2, double? StepMultiplier = null, LearnedOptimizerUsage Role = LearnedOptimizerUsage.PerStep, bool ZeroOutputInit = false);
 
 /// <summary>Local SGD inside each inner run of a learned outer optimizer: horizons then count communication rounds.</summary>
 /// <param name="Workers">K, workers per round.</param>
@@ -104,11 +104,7 @@ public sealed record MetaTrainConfig(
 {
     /// <summary>True when this run meta-trains a local-SGD outer optimizer (LOpt-A or LAgg-A).</summary>
     [JsonIgnore]
-    public bool TrainsOuterOptimizer => LearnedOptimizer.Role switch
-    {
-        MetaTrainedRole.PerStep => false,
-        MetaTrainedRole.LOptA or MetaTrainedRole.LAggA => true,
-    };
+    public bool TrainsOuterOptimizer => LearnedOptimizerUsages.Get(LearnedOptimizer.Role).IsOuter;
 
     /// <summary>How configs are written and read: snake_case names, enums by their config spelling, indented.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -161,21 +157,18 @@ public sealed record MetaTrainConfig(
     public LearnedOptimizerConfig OptimizerConfig()
     {
         CheckMembers();
-        var (role, workers) = LearnedOptimizer.Role switch
-        {
-            MetaTrainedRole.PerStep => (LearnedOptimizerRole.PerStep, 0),
-            MetaTrainedRole.LOptA => (LearnedOptimizerRole.Outer, 0),
-            MetaTrainedRole.LAggA => (LearnedOptimizerRole.Outer, LocalSgd?.Workers ?? 0),
-        };
         var config = LearnedOptimizerConfig.Default(LearnedOptimizer.Kind, LearnedOptimizer.Parametrization) with
         {
             HiddenSize = LearnedOptimizer.HiddenSize,
             HiddenLayers = LearnedOptimizer.HiddenLayers,
-            Role = role,
-            Workers = workers,
         };
         if (LearnedOptimizer.StepMultiplier is { } sm) config = config with { StepMultiplier = sm };
-        try { config.Validate(); }
+        try
+        {
+            // LAgg-A reads each of local_sgd.workers deltas; Validate has checked the section exists before this.
+            config = config.WithUsage(LearnedOptimizer.Role, LocalSgd?.Workers ?? 0);
+            config.Validate();
+        }
         catch (ArgumentException e) { throw new UserInputException($"learned_optimizer: {e.Message}"); }
         return config;
     }

@@ -25,8 +25,8 @@ public static class MetaTrainPresets
         ["mulo-s-sp"] = MuloS(Parametrization.Standard),
         ["mulo-m"] = MuloM(Parametrization.MuP),
         ["mulo-m-sp"] = MuloM(Parametrization.Standard),
-        ["lopt-a"] = OuterOptimizer(MetaTrainedRole.LOptA),
-        ["lagg-a"] = OuterOptimizer(MetaTrainedRole.LAggA),
+        ["lopt-a"] = OuterOptimizer(LearnedOptimizerUsage.LOptA),
+        ["lagg-a"] = OuterOptimizer(LearnedOptimizerUsage.LAggA),
     };
 
     /// <summary>The preset called <paramref name="name"/>; throws <see cref="UserInputException"/> naming the presets for any other name.</summary>
@@ -69,7 +69,7 @@ public static class MetaTrainPresets
     // horizons of 100–1000 rounds; here truncation, particles and horizons are scaled to a 2-core workstation. Two
     // measured departures make 400 outer steps enough: step multiplier 1e-2 (a worker delta is many SGD steps, not
     // one) and a zero last layer (a random first outer optimizer diverged and PES spent ~30 steps recovering).
-    private static MetaTrainConfig OuterOptimizer(MetaTrainedRole role) => new(
+    private static MetaTrainConfig OuterOptimizer(LearnedOptimizerUsage role) => new(
         role.JsonName().Replace('_', '-'), 0,
         new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, StepMultiplier: 1e-2, Role: role, ZeroOutputInit: true),
         new EstimatorSection(EstimatorKind.Pes, Particles: 4, TruncationLength: 10, Sigma: 0.01),

@@ -35,9 +35,9 @@ internal sealed class LocalSgdInnerRun : IInnerRun
     {
         schedule.Validate();
         settings.Validate();
-        if (rule.Config.Role != LearnedOptimizerRole.Outer)
+        if (!LearnedOptimizerUsages.IsOuter(rule.Config))
             throw new ArgumentException("A local-SGD inner run needs an outer learned optimizer.");
-        if (rule.Config.SeesEachWorker && rule.Config.Workers != settings.Workers)
+        if (!LearnedOptimizerUsages.AcceptsWorkers(rule.Config, settings.Workers))
             throw new UserInputException($"The LAgg-A optimizer is built for {rule.Config.Workers} workers but the run has {settings.Workers}.");
         _family = family;
         _rule = rule;

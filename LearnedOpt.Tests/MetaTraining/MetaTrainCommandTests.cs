@@ -85,7 +85,7 @@ public class MetaTrainCommandTests
     [Fact]
     public void A_zero_output_init_starts_meta_training_from_an_outer_optimizer_that_leaves_the_parameters_alone()
     {
-        var config = TinyOuter(1, "lopt_a") with { LearnedOptimizer = new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, Role: MetaTrainedRole.LOptA, ZeroOutputInit: true) };
+        var config = TinyOuter(1, "lopt_a") with { LearnedOptimizer = new LearnedOptimizerSection(LearnedOptimizerKind.Adafac, Parametrization.Standard, Role: LearnedOptimizerUsage.LOptA, ZeroOutputInit: true) };
         using var theta = new MetaTrainer(config, "unused", _ => { }).InitialTheta();
         Assert.Equal(0, theta["mlp.w2"].abs().sum().AsDouble());
         Assert.True(theta["mlp.w0"].abs().sum().AsDouble() > 0);
@@ -272,7 +272,7 @@ public class MetaTrainCommandTests
             "final-lr" => c with { Outer = c.Outer with { FinalLearningRate = 1 } },
             "task" => c with { Suites = [new SuiteSection(["nosuch-mlp"], [8], [1], [16])] },
             "es-loss" => c with { Estimator = c.Estimator with { Kind = EstimatorKind.Pes, EsLoss = EsLossAggregation.LastRecomputed } },
-            "outer-without-local-sgd" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = MetaTrainedRole.LAggA } },
+            "outer-without-local-sgd" => c with { LearnedOptimizer = c.LearnedOptimizer with { Role = LearnedOptimizerUsage.LAggA } },
             "local-sgd-per-step" => c with { LocalSgd = new LocalSgdSection() },
             "outer-tbptt" => TinyOuter(3, "lopt_a") with { Estimator = c.Estimator with { Kind = EstimatorKind.Tbptt } },
             "local-steps" => TinyOuter(3, "lopt_a") with { LocalSgd = new LocalSgdSection(LocalSteps: [4, 0]) },

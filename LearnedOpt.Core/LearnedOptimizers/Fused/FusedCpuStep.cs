@@ -52,6 +52,8 @@ public static unsafe class FusedCpuStep
     {
         if (!IsSupported) return false;
         var config = rule.Config;
+        // Kernels exist for MLPLOpt and AdafacLO only; any other registered kind takes the tensor path.
+        if (config.Kind is not (LearnedOptimizerKind.Mlp or LearnedOptimizerKind.Adafac)) return false;
         long n = parameter.numel();
         if (n == 0 || gradient.numel() != n) return false;
         bool recording = is_grad_enabled();
