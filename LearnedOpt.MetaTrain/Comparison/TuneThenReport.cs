@@ -67,7 +67,7 @@ public static class TuneThenReport
             var scores = new List<SettingScore<TSetting, TOutcome>>();
             foreach (var setting in grid)
             {
-                var runs = outcomes.Skip(next).Take(plan.TuningSeeds.Count).ToArray();
+                var runs = outcomes[next..(next + plan.TuningSeeds.Count)];
                 next += runs.Length;
                 scores.Add(new SettingScore<TSetting, TOutcome>(setting, runs, runs.Average(score)));
             }
