@@ -1,17 +1,18 @@
 using System.Diagnostics;
+using LearnedOpt.MetaTrain.Comparison;
 using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Parameters;
 using LearnedOpt.Tasks.Tasks;
-using MathNet.Numerics.Statistics;
 using static TorchSharp.torch;
 
 namespace LearnedOpt.MetaTrain.Evaluation;
 
 /// <summary>
 /// Runs an <see cref="EvalGrid"/> cell by cell. Within a cell every run is independent (its own seed, task streams and
-/// optimizer), so runs go in parallel on <c>jobs</c> threads, each with one libtorch intra-op thread; results are
-/// stored by job index, so neither thread timing nor the number of jobs changes a number. A finished cell is written to
+/// optimizer); <see cref="TuneThenReport"/> tunes the baselines, picks and runs the reported seeds in parallel on
+/// <c>jobs</c> threads, each with one libtorch intra-op thread, so neither thread timing nor the number of jobs
+/// changes a number. A finished cell is written to
 /// <c>cells/ID/</c> (its summary last), and a cell whose summary exists is not recomputed.
 /// </summary>
 public sealed class EvalRunner
@@ -91,29 +92,22 @@ public sealed class EvalRunner
     private CellRows RunCell(EvalCell cell, string dir, double? muAdamLr)
     {
         int horizon = cell.Horizon;
-        var tuning = new List<EvalTuningRow>();
-        var picked = new Dictionary<string, (double Best, double? RunnerUp)>();
-        foreach (var c in _contenders.Where(c => c.Baseline is not null && c.Name != "muadam"))
-        {
-            var rows = Tune(cell, c);
-            tuning.AddRange(rows);
-            picked[c.Name] = Pick(rows);
-        }
-        if (muAdamLr is { } mu) picked["muadam"] = (mu, null);
-
-        // Reported runs. AdamW runs every grid rate on the reported seeds, longer than the horizon, for the speedup
-        // envelope; its tuned curve is the picked rate's run cut at the horizon (constant rates: the prefix is that run).
-        var jobs = new List<RunJob>();
-        foreach (var c in _contenders)
-        {
-            if (c.Name == "adamw")
-                jobs.AddRange(from lr in c.LrGrid(_grid) from s in _grid.Seeds
-                              select new RunJob(cell, c, lr == picked["adamw"].Best ? EvalRunKind.Tuned : EvalRunKind.Grid, lr, s, horizon * _grid.AdamHorizonFactor));
-            else
-                jobs.AddRange(_grid.Seeds.Select(s => new RunJob(cell, c, c.Learned is null ? EvalRunKind.Tuned : EvalRunKind.Learned,
-                    c.Learned is null ? picked[c.Name].Best : null, s, horizon)));
-        }
-        var outcomes = Execute(jobs);
+        var tasks = Tasks(cell, _contenders);
+        // μAdam is not tuned per cell: it runs the rate picked at the base width. AdamW runs every grid rate on the
+        // reported seeds, longer than the horizon, for the speedup envelope; its tuned curve is the picked rate's run
+        // cut at the horizon (constant rates: the prefix is that run).
+        var plan = new TuneThenReportPlan<EvalContender, double>(_contenders, c => c.Baseline is not null && c.Name != "muadam" ? c.LrGrid(_grid) : [],
+            _grid.TuningSeeds, _grid.Seeds, _jobs,
+            Reported: (c, pick) => c.Name switch
+            {
+                "adamw" => [.. c.LrGrid(_grid).Select(lr => (double?)lr)],
+                "muadam" => [muAdamLr],
+                _ => [pick?.Best],
+            });
+        var result = TuneThenReport.Run(plan, job => RunOne(cell, tasks, job), o => o.FinalLoss(horizon));
+        var tuning = TuningRows(cell, result.Tuning);
+        var runnerUp = result.Tuning.ToDictionary(t => t.Contender.Name, t => t.Pick.RunnerUp);
+        var outcomes = result.Reported.Select(r => r.Outcome).ToArray();
 
         var adamRuns = outcomes.Where(o => o.Optimizer == "adamw").ToArray();
         var envelope = adamRuns.Length > 0 ? new AdamEnvelope(adamRuns, horizon * _grid.AdamHorizonFactor, RunOutcome.Window(horizon)) : null;
@@ -124,9 +118,7 @@ public sealed class EvalRunner
         foreach (var group in outcomes.Where(o => o.Kind != EvalRunKind.Grid).GroupBy(o => o.Optimizer))
         {
             var contender = _contenders.First(c => c.Name == group.Key);
-            var runs = group.ToArray();
-            picked.TryGetValue(group.Key, out var rates);
-            summary.Add(Summarise(cell, contender, runs, rates.RunnerUp, adamTarget, envelope));
+            summary.Add(Summarise(cell, contender, group.ToArray(), runnerUp.GetValueOrDefault(group.Key), adamTarget, envelope));
         }
         var steps = outcomes.SelectMany(o => StepRows(cell, o, o.Kind == EvalRunKind.Grid ? o.Rows : o.Truncated(horizon))).ToList();
 
@@ -144,16 +136,11 @@ public sealed class EvalRunner
         var heldOut = runs.Select(r => r.HeldOutAt(h)).ToArray();
         var reached = double.IsNaN(adamTarget) ? [] : runs.Select(r => r.StepsToReach(adamTarget, h)).Where(s => s.HasValue).Select(s => (double)s!.Value).ToArray();
         var speedups = envelope is null ? [] : finals.Select(f => envelope.Speedup(f, h)).ToArray();
-        static (double Mean, double Std) Stats(IEnumerable<double> values)
-        {
-            var finite = values.Where(double.IsFinite).ToArray();
-            return finite.Length switch { 0 => (double.NaN, double.NaN), 1 => (finite[0], 0), _ => finite.MeanStandardDeviation() };
-        }
-        var (finalMean, finalStd) = Stats(finals);
-        var (meanMean, meanStd) = Stats(runs.Select(r => r.MeanLoss(h)));
-        var (evalMean, evalStd) = Stats(heldOut.Select(e => e.Loss));
-        var (accMean, accStd) = Stats(heldOut.Select(e => e.Accuracy));
-        var (speedMean, speedStd) = Stats(speedups.Select(s => s.Speedup));
+        var (finalMean, finalStd) = MeanStd.Of(finals);
+        var (meanMean, meanStd) = MeanStd.Of(runs.Select(r => r.MeanLoss(h)));
+        var (evalMean, evalStd) = MeanStd.Of(heldOut.Select(e => e.Loss));
+        var (accMean, accStd) = MeanStd.Of(heldOut.Select(e => e.Accuracy));
+        var (speedMean, speedStd) = MeanStd.Of(speedups.Select(s => s.Speedup));
         var b = _grid.BaseCell;
         return new EvalSummaryRow(
             contender.Name, contender.Learned is null ? EvalRunKind.Tuned : EvalRunKind.Learned, cell.Task, cell.Dataset, cell.Width, cell.Depth, h,
@@ -164,35 +151,42 @@ public sealed class EvalRunner
             reached.Length > 0 ? reached.Average() : null, reached.Length, speedMean, speedStd, speedups.Count(s => s.Censored));
     }
 
-    // Tunes a baseline on a cell: every grid rate on every tuning seed, at the cell's horizon.
+    // Tunes a baseline alone on a cell (μAdam at the base cell): every grid rate on every tuning seed, at the cell's horizon.
     private List<EvalTuningRow> Tune(EvalCell cell, EvalContender contender)
     {
-        var jobs = (from lr in contender.LrGrid(_grid) from s in _grid.TuningSeeds select new RunJob(cell, contender, EvalRunKind.Tuned, lr, s, cell.Horizon)).ToList();
-        return Execute(jobs).Select(o => new EvalTuningRow(contender.Name, cell.Task, cell.Width, cell.Depth, cell.Horizon, o.Lr!.Value, o.Seed, o.FinalLoss(cell.Horizon), o.Diverged)).ToList();
+        var tasks = Tasks(cell, [contender]);
+        var plan = new TuneThenReportPlan<EvalContender, double>([contender], c => c.LrGrid(_grid), _grid.TuningSeeds, [], _jobs);
+        return TuningRows(cell, TuneThenReport.Tune(plan, job => RunOne(cell, tasks, job), o => o.FinalLoss(cell.Horizon)));
     }
 
-    /// <summary>The rate with the lowest mean final loss over tuning seeds, and the runner-up.</summary>
+    // One row per tuning run: contender, then rate, then seed.
+    private static List<EvalTuningRow> TuningRows(EvalCell cell, IEnumerable<ContenderTuning<EvalContender, double, RunOutcome>> tuning) =>
+        (from t in tuning from s in t.Scores from o in s.Runs
+         select new EvalTuningRow(t.Contender.Name, cell.Task, cell.Width, cell.Depth, cell.Horizon, o.Lr!.Value, o.Seed, o.FinalLoss(cell.Horizon), o.Diverged)).ToList();
+
+    /// <summary>The rate with the lowest mean final loss over tuning seeds, and the runner-up (<see cref="TuneThenReport.Pick"/>).</summary>
     internal static (double Best, double? RunnerUp) Pick(IEnumerable<EvalTuningRow> rows)
     {
-        var ranked = rows.GroupBy(r => r.Lr).Select(g => (Lr: g.Key, Loss: g.Average(r => r.FinalTrainLoss)))
-            .OrderBy(x => double.IsFinite(x.Loss) ? x.Loss : double.MaxValue).ThenBy(x => x.Lr).ToArray();
-        return (ranked[0].Lr, ranked.Length > 1 ? ranked[1].Lr : null);
+        var pick = TuneThenReport.Pick(rows.GroupBy(r => r.Lr).Select(g => (g.Key, g.Average(r => r.FinalTrainLoss))));
+        return (pick.Best, pick.RunnerUp);
     }
 
-    private RunOutcome[] Execute(IReadOnlyList<RunJob> jobs)
+    // Tasks are built on this thread (data sets load once) and shared read-only by the runs.
+    private Dictionary<Parametrization, ITrainingTask> Tasks(EvalCell cell, IEnumerable<EvalContender> contenders) =>
+        contenders.Select(c => c.Network).Distinct().ToDictionary(n => n, n => TaskRegistry.Create(cell.Task,
+            new TaskOptions(Width: cell.Width, Depth: cell.Depth, Parametrization: n, BatchSize: cell.BatchSize, Device: _device)));
+
+    private RunOutcome RunOne(EvalCell cell, Dictionary<Parametrization, ITrainingTask> tasks, ComparisonRun<EvalContender, double> job)
     {
-        // Tasks are built on this thread (data sets load once) and shared read-only by the runs.
-        var tasks = jobs.Select(j => (j.Cell, j.Contender.Network)).Distinct().ToDictionary(k => k, k => TaskRegistry.Create(k.Cell.Task,
-            new TaskOptions(Width: k.Cell.Width, Depth: k.Cell.Depth, Parametrization: k.Network, BatchSize: k.Cell.BatchSize, Device: _device)));
-        return ParallelJobs.Map(jobs.Count, _jobs, i =>
-        {
-            var job = jobs[i];
-            var task = tasks[(job.Cell, job.Contender.Network)];
-            var settings = new TrainingRunSettings(job.Steps, job.Seed, EvaluationInterval(job.Cell.Horizon, _grid.Evaluations));
-            var result = TrainingRun.Run(task, p => job.Contender.Create(p, task.Parameters, job.Lr), _ => null, settings);
-            foreach (var p in result.Parameters) p.Dispose();
-            return new RunOutcome(job.Contender.Name, job.Kind, job.Lr, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
-        });
+        var contender = job.Contender;
+        bool sweep = job.Phase == ComparisonPhase.Reported && contender.Name == "adamw";
+        string kind = sweep ? (job.Setting == job.Pick!.Best ? EvalRunKind.Tuned : EvalRunKind.Grid) : contender.Learned is null ? EvalRunKind.Tuned : EvalRunKind.Learned;
+        int steps = sweep ? cell.Horizon * _grid.AdamHorizonFactor : cell.Horizon;
+        var task = tasks[contender.Network];
+        var settings = new TrainingRunSettings(steps, job.Seed, EvaluationInterval(cell.Horizon, _grid.Evaluations));
+        var result = TrainingRun.Run(task, p => contender.Create(p, task.Parameters, job.Setting), _ => null, settings);
+        foreach (var p in result.Parameters) p.Dispose();
+        return new RunOutcome(contender.Name, kind, job.Setting, job.Seed, result.Rows, NonFinite: result.Divergence is not null);
     }
 
     /// <summary>The largest divisor of <paramref name="horizon"/> giving at least <paramref name="evaluations"/> evaluations, so one falls exactly on the horizon.</summary>
@@ -211,5 +205,4 @@ public sealed class EvalRunner
 
     private sealed record CellRows(List<EvalStepRow> Steps, List<EvalSummaryRow> Summary, List<EvalTuningRow> Tuning);
 
-    private sealed record RunJob(EvalCell Cell, EvalContender Contender, string Kind, double? Lr, long Seed, int Steps);
 }

@@ -1,5 +1,5 @@
 using LearnedOpt.Optimizers;
-using LearnedOpt.MetaTrain.Training;
+using LearnedOpt.MetaTrain.Comparison;
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Parameters;
 using LearnedOpt.Randomness;
@@ -39,11 +39,9 @@ public static class NowcastComparison
             periods.Add(settings.JumpSettings.PeriodFor(nowcaster));
             foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters);
         }
-        var pairs = (from t in Enumerable.Range(0, tasks.Length) from seed in settings.Seeds select (Task: t, Seed: seed)).ToArray();
-        object logLock = new();
-        var results = ParallelJobs.Map(pairs.Length, settings.Jobs, i =>
+        // No tuning: a (task, seed) pair is one job, since its nowcasting runs chase the reference run's target.
+        var results = TuneThenReport.OverSeeds(Enumerable.Range(0, tasks.Length).ToArray(), settings.Seeds, settings.Jobs, (t, seed) =>
         {
-            var (t, seed) = pairs[i];
             string label = settings.Tasks[t].ToString();
             var runs = new List<NowcastRunRow>();
             var curves = new List<NowcastCurveRow>();
@@ -64,13 +62,10 @@ public static class NowcastComparison
                 curves.AddRange(run.Curve(label, seed, contender.Name, settings.EvalEvery));
                 jumps.AddRange(jumpRows);
             }
-            lock (logLock)
-            {
-                log($"{label} seed {seed}: target {target:F4} at {referenceSteps} steps; " +
-                    string.Join(", ", runs.Skip(1).Select(r => $"{r.Optimizer} {(r.StepsToTarget is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not reached")} ({r.Jumps} jumps)")));
-            }
-            return (Runs: runs, Curves: curves, Jumps: jumps);
-        });
+            string line = $"{label} seed {seed}: target {target:F4} at {referenceSteps} steps; " +
+                string.Join(", ", runs.Skip(1).Select(r => $"{r.Optimizer} {(r.StepsToTarget is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not reached")} ({r.Jumps} jumps)"));
+            return (Runs: runs, Curves: curves, Jumps: jumps, Line: line);
+        }, finished: (_, _, pair) => log(pair.Line));
         var allRuns = results.SelectMany(r => r.Runs).ToList();
         var allJumps = results.SelectMany(r => r.Jumps).ToList();
         return new Result(allRuns, [.. results.SelectMany(r => r.Curves)], allJumps, Summarise(allRuns, allJumps, settings));
