@@ -24,14 +24,26 @@ public static class LearnedOptimizerFile
 
     private const string ProvenancePrefix = "provenance.";
 
+    // Tests and users quote these sentences; the format keeps them as they were before SafeTensorsFormat.
+    private static readonly SafeTensorsFormat Format = new(FormatName, [FormatVersion])
+    {
+        Wording = SafeTensorsWording.Default with
+        {
+            MissingKey = "{file} is not a LearnedOpt learned-optimizer file: its metadata has no '{key}'.",
+            WrongFormat = "{file} holds '{value}', not a learned optimizer ({format}).",
+            UnsupportedVersion = "{file} has format version {value}; this LearnedOpt reads version {versions}. Use a matching LearnedOpt release.",
+            WrongDType = "{file}: tensor '{name}' is {dtype}; learned-optimizer weights are float32.",
+        },
+    };
+
+    private static readonly (string, Parametrization)[] Parametrizations = [("sp", Parametrization.Standard), ("mup", Parametrization.MuP)];
+
     /// <summary>Writes <paramref name="definition"/> to <paramref name="path"/> (atomically).</summary>
     public static void Save(LearnedOptimizerDefinition definition, string path)
     {
         var c = definition.Config;
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = FormatName,
-            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["kind"] = KindName(c.Kind),
             ["feature_set"] = FeatureSetName(c),
             ["input_count"] = Invariant(c.InputCount),
@@ -46,7 +58,7 @@ public static class LearnedOptimizerFile
         foreach (var (key, value) in definition.Provenance) metadata[ProvenancePrefix + key] = value;
         using var scope = NewDisposeScope();
         var tensors = definition.Theta.Entries.Select(e => (e.Name, e.Tensor.detach().to(ScalarType.Float32).cpu())).ToList();
-        SafeTensorsFile.Write(path, tensors, metadata);
+        Format.Write(path, tensors, metadata);
     }
 
     /// <summary>
@@ -57,35 +69,21 @@ public static class LearnedOptimizerFile
     public static LearnedOptimizerDefinition Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Learned-optimizer file {path} does not exist; create one with `learnedopt lo init` or give the path of a trained one.", path);
-        using var content = SafeTensorsFile.Read(path);
-        var meta = content.Metadata;
-        string name = Path.GetFileName(path);
+        using var document = Format.Read(path);
+        var meta = document.Content.Metadata;
+        string name = document.File;
 
-        string Field(string key) => meta.TryGetValue(key, out var v)
-            ? v
-            : throw new InvalidDataException($"{name} is not a LearnedOpt learned-optimizer file: its metadata has no '{key}'.");
-        int IntField(string key) => int.TryParse(Field(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-            ? v : throw new InvalidDataException($"{name}: metadata '{key}' = '{Field(key)}' is not a whole number.");
-        double DoubleField(string key) => double.TryParse(Field(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-            ? v : throw new InvalidDataException($"{name}: metadata '{key}' = '{Field(key)}' is not a number.");
+        string Field(string key) => document.RequireString(key);
+        int IntField(string key) => document.RequireInt(key);
+        double DoubleField(string key) => document.RequireDouble(key);
 
-        if (Field("format") != FormatName)
-            throw new InvalidDataException($"{name} holds '{Field("format")}', not a learned optimizer ({FormatName}).");
-        int version = IntField("format_version");
-        if (version != FormatVersion)
-            throw new InvalidDataException($"{name} has format version {version}; this LearnedOpt reads version {FormatVersion}. Use a matching LearnedOpt release.");
         var kind = LearnedOptimizerKinds.FromName(Field("kind"))?.Kind
             ?? throw new InvalidDataException($"{name} is of unknown kind '{Field("kind")}'; expected {LearnedOptimizerKinds.Choices}.");
-        var parametrization = Field("parametrization") switch
-        {
-            "sp" => Parametrization.Standard,
-            "mup" => Parametrization.MuP,
-            var other => throw new InvalidDataException($"{name} has unknown parametrisation '{other}'; expected sp or mup."),
-        };
+        var parametrization = document.RequireEnum("parametrization", Parametrizations, "{file} has unknown parametrisation '{value}'; expected {expected}.");
         string roleName = meta.GetValueOrDefault("role", LearnedOptimizerUsages.FileRoleName(LearnedOptimizerRole.PerStep));
         if (!LearnedOptimizerUsages.TryParseFileRole(roleName, out var role))
             throw new InvalidDataException($"{name} has unknown role '{roleName}'; expected {LearnedOptimizerUsages.FileRoleChoices}.");
-        int workers = meta.ContainsKey("workers") ? IntField("workers") : 0;
+        int workers = document.OptionalInt("workers", 0);
 
         LearnedOptimizerConfig config;
         try
@@ -104,24 +102,16 @@ public static class LearnedOptimizerFile
         if (inputs != config.InputCount)
             throw new InvalidDataException($"{name} declares {inputs} meta-network inputs, but a {KindName(kind)} optimizer has {config.InputCount} features.");
 
-        var expected = new LearnedUpdateRule(config).ThetaShapes().ToList();
-        var present = content.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var extra = present.Except(expected.Select(e => e.Name)).ToList();
-        if (extra.Count > 0) throw new InvalidDataException($"{name} has tensors a {KindName(kind)} optimizer does not use: {string.Join(", ", extra)}.");
-        var theta = new List<(string, Tensor)>();
-        foreach (var (tensorName, shape) in expected)
+        // The wording names what this optimizer is, so a misshapen tensor is explained by the config that wants it.
+        var schema = new LearnedUpdateRule(config).ThetaShapes().Select(e => new SafeTensorSpec(e.Name, e.Shape, ScalarType.Float32)).ToList();
+        var wording = Format.Wording with
         {
-            var t = content.Get(tensorName);
-            if (t.dtype != ScalarType.Float32)
-                throw new InvalidDataException($"{name}: tensor '{tensorName}' is {t.dtype}; learned-optimizer weights are float32.");
-            if (!t.shape.SequenceEqual(shape))
-                throw new InvalidDataException($"{name}: tensor '{tensorName}' has shape [{string.Join(", ", t.shape)}]; a {KindName(kind)} optimizer with {config.InputCount} inputs and hidden size {config.HiddenSize} needs [{string.Join(", ", shape)}].");
-            if (!t.isfinite().all().item<bool>())
-                throw new InvalidDataException($"{name}: tensor '{tensorName}' contains NaN or infinite values.");
-            theta.Add((tensorName, t.clone()));
-        }
-        var provenance = meta.Where(kv => kv.Key.StartsWith(ProvenancePrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[ProvenancePrefix.Length..], kv => kv.Value);
+            ExtraTensors = $$"""{file} has tensors a {{KindName(kind)}} optimizer does not use: {names}.""",
+            WrongShape = $$"""{file}: tensor '{name}' has shape {shape}; a {{KindName(kind)}} optimizer with {{config.InputCount}} inputs and hidden size {{config.HiddenSize}} needs {expected}.""",
+        };
+        var tensors = document.CheckTensors(schema, wording);
+        var theta = schema.Zip(tensors, (spec, t) => (spec.Name, t.clone())).ToList();
+        var provenance = document.WithPrefix(ProvenancePrefix).ToDictionary();
         return new LearnedOptimizerDefinition(config, new MetaParameters(theta), provenance);
     }
 

@@ -25,6 +25,21 @@ public static class NowcasterFile
 
     private const string ProvenancePrefix = "trained_";
 
+    // Tests and users quote these sentences; the format keeps them as they were before SafeTensorsFormat.
+    private static readonly SafeTensorsFormat Format = new(FormatName, [FormatVersion])
+    {
+        Wording = SafeTensorsWording.Default with
+        {
+            MissingKey = "{file} is not a LearnedOpt nowcaster file: its metadata has no '{key}'.",
+            WrongFormat = "{file} holds '{value}', not a nowcaster ({format}).",
+            UnsupportedVersion = "{file} has format version {value}; this LearnedOpt reads version {versions}. Use a matching LearnedOpt release.",
+            WrongDType = "{file}: tensor '{name}' is {dtype}; nowcaster weights are float32.",
+        },
+    };
+
+    // Spelled by KindName, so the file's spellings and the reader's cannot drift apart.
+    private static readonly (string, NowcasterKind)[] Kinds = [.. Enum.GetValues<NowcasterKind>().Select(k => (KindName(k), k))];
+
     /// <summary>The file's spelling of a nowcaster kind: <c>gnn</c> or <c>wnn</c>.</summary>
     public static string KindName(NowcasterKind kind) => kind == NowcasterKind.Gnn ? "gnn" : "wnn";
 
@@ -34,8 +49,6 @@ public static class NowcasterFile
         var config = network.Config;
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = FormatName,
-            ["format_version"] = Str(FormatVersion),
             ["kind"] = KindName(config.Kind),
             ["graph_kind"] = GraphKind,
             ["scaling"] = ScalingName,
@@ -52,7 +65,7 @@ public static class NowcasterFile
         foreach (var (key, value) in provenance) metadata[ProvenancePrefix + key] = value;
         using var scope = NewDisposeScope();
         var tensors = network.named_parameters().Select(p => (p.name, p.parameter.detach().contiguous())).ToList();
-        SafeTensorsFile.Write(path, tensors, metadata);
+        Format.Write(path, tensors, metadata);
     }
 
     /// <summary>Loads a nowcaster written by <c>learnedopt nowcaster train</c>.</summary>
@@ -61,42 +74,20 @@ public static class NowcasterFile
     public static LearnedNowcaster Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Nowcaster file {path} does not exist; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.", path);
-        using var content = SafeTensorsFile.Read(path);
-        var meta = content.Metadata;
-        string name = Path.GetFileName(path);
+        using var document = Format.Read(path);
+        string name = document.File;
+        string Field(string key) => document.RequireString(key);
+        int IntField(string key) => document.RequireInt(key);
 
-        string Field(string key) => meta.TryGetValue(key, out var v)
-            ? v
-            : throw new InvalidDataException($"{name} is not a LearnedOpt nowcaster file: its metadata has no '{key}'.");
-        int IntField(string key) => int.TryParse(Field(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-            ? v : throw new InvalidDataException($"{name}: metadata '{key}' = '{Field(key)}' is not a whole number.");
-
-        if (Field("format") != FormatName)
-            throw new InvalidDataException($"{name} holds '{Field("format")}', not a nowcaster ({FormatName}).");
-        int version = IntField("format_version");
-        if (version != FormatVersion)
-            throw new InvalidDataException($"{name} has format version {version}; this LearnedOpt reads version {FormatVersion}. Use a matching LearnedOpt release.");
         if (Field("graph_kind") != GraphKind)
             throw new InvalidDataException($"{name} was trained on '{Field("graph_kind")}' neural graphs, but LearnedOpt builds '{GraphKind}' graphs only; train a nowcaster on its own trajectories with `learnedopt nowcaster train`.");
         if (Field("scaling") != ScalingName)
             throw new InvalidDataException($"{name} expects '{Field("scaling")}' scaling; this LearnedOpt scales histories by '{ScalingName}'.");
         if (IntField("edge_types") != NowcasterConfig.EdgeTypeCount || IntField("node_types") != NowcasterConfig.NodeTypeCount)
             throw new InvalidDataException($"{name} embeds {Field("edge_types")} edge types and {Field("node_types")} node types; this LearnedOpt has {NowcasterConfig.EdgeTypeCount} and {NowcasterConfig.NodeTypeCount}.");
-        var kind = Field("kind") switch
-        {
-            "gnn" => NowcasterKind.Gnn,
-            "wnn" => NowcasterKind.Wnn,
-            var other => throw new InvalidDataException($"{name} is of unknown nowcaster kind '{other}'; expected gnn or wnn."),
-        };
+        var kind = document.RequireEnum("kind", Kinds, "{file} is of unknown nowcaster kind '{value}'; expected {expected}.");
         // "residual" came later: files without it were written by the plain (non-residual) network.
-        bool residual = meta.TryGetValue("residual", out var r)
-            ? r switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw new InvalidDataException($"{name}: metadata 'residual' = '{r}' is neither true nor false."),
-            }
-            : false;
+        bool residual = document.OptionalBool("residual", false);
         var config = new NowcasterConfig(kind, IntField("context"), IntField("horizons"), IntField("hidden"), IntField("layers"), IntField("spacing"), IntField("node_encodings"), residual);
         try { config.Validate(); }
         catch (UserInputException e) { throw new InvalidDataException($"{name}: {e.Message}"); }
@@ -104,30 +95,23 @@ public static class NowcasterFile
         var network = NowcastNetwork.Create(config, seed: 0);
         try
         {
-            var expected = network.named_parameters().ToList();
-            var present = content.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            var extra = present.Except(expected.Select(e => e.name)).ToList();
-            if (extra.Count > 0) throw new InvalidDataException($"{name} has tensors a {KindName(kind)} nowcaster does not use: {string.Join(", ", extra)}.");
-            using var noGrad = no_grad();
-            foreach (var (tensorName, parameter) in expected)
+            var parameters = network.named_parameters().ToList();
+            var schema = parameters.Select(p => new SafeTensorSpec(p.name, p.parameter.shape, ScalarType.Float32)).ToList();
+            var wording = Format.Wording with
             {
-                var t = content.Get(tensorName);
-                if (t.dtype != ScalarType.Float32)
-                    throw new InvalidDataException($"{name}: tensor '{tensorName}' is {t.dtype}; nowcaster weights are float32.");
-                if (!t.shape.SequenceEqual(parameter.shape))
-                    throw new InvalidDataException($"{name}: tensor '{tensorName}' has shape [{string.Join(", ", t.shape)}]; a {KindName(kind)} nowcaster of this shape needs [{string.Join(", ", parameter.shape)}].");
-                if (!t.isfinite().all().item<bool>())
-                    throw new InvalidDataException($"{name}: tensor '{tensorName}' contains NaN or infinite values.");
-                parameter.copy_(t);
-            }
+                ExtraTensors = $$"""{file} has tensors a {{KindName(kind)}} nowcaster does not use: {names}.""",
+                WrongShape = $$"""{file}: tensor '{name}' has shape {shape}; a {{KindName(kind)}} nowcaster of this shape needs {expected}.""",
+            };
+            var tensors = document.CheckTensors(schema, wording);
+            using var noGrad = no_grad();
+            foreach (var ((_, parameter), t) in parameters.Zip(tensors)) parameter.copy_(t);
         }
         catch
         {
             network.Dispose();
             throw;
         }
-        var provenance = meta.Where(kv => kv.Key.StartsWith(ProvenancePrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[ProvenancePrefix.Length..], kv => kv.Value);
+        var provenance = document.WithPrefix(ProvenancePrefix).ToDictionary();
         return new LearnedNowcaster(network, provenance);
     }
 

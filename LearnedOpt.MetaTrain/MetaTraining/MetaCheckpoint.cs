@@ -21,6 +21,22 @@ public static class MetaCheckpoint
     /// <summary>The checkpoint layout this version writes and reads (1: the first versioned layout, 2026-12-07).</summary>
     public const int FormatVersion = 1;
 
+    // The refusals keep their wording from before SafeTensorsFormat; a file without a version predates versioning.
+    private static readonly SafeTensorsFormat Format = new(FormatName, [FormatVersion])
+    {
+        Wording = SafeTensorsWording.Default with
+        {
+            MissingKey = "{file} has no valid {key}.",
+            NotAWholeNumber = "{file} has no valid {key}.",
+            MissingFormat = "{file} is not a LearnedOpt meta-training checkpoint.",
+            WrongFormat = "{file} is not a LearnedOpt meta-training checkpoint.",
+            MissingVersion = "{file} has checkpoint format version none (written before checkpoints were versioned); " + ResumeAdvice,
+            UnsupportedVersion = "{file} has checkpoint format version {value}; " + ResumeAdvice,
+        },
+    };
+
+    private const string ResumeAdvice = "this LearnedOpt resumes version {versions} only, so start the run again without --resume or resume it with the release that wrote it.";
+
     internal static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
         byte[] outerOptimizerState, EstimatorState estimators, IReadOnlyList<MetaTrainStep> log)
     {
@@ -31,14 +47,12 @@ public static class MetaCheckpoint
         tensors.AddRange(estimators.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.detach())));
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = FormatName,
-            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["next_step"] = nextStep.ToString(CultureInfo.InvariantCulture),
             ["config"] = configJson,
             ["log"] = System.Text.Json.JsonSerializer.Serialize(log),
         };
         foreach (var (key, value) in estimators.Counters) metadata[CounterPrefix + key] = value.ToString(CultureInfo.InvariantCulture);
-        SafeTensorsFile.Write(Path.Combine(directory, FileName), tensors, metadata);
+        Format.Write(Path.Combine(directory, FileName), tensors, metadata);
     }
 
     internal sealed record Loaded(int NextStep, List<(string Name, Tensor Tensor)> Theta, byte[] OuterOptimizerState, EstimatorState Estimators, List<MetaTrainStep> Log);
@@ -48,29 +62,23 @@ public static class MetaCheckpoint
     {
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without --resume to start.");
-        using var content = SafeTensorsFile.Read(path);
-        var meta = content.Metadata;
-        if (!meta.TryGetValue("format", out var format) || format != FormatName)
-            throw new InvalidDataException($"{path} is not a LearnedOpt meta-training checkpoint.");
-        string version = meta.GetValueOrDefault("format_version") ?? "none (written before checkpoints were versioned)";
-        if (version != FormatVersion.ToString(CultureInfo.InvariantCulture))
-            throw new InvalidDataException($"{path} has checkpoint format version {version}; this LearnedOpt resumes version {FormatVersion} only, so start the run again without --resume or resume it with the release that wrote it.");
-        if (meta.GetValueOrDefault("config") != configJson)
+        // Named by its full path: a checkpoint is found by its folder, and every folder's file has the same name.
+        using var document = Format.Read(path, displayName: path);
+        if (document.OptionalString("config") != configJson)
             throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new --out.");
-        if (!int.TryParse(meta.GetValueOrDefault("next_step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int nextStep))
-            throw new InvalidDataException($"{path} has no valid next_step.");
+        int nextStep = document.RequireInt("next_step");
         var estimators = new EstimatorState();
         var theta = new List<(string, Tensor)>();
         byte[]? outer = null;
-        foreach (var (name, t) in content.Tensors)
+        foreach (var (name, t) in document.Content.Tensors)
         {
             if (name.StartsWith(ThetaPrefix, StringComparison.Ordinal)) theta.Add((name[ThetaPrefix.Length..], t.clone()));
             else if (name == OuterKey) outer = t.data<byte>().ToArray();
             else estimators.Tensors[name] = t.clone();
         }
-        foreach (var (key, value) in meta.Where(kv => kv.Key.StartsWith(CounterPrefix, StringComparison.Ordinal)))
-            estimators.Counters[key[CounterPrefix.Length..]] = long.Parse(value, CultureInfo.InvariantCulture);
-        var log = System.Text.Json.JsonSerializer.Deserialize<List<MetaTrainStep>>(meta.GetValueOrDefault("log") ?? "[]") ?? [];
+        foreach (var key in document.WithPrefix(CounterPrefix).Keys)
+            estimators.Counters[key] = document.RequireLong(CounterPrefix + key);
+        var log = System.Text.Json.JsonSerializer.Deserialize<List<MetaTrainStep>>(document.OptionalString("log") ?? "[]") ?? [];
         return new Loaded(nextStep, theta, outer ?? throw new InvalidDataException($"{path} lacks the outer optimizer state."), estimators, log);
     }
 }

@@ -30,6 +30,26 @@ internal static class TrajectoryFile
 
     private sealed record SpecJson(string Name, long[] Shape, ParameterRole Role, long FanIn);
 
+    // Tests and users quote these sentences; the format keeps them as they were before SafeTensorsFormat.
+    private static readonly SafeTensorsFormat Format = new(FormatName, [FormatVersion])
+    {
+        Wording = SafeTensorsWording.Default with
+        {
+            MissingKey = "{file} has no '{key}' metadata entry; collect the trajectory again.",
+            NotAWholeNumber = "{file} has the metadata entry '{key}' = '{value}', which is not a number; collect the trajectory again.",
+            NotANumber = "{file} has the metadata entry '{key}' = '{value}', which is not a number; collect the trajectory again.",
+            MissingFormat = "{file} is not a trajectory file (its format is missing, not '{format}'); give a file written by `learnedopt trajectories`.",
+            WrongFormat = "{file} is not a trajectory file (its format is '{value}', not '{format}'); give a file written by `learnedopt trajectories`.",
+            UnsupportedVersion = "{file} has trajectory format version {value}, but this reader knows version {versions} only; collect it again with this version of `learnedopt trajectories`.",
+            ExtraTensors = "{file} has the tensor '{name}', which its parameter descriptions do not list; collect the trajectory again.",
+            WrongDType = "{file} stores parameter '{name}' as {dtype}, not float16 or float32; collect the trajectory again.",
+            NotFinite = "{file} has values of parameter '{name}' that are not finite; collect the trajectory again (with --dtype float32 if float16 overflowed).",
+        },
+    };
+
+    // bfloat16 is read too, though never written: it holds every value a float32 snapshot rounds to.
+    private static readonly ScalarType[] SnapshotDTypes = [ScalarType.Float16, ScalarType.Float32, ScalarType.BFloat16];
+
     private static readonly JsonSerializerOptions SpecJsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -61,8 +81,6 @@ internal static class TrajectoryFile
         var specs = record.Parameters.Select(p => new SpecJson(p.Name, p.Shape, p.Role, p.FanIn)).ToArray();
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = FormatName,
-            ["format_version"] = Str(FormatVersion),
             ["task"] = task.Task,
             ["task_description"] = task.Description,
             ["width"] = Str(task.Width),
@@ -81,7 +99,7 @@ internal static class TrajectoryFile
             ["dtype"] = dtype.ToString().ToLowerInvariant(),
             ["parameters"] = JsonSerializer.Serialize(specs, SpecJsonOptions),
         };
-        SafeTensorsFile.Write(path, tensors, metadata);
+        Format.Write(path, tensors, metadata);
     }
 
     /// <summary>Loads and validates a trajectory file; snapshots come back as float32.</summary>
@@ -94,25 +112,18 @@ internal static class TrajectoryFile
         if (!File.Exists(path))
             throw new FileNotFoundException($"Trajectory file {path} does not exist; give a file written by `learnedopt trajectories`.", path);
 
-        using var content = SafeTensorsFile.Read(path);
-        var meta = content.Metadata;
-        meta.TryGetValue("format", out string? format);
-        if (format != FormatName)
-            throw Bad(file, $"is not a trajectory file (its format is {(format is null ? "missing" : $"'{format}'")}, not '{FormatName}'); give a file written by `learnedopt trajectories`");
-        string version = Meta(meta, "format_version", file);
-        if (version != Str(FormatVersion))
-            throw Bad(file, $"has trajectory format version {version}, but this reader knows version {FormatVersion} only; collect it again with this version of `learnedopt trajectories`");
-
-        var specs = ParseSpecs(Meta(meta, "parameters", file), file);
+        using var document = Format.Read(path);
+        var specs = ParseSpecs(document.RequireString("parameters"), file);
         var task = new TrajectoryTaskInfo(
-            Meta(meta, "task", file), Meta(meta, "task_description", file),
-            Int(meta, "width", file), Int(meta, "depth", file), Int(meta, "batch_size", file),
-            Meta(meta, "activation", file), Meta(meta, "parametrization", file), Long(meta, "task_seed", file));
-        double lr = Number(meta, "lr", file);
-        int spacing = Int(meta, "spacing", file);
-        long seed = Long(meta, "seed", file), runSeed = Long(meta, "run_seed", file);
+            document.RequireString("task"), document.RequireString("task_description"),
+            document.RequireInt("width"), document.RequireInt("depth"), document.RequireInt("batch_size"),
+            document.RequireString("activation"), document.RequireString("parametrization"), document.RequireLong("task_seed"));
+        double lr = document.RequireDouble("lr");
+        int spacing = document.RequireInt("spacing");
+        long seed = document.RequireLong("seed"), runSeed = document.RequireLong("run_seed");
 
-        var steps = content.Get(StepsTensor);
+        // The number of snapshots comes from the steps themselves, so they are checked before the schema that uses it.
+        var steps = document.Content.Get(StepsTensor);
         if (steps.dtype != ScalarType.Int64 || steps.dim() != 1 || steps.shape[0] < 1)
             throw Bad(file, $"has a 'steps' tensor of dtype {steps.dtype} and shape {Shape(steps.shape)}, where a non-empty int64 vector is expected; collect the trajectory again");
         long count = steps.shape[0];
@@ -123,37 +134,35 @@ internal static class TrajectoryFile
                 throw Bad(file, $"has snapshot steps that are not increasing from 0 (snapshot {k} is at step {stepValues[k]}); collect the trajectory again");
         }
 
-        var losses = content.Get(LossesTensor);
-        if (losses.dtype != ScalarType.Float32 || !losses.shape.SequenceEqual([count]))
-            throw Bad(file, $"has a 'losses' tensor of dtype {losses.dtype} and shape {Shape(losses.shape)}, but {count} steps call for float32 {Shape([count])}; collect the trajectory again");
-        float[] lossValues = losses.data<float>().ToArray();
-        if (lossValues.Any(v => !float.IsFinite(v)))
-            throw Bad(file, "has a training loss that is not finite; collect the trajectory again with a smaller --lr");
-
-        var known = new HashSet<string>(specs.Select(s => s.Name)) { StepsTensor, LossesTensor };
-        foreach (var (name, _) in content.Tensors)
-        {
-            if (!known.Contains(name))
-                throw Bad(file, $"has the tensor '{name}', which its parameter descriptions do not list; collect the trajectory again");
-        }
+        var lossesProblem = $$"""{file} has a 'losses' tensor of dtype {dtype} and shape {shape}, but {{count}} steps call for float32 {{Shape([count])}}; collect the trajectory again.""";
+        SafeTensorSpec[] schema =
+        [
+            new(LossesTensor, [count], ScalarType.Float32)
+            {
+                Wording = Format.Wording with
+                {
+                    WrongDType = lossesProblem,
+                    WrongShape = lossesProblem,
+                    NotFinite = "{file} has a training loss that is not finite; collect the trajectory again with a smaller --lr.",
+                },
+            },
+            new(StepsTensor, [count], ScalarType.Int64),
+            .. specs.Select(spec => new SafeTensorSpec(spec.Name, [count, .. spec.Shape], SnapshotDTypes)
+            {
+                Wording = Format.Wording with
+                {
+                    WrongShape = $$"""{file} has parameter '{name}' of shape {shape}, but {{count}} snapshots of its described shape {{Shape(spec.Shape)}} make {expected}; the trajectory has mismatched shapes, so collect it again.""",
+                },
+            }),
+        ];
+        var tensors = document.CheckTensors(schema);
+        float[] lossValues = tensors[0].data<float>().ToArray();
 
         var snapshots = new List<Tensor>(specs.Count);
         try
         {
-            foreach (var spec in specs)
-            {
-                var stored = content.Get(spec.Name);
-                long[] expected = [count, .. spec.Shape];
-                if (stored.dtype is not (ScalarType.Float16 or ScalarType.Float32 or ScalarType.BFloat16))
-                    throw Bad(file, $"stores parameter '{spec.Name}' as {stored.dtype}, not float16 or float32; collect the trajectory again");
-                if (!stored.shape.SequenceEqual(expected))
-                    throw Bad(file, $"has parameter '{spec.Name}' of shape {Shape(stored.shape)}, but {count} snapshots of its described shape {Shape(spec.Shape)} make {Shape(expected)}; the trajectory has mismatched shapes, so collect it again");
-                var values = stored.to_type(ScalarType.Float32, copy: true);
-                snapshots.Add(values);
-                using var finite = isfinite(values).all();
-                if (!finite.item<bool>())
-                    throw Bad(file, $"has values of parameter '{spec.Name}' that are not finite; collect the trajectory again (with --dtype float32 if float16 overflowed)");
-            }
+            // The parameters follow losses and steps in the schema.
+            foreach (var stored in tensors.Skip(2)) snapshots.Add(stored.to_type(ScalarType.Float32, copy: true));
         }
         catch
         {
@@ -180,21 +189,6 @@ internal static class TrajectoryFile
             throw Bad(file, "has parameter descriptions with repeated or reserved names; collect the trajectory again");
         return specs;
     }
-
-    private static string Meta(IReadOnlyDictionary<string, string> meta, string key, string file) =>
-        meta.TryGetValue(key, out string? value) ? value : throw Bad(file, $"has no '{key}' metadata entry; collect the trajectory again");
-
-    private static int Int(IReadOnlyDictionary<string, string> meta, string key, string file) =>
-        int.TryParse(Meta(meta, key, file), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw NotANumber(key, meta[key], file);
-
-    private static long Long(IReadOnlyDictionary<string, string> meta, string key, string file) =>
-        long.TryParse(Meta(meta, key, file), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : throw NotANumber(key, meta[key], file);
-
-    private static double Number(IReadOnlyDictionary<string, string> meta, string key, string file) =>
-        double.TryParse(Meta(meta, key, file), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw NotANumber(key, meta[key], file);
-
-    private static InvalidDataException NotANumber(string key, string value, string file) =>
-        Bad(file, $"has the metadata entry '{key}' = '{value}', which is not a number; collect the trajectory again");
 
     private static InvalidDataException Bad(string file, string problem) => new($"{file} {problem}.");
 
