@@ -91,26 +91,8 @@ internal static class LocalSgdCompareCommand
         var contenders = new List<LocalSgdContender>();
         foreach (string entry in entries)
         {
-            LocalSgdContender contender;
-            string name = entry.ToLowerInvariant();
-            if (LocalSgdCommand.OuterNames.Contains(name))
-            {
-                var kind = LocalSgdCommand.DefaultInnerKind(name);
-                contender = new LocalSgdContender(name, LocalSgdCommand.OuterSettings(name, null, null), null,
-                    new BaselineOptimizerSettings(kind, LocalSgdCommand.DefaultInnerLr(kind)));
-            }
-            else if (File.Exists(entry))
-            {
-                var definition = LearnedOptimizerFile.Load(entry);
-                learned.Add(definition);
-                LocalSgdCommand.CheckLearnedOuter(definition, entry, workers);
-                // SGD workers, as `localsgd --outer FILE` and the LOpt-A / LAgg-A meta-training use.
-                contender = new LocalSgdContender(Path.GetFileNameWithoutExtension(entry), null, definition,
-                    new BaselineOptimizerSettings(BaselineOptimizerKind.Sgd, LocalSgdCommand.DefaultInnerLr(BaselineOptimizerKind.Sgd)));
-            }
-            else if (Path.HasExtension(entry) || entry.Contains(Path.DirectorySeparatorChar) || entry.Contains('/'))
-                throw new UserInputException($"--outer {entry}: no such file; give the path of a learned outer optimizer file (LOpt-A, LAgg-A), or one of {string.Join(", ", LocalSgdCommand.OuterNames)}.");
-            else throw new UserInputException($"Unknown --outer '{entry}'; use {string.Join(", ", LocalSgdCommand.OuterNames)}, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).");
+            var contender = OuterOptimizerChoice.Resolve(entry, workers);
+            if (contender.Learned is { } definition) learned.Add(definition);
             if (contenders.Any(c => c.Name == contender.Name))
                 throw new UserInputException($"--outer names '{contender.Name}' twice (as a baseline or a file name without extension); give each contender once, renaming a file if needed.");
             contenders.Add(contender);
