@@ -13,9 +13,6 @@ namespace LearnedOpt.Cli;
 /// <summary><c>learnedopt localsgd</c>: simulate local SGD with K workers and an outer optimizer; write rounds.csv and plots.</summary>
 internal static class LocalSgdCommand
 {
-    /// <summary>The outer optimizers the command knows by name.</summary>
-    public static readonly string[] OuterNames = ["fedavg", "slowmo", "diloco"];
-
     public static Command Create()
     {
         var command = new Command("localsgd", "Simulate local SGD: K workers × H local steps per round, combined by an outer optimizer.");
@@ -42,15 +39,17 @@ internal static class LocalSgdCommand
         {
             var device = DeviceOption.Resolve(result, deviceOption);
             string outerText = result.GetValue(outer)!;
-            string outerName = outerText.Trim().ToLowerInvariant();
-            using var learned = File.Exists(outerText) ? LearnedOptimizerFile.Load(outerText) : null;
-            var outerSettings = learned is null ? OuterSettings(outerText, result.GetValue(outerLr), result.GetValue(outerMomentum)) : null;
-            if (learned is not null)
+            var contender = OuterOptimizerChoice.Resolve(outerText, result.GetValue(workers));
+            using var learned = contender.Learned;
+            string outerName = learned is null ? contender.Name : Path.GetFileName(outerText.Trim());
+            OuterSgdSettings? outerSettings = null;
+            if (contender.Preset is { } preset)
             {
-                if (result.GetValue(outerLr) is not null || result.GetValue(outerMomentum) is not null)
-                    throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
-                outerName = Path.GetFileName(outerText);
+                outerSettings = preset with { LearningRate = result.GetValue(outerLr) ?? preset.LearningRate, Momentum = result.GetValue(outerMomentum) ?? preset.Momentum };
+                outerSettings.Validate();
             }
+            else if (result.GetValue(outerLr) is not null || result.GetValue(outerMomentum) is not null)
+                throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
             var innerKind = result.GetValue(inner) is { } innerText
                 ? innerText.Trim().ToLowerInvariant() switch
                 {
@@ -59,12 +58,11 @@ internal static class LocalSgdCommand
                     "adamw" => BaselineOptimizerKind.AdamW,
                     var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum or adamw."),
                 }
-                : DefaultInnerKind(outerName);
-            double lr = result.GetValue(innerLr) ?? DefaultInnerLr(innerKind);
+                : contender.Inner.Kind;
+            double lr = result.GetValue(innerLr) ?? OuterOptimizerChoice.DefaultInnerLr(innerKind);
             var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
                 new BaselineOptimizerSettings(innerKind, lr), result.GetValue(evalEvery));
             settings.Validate();
-            if (learned is not null) CheckLearnedOuter(learned, outerText, settings.Workers);
             var compression = DeltaCompressionSettings.Parse(result.GetValue(compress)!);
             var trainingTask = task.CreateTask(result, device);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
@@ -88,35 +86,5 @@ internal static class LocalSgdCommand
             return double.IsFinite(last.TrainLoss) ? 0 : 1;
         });
         return command;
-    }
-
-    /// <summary>The workers' optimizer when --inner is not given: AdamW under DiLoCo (as in its paper), SGD otherwise.</summary>
-    internal static BaselineOptimizerKind DefaultInnerKind(string outerName) =>
-        outerName == "diloco" ? BaselineOptimizerKind.AdamW : BaselineOptimizerKind.Sgd;
-
-    /// <summary>The workers' learning rate when --inner-lr is not given: 1e-3 for AdamW, 0.5 for SGD (as in the learned local-SGD paper).</summary>
-    internal static double DefaultInnerLr(BaselineOptimizerKind kind) => kind == BaselineOptimizerKind.AdamW ? 1e-3 : 0.5;
-
-    /// <summary>The named outer optimizer's preset (fedavg, slowmo, diloco), with the given rate and momentum if any.</summary>
-    internal static OuterSgdSettings OuterSettings(string text, double? lr, double? momentum)
-    {
-        var preset = text.Trim().ToLowerInvariant() switch
-        {
-            "fedavg" => OuterSgdSettings.FedAvg,
-            "slowmo" => OuterSgdSettings.SlowMo,
-            "diloco" => OuterSgdSettings.DiLoCo,
-            _ => throw new UserInputException($"Unknown --outer '{text}'; use one of {string.Join(", ", OuterNames)}, or the path of a learned outer optimizer file."),
-        };
-        var settings = preset with { LearningRate = lr ?? preset.LearningRate, Momentum = momentum ?? preset.Momentum };
-        settings.Validate();
-        return settings;
-    }
-
-    /// <summary>Refuses, before any training, a learned file that cannot combine <paramref name="workers"/> workers' deltas.</summary>
-    internal static void CheckLearnedOuter(LearnedOptimizerDefinition learned, string path, int workers)
-    {
-        LearnedOptimizerUsages.RequireOuter(learned.Config, path, "give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).");
-        if (!LearnedOptimizerUsages.AcceptsWorkers(learned.Config, workers))
-            throw new UserInputException($"{path} is an LAgg-A outer optimizer meta-trained for {learned.Config.Workers} workers; run it with --workers {learned.Config.Workers}, or use an LOpt-A file, which takes any number.");
     }
 }

@@ -28,13 +28,14 @@ internal static class LocalSgdCompareCommand
         task.AddTo(command);
         var outer = CliOptions.Create("--outer", "Contenders, comma-separated: fedavg, slowmo, diloco, or paths of learned outer optimizer files (LOpt-A, LAgg-A).", "fedavg,slowmo,diloco");
         var grid = CliOptions.Create("--outer-lr-grid", "Outer learning rates the baselines are tuned over.", DefaultOuterLrGrid);
-        var tuneSeeds = CliOptions.Create("--tune-seeds", $"Tuning seeds ({LocalSgdComparisonSettings.FirstTuningSeed}, …), never reported.", 2);
+        var tuneSeeds = CliOptions.Create("--tuning-seeds", $"Tuning seeds ({LocalSgdComparisonSettings.FirstTuningSeed}, …), never reported.", 2);
         var seeds = CliOptions.Create("--seeds", $"Reported seeds ({LocalSgdComparisonSettings.FirstSeed}, …).", 5);
         var workers = CliOptions.Create("--workers", "K, the number of workers.", 8);
         var localSteps = CliOptions.Create("--local-steps", "H, local steps per round.", 8);
         var rounds = CliOptions.Create("--rounds", "Communication rounds of every run.", 100);
         var jobs = CliOptions.Create("--jobs", "Runs in parallel, one libtorch thread each (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for the CSVs, report.md and loss-vs-rounds.png.");
+        tuneSeeds.Aliases.Add("--tune-seeds"); // spelled as `learnedopt eval` spells it; the earlier spelling still works
         var deviceOption = DeviceOption.Create();
         foreach (Option o in new Option[] { outer, grid, tuneSeeds, seeds, workers, localSteps, rounds, jobs, deviceOption, output })
             command.Options.Add(o);
@@ -43,7 +44,7 @@ internal static class LocalSgdCompareCommand
         {
             var device = DeviceOption.Resolve(result, deviceOption);
             var settings = new LocalSgdComparisonSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds),
-                ParseGrid(result.GetValue(grid)!), CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tune-seeds"),
+                ParseGrid(result.GetValue(grid)!), CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tuning-seeds"),
                 CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
             settings.Validate();
             var learned = new List<LearnedOptimizerDefinition>();
@@ -91,26 +92,8 @@ internal static class LocalSgdCompareCommand
         var contenders = new List<LocalSgdContender>();
         foreach (string entry in entries)
         {
-            LocalSgdContender contender;
-            string name = entry.ToLowerInvariant();
-            if (LocalSgdCommand.OuterNames.Contains(name))
-            {
-                var kind = LocalSgdCommand.DefaultInnerKind(name);
-                contender = new LocalSgdContender(name, LocalSgdCommand.OuterSettings(name, null, null), null,
-                    new BaselineOptimizerSettings(kind, LocalSgdCommand.DefaultInnerLr(kind)));
-            }
-            else if (File.Exists(entry))
-            {
-                var definition = LearnedOptimizerFile.Load(entry);
-                learned.Add(definition);
-                LocalSgdCommand.CheckLearnedOuter(definition, entry, workers);
-                // SGD workers, as `localsgd --outer FILE` and the LOpt-A / LAgg-A meta-training use.
-                contender = new LocalSgdContender(Path.GetFileNameWithoutExtension(entry), null, definition,
-                    new BaselineOptimizerSettings(BaselineOptimizerKind.Sgd, LocalSgdCommand.DefaultInnerLr(BaselineOptimizerKind.Sgd)));
-            }
-            else if (Path.HasExtension(entry) || entry.Contains(Path.DirectorySeparatorChar) || entry.Contains('/'))
-                throw new UserInputException($"--outer {entry}: no such file; give the path of a learned outer optimizer file (LOpt-A, LAgg-A), or one of {string.Join(", ", LocalSgdCommand.OuterNames)}.");
-            else throw new UserInputException($"Unknown --outer '{entry}'; use {string.Join(", ", LocalSgdCommand.OuterNames)}, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).");
+            var contender = OuterOptimizerChoice.Resolve(entry, workers);
+            if (contender.Learned is { } definition) learned.Add(definition);
             if (contenders.Any(c => c.Name == contender.Name))
                 throw new UserInputException($"--outer names '{contender.Name}' twice (as a baseline or a file name without extension); give each contender once, renaming a file if needed.");
             contenders.Add(contender);

@@ -95,15 +95,18 @@ internal static class NowcasterCommand
         var steps = CliOptions.Create("--steps", "Plain AdamW's run length T (its held-out loss at T is the target).", 4000);
         var lr = CliOptions.Create("--lr", "AdamW learning rate.", 1e-3);
         var evalEvery = CliOptions.Create("--eval-every", "Held-out evaluations every N steps.", 10);
-        var period = new Option<int?>("--period") { Description = "Steps between jumps (default: each nowcaster's context × spacing)." };
-        var maxHorizon = new Option<int?>("--max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most each nowcaster's own (default: its own)." };
+        var period = new Option<int?>("--nowcast-period", "--period") { Description = "Steps between jumps (default: each nowcaster's context × spacing)." };
+        var maxHorizon = new Option<int?>("--nowcast-max-horizon", "--max-horizon") { Description = "The first jump's horizon in snapshot spacings, at most each nowcaster's own (default: its own)." };
         var withinHistory = CliOptions.Create("--horizon-within-history", "Cap each jump's horizon at the snapshots taken so far, so no jump looks further ahead than the run has come (false: NiNo's uncapped schedule).", true);
-        var warmup = CliOptions.Create("--warmup", "No jump before this step; the periods before it only snapshot (0: jump from the first period).", 0);
-        var checkJumps = CliOptions.Create("--check-jumps", $"Take a jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --jump-tolerance; otherwise halve its horizon until it does, or skip it (false: take every jump, as NiNo).", false);
-        var jumpTolerance = new Option<double?>("--jump-tolerance") { Description = $"With --check-jumps, the relative rise of the probe loss a jump may cause and still be taken (default {NowcastSettings.DefaultJumpTolerance.ToString(CultureInfo.InvariantCulture)}: 5 %)." };
+        var warmup = CliOptions.Create("--nowcast-warmup", "No jump before this step; the periods before it only snapshot (0: jump from the first period).", 0);
+        var checkJumps = CliOptions.Create("--nowcast-check", $"Take a jump only if it raises the training loss on a fixed probe of {NowcastProbe.Batches} batches by at most --nowcast-tolerance; otherwise halve its horizon until it does, or skip it (false: take every jump, as NiNo).", false);
+        var jumpTolerance = new Option<double?>("--nowcast-tolerance", "--jump-tolerance") { Description = $"With --nowcast-check, the relative rise of the probe loss a jump may cause and still be taken (default {NowcastSettings.DefaultJumpTolerance.ToString(CultureInfo.InvariantCulture)}: 5 %)." };
         var slack = CliOptions.Create("--slack", "A nowcasting run may continue to SLACK·T steps to measure a slowdown.", 1.5);
         var jobs = CliOptions.Create("--jobs", "(task, seed) pairs in parallel (results do not depend on it).", Environment.ProcessorCount);
         var output = CliOptions.Required<string>("--out", "Folder for runs.csv, summary.csv, curves.csv, jumps.csv, report.md and figures.");
+        // The jump options are spelled as `learnedopt train` spells them; the earlier short spellings still work.
+        warmup.Aliases.Add("--warmup");
+        checkJumps.Aliases.Add("--check-jumps");
         var deviceOption = DeviceOption.Create();
         foreach (Option o in new Option[] { tasks, nowcasters, seeds, firstSeed, steps, lr, evalEvery, period, maxHorizon, withinHistory, warmup, checkJumps, jumpTolerance, slack, jobs, deviceOption, output })
             command.Options.Add(o);
@@ -116,7 +119,7 @@ internal static class NowcasterCommand
             bool check = result.GetValue(checkJumps);
             double? tolerance = result.GetValue(jumpTolerance);
             if (tolerance is { } orphan && !check)
-                throw new UserInputException($"--jump-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --check-jumps true.");
+                throw new UserInputException($"--nowcast-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --nowcast-check true.");
             var settings = new NowcastComparisonSettings(
                 [.. CliOptions.SplitList(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
                 [.. CliOptions.SplitList(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],

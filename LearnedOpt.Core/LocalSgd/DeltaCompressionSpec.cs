@@ -15,6 +15,8 @@ internal static partial class DeltaCompressionSpec
     public static DeltaCompressionSettings Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        // Not the CLI's list splitter (Cli/CliOptions.SplitList, which drops empty entries): Core cannot call the Cli,
+        // and an empty part here is refused by name rather than skipped (DeltaCompressionSettingsTests).
         var parts = spec.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length == 1 && parts[0].Equals("none", StringComparison.OrdinalIgnoreCase)) return new DeltaCompressionSettings();
 

@@ -1,4 +1,5 @@
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Choices;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using TorchSharp.Modules;
@@ -46,12 +47,19 @@ public sealed class EvalContender
         new(name, definition, null, definition.Config.Parametrization);
 
     /// <summary>adamw, muadam or sgdm.</summary>
-    public static EvalContender FromBaseline(string name) => name switch
+    public static EvalContender FromBaseline(string name) => Resolver().ResolveName(name);
+
+    /// <summary>The baselines (adamw, muadam, sgdm) and learned-optimizer files an evaluation takes, a file named for its file name.</summary>
+    public static NameOrFile<EvalContender> Resolver() => new NameOrFile<EvalContender>("baseline",
+        [
+            new("adamw", () => new("adamw", null, BaselineOptimizerKind.AdamW, Parametrization.Standard)),
+            new("muadam", () => new("muadam", null, BaselineOptimizerKind.MuAdam, Parametrization.MuP)),
+            new("sgdm", () => new("sgdm", null, BaselineOptimizerKind.Momentum, Parametrization.Standard)),
+        ],
+        path => FromFile(Path.GetFileNameWithoutExtension(path), LearnedOptimizerFile.Load(path)), "learned-optimizer file")
     {
-        "adamw" => new(name, null, BaselineOptimizerKind.AdamW, Parametrization.Standard),
-        "muadam" => new(name, null, BaselineOptimizerKind.MuAdam, Parametrization.MuP),
-        "sgdm" => new(name, null, BaselineOptimizerKind.Momentum, Parametrization.Standard),
-        _ => throw new UserInputException($"Unknown baseline '{name}'; use any of {string.Join(", ", EvalGrid.KnownBaselines)}."),
+        // The wording EvalGrid.Validate uses for the same mistake (EvalGridTests).
+        Unknown = name => $"Unknown baseline '{name}'; use any of {string.Join(", ", EvalGrid.KnownBaselines)}.",
     };
 
     /// <summary>Builds the optimizer (constant learning rate <paramref name="lr"/> for baselines; multiplier 1 for learned ones).</summary>

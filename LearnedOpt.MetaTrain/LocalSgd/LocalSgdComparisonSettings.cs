@@ -30,7 +30,7 @@ public sealed record LocalSgdComparisonSettings(int Workers, int LocalSteps, int
         foreach (double rate in OuterLrGrid)
             if (!(rate > 0) || !double.IsFinite(rate))
                 throw new UserInputException($"--outer-lr-grid has {rate}, which is not a positive number; give positive rates such as 0.5,1.");
-        if (TuningSeeds.Count < 1) throw new UserInputException("--tune-seeds must be at least 1; baselines need a tuning seed to pick their outer learning rate.");
+        if (TuningSeeds.Count < 1) throw new UserInputException("--tuning-seeds must be at least 1; baselines need a tuning seed to pick their outer learning rate.");
         if (Seeds.Count < 1) throw new UserInputException("--seeds must be at least 1; every contender needs a reported run.");
         if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
     }

@@ -48,7 +48,7 @@ public sealed record NowcastComparisonSettings(
 
     /// <summary>What the jump checks call each setting: this command's option names.</summary>
     private static readonly NowcastSettingNames OptionNames = new(
-        TotalSteps: "--steps", Period: "--period", MaxHorizon: "--max-horizon", WarmupSteps: "--warmup", JumpTolerance: "--jump-tolerance");
+        TotalSteps: "--steps", Period: "--nowcast-period", MaxHorizon: "--nowcast-max-horizon", WarmupSteps: "--nowcast-warmup", JumpTolerance: "--nowcast-tolerance");
 
     /// <summary>The wrapper's settings, the same for every nowcasting run.</summary>
     public NowcastSettings JumpSettings => new(Steps, Period, MaxHorizon, HorizonWithinHistory: HorizonWithinHistory, WarmupSteps: WarmupSteps,

@@ -11,20 +11,24 @@ public sealed record NowcastContender(string Name, string Source)
     public const string AdamW = "adamw";
 
     /// <summary>A fresh nowcaster (one per run, so parallel runs share nothing).</summary>
-    public INowcaster Create() => NowcasterChoice.Resolve(Source);
+    public INowcaster Create() => NowcasterChoice.Resolver(Option).Resolve(Source);
+
+    // The option contenders come from, named in messages.
+    private const string Option = "--nowcasters";
 
     /// <summary>Parses <c>NAME=FILE</c> or <c>linear</c>; throws <see cref="UserInputException"/> otherwise.</summary>
     public static NowcastContender Parse(string text)
     {
         string trimmed = text.Trim();
-        if (trimmed.Equals("linear", StringComparison.OrdinalIgnoreCase)) return new NowcastContender("linear", "linear");
+        var resolver = NowcasterChoice.Resolver(Option);
+        if (resolver.IsName(trimmed)) return new NowcastContender(NowcasterChoice.Linear, NowcasterChoice.Linear);
         int equals = trimmed.IndexOf('=');
         if (equals <= 0 || equals == trimmed.Length - 1)
             throw new UserInputException($"--nowcasters entry '{text}' is not NAME=FILE or linear; write e.g. gnn=pretrained/nowcaster/nowcaster.safetensors.");
         string name = trimmed[..equals], file = trimmed[(equals + 1)..];
         if (name.Equals(AdamW, StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"--nowcasters name '{name}' is reserved for the plain-AdamW reference; choose another name.");
-        if (!File.Exists(file)) throw new UserInputException($"Nowcaster file {file} does not exist; train one with `learnedopt nowcaster train`.");
+        resolver.Check(file); // a missing file fails here, before any run
         return new NowcastContender(name, file);
     }
 }

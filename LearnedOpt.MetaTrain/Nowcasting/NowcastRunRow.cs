@@ -10,7 +10,7 @@ namespace LearnedOpt.MetaTrain.Nowcasting;
 /// <param name="LossAtT">Held-out loss at step T.</param>
 /// <param name="Jumps">Jumps made.</param>
 /// <param name="SkippedJumps">Jumps skipped because the prediction was not finite.</param>
-/// <param name="RejectedJumps">Checked jumps not taken because even horizon 1 raised the probe loss (0 unless <c>--check-jumps</c>).</param>
+/// <param name="RejectedJumps">Checked jumps not taken because even horizon 1 raised the probe loss (0 unless <c>--nowcast-check</c>).</param>
 /// <param name="RecoveredJumps">Jumps after which the held-out loss was back at its pre-jump level (10-step means, see <see cref="NowcastJumpRow"/>) within 50 steps.</param>
 /// <param name="WorstRecoverySteps">Most steps any recovered jump needed.</param>
 /// <param name="LargestSpike">Largest rise of the held-out loss right after a jump over its pre-jump level.</param>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 using LearnedOpt.MetaTrain.Evaluation;
 
 namespace LearnedOpt.MetaTrain.Reports;
@@ -43,12 +46,16 @@ internal static class CsvKinds
         return score >= 0.5 ? kind : null;
     }
 
+    private static readonly CsvConfiguration HeaderConfiguration = new(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim };
+
     /// <summary>The column names in the first line of <paramref name="path"/>; an empty file is an <see cref="InvalidDataException"/>.</summary>
     public static IReadOnlyList<string> ReadHeader(string path)
     {
+        // CsvHelper, as RecordCsv reads the rows, so a quoted header cell or a comma inside one is read the same way.
         using var reader = new StreamReader(path);
-        string? line = reader.ReadLine();
-        if (string.IsNullOrWhiteSpace(line)) throw new InvalidDataException($"{path} is empty; expected a CSV file with a header line.");
-        return line.Split(',').Select(c => c.Trim().Trim('"')).ToList();
+        using var csv = new CsvReader(reader, HeaderConfiguration);
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header || header.All(string.IsNullOrWhiteSpace))
+            throw new InvalidDataException($"{path} is empty; expected a CSV file with a header line.");
+        return header;
     }
 }

@@ -1,4 +1,5 @@
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Choices;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using TorchSharp.Modules;
@@ -32,21 +33,33 @@ public sealed class OptimizerChoice
     /// Resolves <paramref name="nameOrPath"/>. <paramref name="lr"/> is the learning rate of a baseline (default 1e-3)
     /// or the step multiplier of a learned optimizer (default 1).
     /// </summary>
-    public static OptimizerChoice Parse(string nameOrPath, double? lr, double weightDecay, double momentum, double? maxGradNorm)
-    {
-        if (BaselineOptimizers.TryParse(nameOrPath) is { } kind)
+    public static OptimizerChoice Parse(string nameOrPath, double? lr, double weightDecay, double momentum, double? maxGradNorm) =>
+        Resolver(lr, weightDecay, momentum, maxGradNorm).Resolve(nameOrPath);
+
+    /// <summary>The names and file <c>--optimizer</c> accepts, building choices with these settings.</summary>
+    public static NameOrFile<OptimizerChoice> Resolver(double? lr, double weightDecay, double momentum, double? maxGradNorm) =>
+        new("optimizer", BaselineOptimizers.Names,
+            name => BaselineOptimizers.TryParse(name) is { } kind ? () => Baseline(kind, lr, weightDecay, momentum, maxGradNorm) : null,
+            path => FromFile(path, lr, weightDecay, maxGradNorm), "learned-optimizer file")
         {
-            var settings = new BaselineOptimizerSettings(kind, lr ?? 1e-3, weightDecay, momentum);
-            try { settings.Validate(); }
-            catch (ArgumentException e) { throw new UserInputException(e.Message); }
-            return new OptimizerChoice(settings, null, null, settings.LearningRate, weightDecay, maxGradNorm);
-        }
-        if (!File.Exists(nameOrPath))
-            throw new UserInputException($"Unknown optimizer '{nameOrPath}'; use one of {string.Join(", ", BaselineOptimizers.Names)} or the path of a learned-optimizer file (see `learnedopt lo init`).");
+            // The wording `learnedopt train` has always used (TrainCommandTests).
+            Unknown = value => $"Unknown optimizer '{value}'; use one of {string.Join(", ", BaselineOptimizers.Names)} or the path of a learned-optimizer file (see `learnedopt lo init`).",
+        };
+
+    private static OptimizerChoice Baseline(BaselineOptimizerKind kind, double? lr, double weightDecay, double momentum, double? maxGradNorm)
+    {
+        var settings = new BaselineOptimizerSettings(kind, lr ?? 1e-3, weightDecay, momentum);
+        try { settings.Validate(); }
+        catch (ArgumentException e) { throw new UserInputException(e.Message); }
+        return new OptimizerChoice(settings, null, null, settings.LearningRate, weightDecay, maxGradNorm);
+    }
+
+    private static OptimizerChoice FromFile(string path, double? lr, double weightDecay, double? maxGradNorm)
+    {
         double multiplier = lr ?? 1.0;
         if (!(multiplier > 0) || !double.IsFinite(multiplier)) throw new UserInputException($"The learning rate must be a positive number, got {multiplier}.");
         if (!(weightDecay >= 0)) throw new UserInputException($"Weight decay must be zero or positive, got {weightDecay}.");
-        return new OptimizerChoice(null, LearnedOptimizerFile.Load(nameOrPath), nameOrPath, multiplier, weightDecay, maxGradNorm);
+        return new OptimizerChoice(null, LearnedOptimizerFile.Load(path), path, multiplier, weightDecay, maxGradNorm);
     }
 
     /// <summary>The learned optimizer, when one was chosen.</summary>

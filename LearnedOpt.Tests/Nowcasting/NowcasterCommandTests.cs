@@ -103,7 +103,7 @@ public class NowcasterCommandTests
         Assert.Contains("rejected_jumps", header);
 
         string report = File.ReadAllText(Path.Combine(temp["eval"], "report.md"));
-        Assert.Contains("- Checked jumps (`--check-jumps`):", report);
+        Assert.Contains("- Checked jumps (`--nowcast-check`):", report);
         Assert.Contains("at most 0 % above it", report);
         Assert.Contains("taken at a shorter horizon", report);
     }
@@ -130,13 +130,18 @@ public class NowcasterCommandTests
     [Theory]
     [InlineData("--tasks", "fmnist8-mlp:32:2", "--tasks entry 'fmnist8-mlp:32:2' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.")]
     [InlineData("--nowcasters", "gnn", "--nowcasters entry 'gnn' is not NAME=FILE or linear; write e.g. gnn=pretrained/nowcaster/nowcaster.safetensors.")]
-    [InlineData("--max-horizon", "0", "--max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 0.")]
-    [InlineData("--max-horizon", "41", "--max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 41.")]
-    [InlineData("--period", "7", "--period must be a multiple of the linear nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
+    [InlineData("--max-horizon", "0", "--nowcast-max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 0.")]
+    [InlineData("--max-horizon", "41", "--nowcast-max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 41.")]
+    [InlineData("--period", "7", "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
     [InlineData("--steps", "55", "--steps 55 must be a multiple of --eval-every 10 so that step T is evaluated.")]
-    [InlineData("--warmup", "60", "--warmup must be at least 0 and below --steps (60), got 60.")]
-    [InlineData("--jump-tolerance", "-0.5", "--jump-tolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.", "--check-jumps", "true")]
-    [InlineData("--jump-tolerance", "0.1", "--jump-tolerance 0.1 needs --check-jumps true.")]
+    [InlineData("--warmup", "60", "--nowcast-warmup must be at least 0 and below --steps (60), got 60.")]
+    [InlineData("--jump-tolerance", "-0.5", "--nowcast-tolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.", "--check-jumps", "true")]
+    [InlineData("--jump-tolerance", "0.1", "--nowcast-tolerance 0.1 needs --nowcast-check true.")]
+    [InlineData("--nowcast-tolerance", "0.1", "--nowcast-tolerance 0.1 needs --nowcast-check true.")]
+    [InlineData("--nowcast-period", "7", "--nowcast-period must be a multiple of the linear nowcaster's context of 5 snapshots (one snapshot every period / 5 steps), got 7; use e.g. 5.")]
+    [InlineData("--nowcast-warmup", "60", "--nowcast-warmup must be at least 0 and below --steps (60), got 60.")]
+    [InlineData("--nowcast-max-horizon", "0", "--nowcast-max-horizon must be between 1 and the linear nowcaster's 40 snapshot spacings, got 0.")]
+    [InlineData("--nowcast-tolerance", "-0.5", "--nowcast-tolerance must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got -0.5.", "--nowcast-check", "true")]
     public void Bad_evaluation_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected,
         string? alsoOption = null, string? alsoValue = null)
     {
