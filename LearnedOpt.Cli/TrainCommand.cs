@@ -1,22 +1,16 @@
 using LearnedOpt.Runtime;
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Nowcasting;
-using LearnedOpt.MetaTrain.Reports;
 using LearnedOpt.MetaTrain.Training;
 using LearnedOpt.Nowcasting;
 using LearnedOpt.Optimizers;
 using LearnedOpt.Parameters;
 using Spectre.Console;
-using TorchSharp;
-using TorchSharp.Modules;
 
 namespace LearnedOpt.Cli;
 
-/// <summary><c>learnedopt train</c>: train one task with one optimizer; write metrics.csv, loss.png and run.json.</summary>
+/// <summary><c>learnedopt train</c>: train one task with one optimizer (and nowcasting), run by <see cref="TrainJob"/>: metrics.csv, loss.png, run.json.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -58,103 +52,34 @@ internal static class TrainCommand
                 result.GetValue(nowcastCheck), result.GetValue(nowcastTolerance), run.Steps, trainingTask.Parameters);
             using var nowcaster = nowcastPlan?.Nowcaster;
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-            string label = choice.Label + (nowcastPlan is { } plan ? $" + {plan.Nowcaster.Kind} nowcasting every {plan.Settings.Period} steps" : "");
+            string label = TrainJob.Label(choice, nowcastPlan);
             CliConsole.Out.MarkupLine($"Training [bold]{Markup.Escape(trainingTask.Name)}[/] with {Markup.Escape(label)} for {run.Steps} steps (seed {run.Seed}) on {ComputeDevice.Describe(device)}.");
 
-            NowcastingOptimizer? nowcasting = null;
-            NowcastProbe? probe = null;
-            torch.optim.Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters)
-            {
-                var inner = choice.Create(parameters, trainingTask.Parameters);
-                if (nowcastPlan is not { } p) return inner;
-                if (p.CheckJumps) probe = new NowcastProbe(trainingTask, parameters, run.Seed);
-                return nowcasting = new NowcastingOptimizer(inner, parameters.Zip(trainingTask.Parameters), p.Nowcaster, p.Settings, probeLoss: probe is null ? null : probe.Loss);
-            }
-
-            TrainingResult trainResult;
-            try
-            {
-                trainResult = ProgressDisplay.Run("train", run.Steps, report =>
-                    TrainingRun.Run(
-                        trainingTask,
-                        CreateOptimizer,
-                        lrSchedule.Attach,
-                        run,
-                        row =>
-                        {
-                            if (row.TrainLoss is { } loss && (row.Step % 10 == 0 || row.Step == run.Steps - 1))
-                                report(row.Step + 1, nowcasting is null ? $"loss {loss:F4}" : $"loss {loss:F4}, {JumpCount(nowcasting)}");
-                        }));
-            }
-            finally
-            {
-                probe?.Dispose(); // the probe's batches, drawn when the optimizer was made
-            }
-
-            MetricsCsv.Write(Path.Combine(outDir, "metrics.csv"), trainResult.Rows);
-            LossPlot.Save(Path.Combine(outDir, "loss.png"), trainResult.Rows, $"{trainingTask.Name} — {label}");
-            var final = trainResult.Final;
-            double recentTrain = trainResult.Rows.Where(r => r.TrainLoss.HasValue).TakeLast(50).Select(r => r.TrainLoss!.Value).DefaultIfEmpty(double.NaN).Average();
-            var summary = new
-            {
-                command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-                task = trainingTask.Name,
-                device = ComputeDevice.Describe(device),
-                optimizer = choice.Describe(),
-                nowcast = nowcasting is null ? null : new
+            string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            var done = ProgressDisplay.Run("train", run.Steps, report =>
+                TrainJob.Run(trainingTask, choice, lrSchedule, run, nowcastPlan, outDir, device, commandLine, (row, nowcasting) =>
                 {
-                    kind = nowcasting.Nowcaster.Kind,
-                    context = nowcasting.Nowcaster.Context,
-                    period = nowcasting.Period,
-                    snapshot_every = nowcasting.SnapshotEvery,
-                    max_horizon = nowcasting.MaxHorizon,
-                    decay_power = nowcasting.Settings.DecayPower,
-                    horizon_within_history = nowcasting.Settings.HorizonWithinHistory,
-                    warmup_steps = nowcasting.Settings.WarmupSteps,
-                    check_jumps = nowcasting.ChecksJumps,
-                    jump_tolerance = nowcasting.ChecksJumps ? nowcasting.Settings.JumpTolerance : (double?)null,
-                    planned_horizons = nowcasting.PlannedHorizons,
-                    jumps_done = nowcasting.Jumps.Count,
-                    skipped_jumps = nowcasting.SkippedJumps,
-                    rejected_jumps = nowcasting.RejectedJumps,
-                    jumps = nowcasting.Jumps.Select(j => new { step = j.Step, horizon = j.Horizon, scheduled_horizon = j.ScheduledHorizon }),
-                },
-                schedule = lrSchedule,
-                run,
-                steps_completed = final.Step,
-                final_train_loss_last50 = recentTrain,
-                final_eval_loss = final.EvalLoss,
-                final_eval_accuracy = final.EvalAccuracy,
-                wall_seconds = final.WallMs / 1000,
-                diverged = trainResult.Divergence,
-            };
-            AtomicFile.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(summary, RunJsonOptions));
-
+                    if (row.TrainLoss is { } loss && (row.Step % 10 == 0 || row.Step == run.Steps - 1))
+                        report(row.Step + 1, nowcasting is null ? $"loss {loss:F4}" : $"loss {loss:F4}, {NowcastOutcome.Of(nowcasting).JumpCount}");
+                }));
+            var trainResult = done.Training;
+            var final = trainResult.Final;
             if (trainResult.Divergence is { } why) CliApp.WriteError($"Warning: {why}; try a smaller --lr.");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"done: {final.Step} steps in {final.WallMs / 1000:F1} s ({final.Step / Math.Max(final.WallMs / 1000, 1e-9):F0} steps/s); train loss (last 50) {recentTrain:F4}; held-out loss {final.EvalLoss:F4}{(final.EvalAccuracy is { } a ? $", accuracy {a:P1}" : "")}"));
-            if (nowcasting is not null)
-                Console.WriteLine($"nowcasting ({nowcasting.Nowcaster.Kind}, every {nowcasting.Period} steps): {JumpCount(nowcasting)}{(nowcasting.Jumps.Count == 0 ? "" : $", horizon {nowcasting.Jumps[0].Horizon} → {nowcasting.Jumps[^1].Horizon} spacings of {nowcasting.SnapshotEvery} steps")}");
+                $"done: {final.Step} steps in {final.WallMs / 1000:F1} s ({final.Step / Math.Max(final.WallMs / 1000, 1e-9):F0} steps/s); train loss (last 50) {done.RecentTrainLoss:F4}; held-out loss {final.EvalLoss:F4}{(final.EvalAccuracy is { } a ? $", accuracy {a:P1}" : "")}"));
+            if (done.Nowcast is { } nc)
+                Console.WriteLine($"nowcasting ({nc.Kind}, every {nc.Period} steps): {nc.JumpCount}{(nc.Jumps.Count == 0 ? "" : $", horizon {nc.Jumps[0].Horizon} → {nc.Jumps[^1].Horizon} spacings of {nc.SnapshotEvery} steps")}");
             Console.WriteLine($"wrote {Path.Combine(outDir, "metrics.csv")}, loss.png, run.json");
             return trainResult.Divergence is null ? 0 : 1;
         });
         return command;
     }
 
-    private static readonly JsonSerializerOptions RunJsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     /// <summary>
     /// Resolves the <c>--nowcast*</c> options and checks them against the nowcaster, the task and the run length, so that
     /// bad input fails before --out is created. Null when nowcasting is off.
     /// </summary>
-    private static (INowcaster Nowcaster, NowcastSettings Settings, bool CheckJumps)? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup,
+    private static NowcastPlan? PrepareNowcast(string? value, int? period, int? maxHorizon, int? warmup,
         bool? check, double? tolerance, int steps, IReadOnlyList<ParameterSpec> specs)
     {
         if (tolerance is { } orphan && check != true)
@@ -179,7 +104,7 @@ internal static class TrainCommand
             // the same networks so that the two compare on equal terms.
             using (NeuralGraph.FromParameters(specs)) { }
             nowcaster.CheckSupports(specs);
-            return (nowcaster, settings, check == true);
+            return new NowcastPlan(nowcaster, settings, check == true);
         }
         catch
         {
@@ -190,10 +115,6 @@ internal static class TrainCommand
 
     private static readonly NowcastSettingNames OptionNames = new(
         TotalSteps: "--steps", Period: "--nowcast-period", MaxHorizon: "--nowcast-max-horizon", WarmupSteps: "--nowcast-warmup", JumpTolerance: "--nowcast-tolerance");
-
-    private static string JumpCount(NowcastingOptimizer nowcasting) =>
-        $"{nowcasting.Jumps.Count} jump{(nowcasting.Jumps.Count == 1 ? "" : "s")}{(nowcasting.SkippedJumps > 0 ? $" ({nowcasting.SkippedJumps} skipped)" : "")}" +
-        (nowcasting.RejectedJumps > 0 ? $", {nowcasting.RejectedJumps} rejected by the check" : "");
 
     private static ScheduleKind ParseSchedule(string text) => text.Trim().ToLowerInvariant() switch
     {
