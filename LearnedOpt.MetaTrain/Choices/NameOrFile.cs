@@ -106,11 +106,7 @@ public sealed class NameOrFile<T> where T : class
     /// <summary>Why <paramref name="value"/> was refused: by default "SUBJECT 'VALUE' is neither NAMES nor an existing FILE; HINT."</summary>
     public string UnknownMessage(string value) => Unknown is { } custom
         ? custom(value)
-        : $"{Subject} '{value}' is neither {ListOr(Names)} nor an existing {FileNoun}{(Hint is null ? "" : $"; {Hint}")}.";
-
-    // "a", "a or b", "a, b or c".
-    private static string ListOr(IReadOnlyList<string> names) =>
-        names.Count <= 1 ? string.Concat(names) : $"{string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}";
+        : $"{Subject} '{value}' is neither {Spellings.Choices(Names)} nor an existing {FileNoun}{(Hint is null ? "" : $"; {Hint}")}.";
 
     private static bool LooksLikePath(string value) =>
         Path.HasExtension(value) || value.Contains(Path.DirectorySeparatorChar) || value.Contains('/');
