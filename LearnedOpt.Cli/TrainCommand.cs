@@ -46,7 +46,7 @@ internal static class TrainCommand
             var run = new TrainingRunSettings(result.GetValue(steps), result.GetValue(seed), result.GetValue(evalEvery), choice.MaxGradNorm);
             run.Validate();
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
-            Validate(lrSchedule.Validate);
+            CliInput.Check(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result, device); // before touching --out: a bad task leaves no folder behind
             var nowcastPlan = PrepareNowcast(result.GetValue(nowcast), result.GetValue(nowcastPeriod), result.GetValue(nowcastHorizon), result.GetValue(nowcastWarmup),
                 result.GetValue(nowcastCheck), result.GetValue(nowcastTolerance), run.Steps, trainingTask.Parameters);
@@ -97,7 +97,7 @@ internal static class TrainCommand
         {
             var settings = new NowcastSettings(steps, period ?? NowcastSettings.DefaultPeriod(nowcaster), maxHorizon, WarmupSteps: warmup ?? 0,
                 JumpTolerance: tolerance ?? NowcastSettings.DefaultJumpTolerance);
-            Validate(() => settings.Validate(nowcaster, OptionNames));
+            CliInput.Check(() => settings.Validate(nowcaster, OptionNames));
             if (steps < settings.Period)
                 throw new UserInputException($"--steps {steps} is shorter than one nowcasting period of {settings.Period} steps, so no jump would happen; train longer or give a smaller --nowcast-period (a multiple of {nowcaster.Context}).");
             // Nowcasting is for networks: the learned nowcaster reads the network's graph, and the linear baseline is held to
@@ -113,8 +113,9 @@ internal static class TrainCommand
         }
     }
 
-    private static readonly NowcastSettingNames OptionNames = new(
-        TotalSteps: "--steps", Period: "--nowcast-period", MaxHorizon: "--nowcast-max-horizon", WarmupSteps: "--nowcast-warmup", JumpTolerance: "--nowcast-tolerance");
+    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(NowcastSettings.TotalSteps), "--steps"),
+        (nameof(NowcastSettings.Period), "--nowcast-period"), (nameof(NowcastSettings.MaxHorizon), "--nowcast-max-horizon"),
+        (nameof(NowcastSettings.WarmupSteps), "--nowcast-warmup"), (nameof(NowcastSettings.JumpTolerance), "--nowcast-tolerance"));
 
     private static ScheduleKind ParseSchedule(string text) => text.Trim().ToLowerInvariant() switch
     {
@@ -123,11 +124,5 @@ internal static class TrainCommand
         "linear" => ScheduleKind.Linear,
         _ => throw new UserInputException($"Unknown --schedule '{text}'; use constant, cosine or linear."),
     };
-
-    // Core validators throw ArgumentException; on the command line that is the user's mistake.
-    private static void Validate(Action validate)
-    {
-        try { validate(); }
-        catch (ArgumentException e) { throw new UserInputException(e.Message); }
-    }
+}
 }

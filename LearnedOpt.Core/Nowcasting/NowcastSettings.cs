@@ -54,29 +54,29 @@ public sealed record NowcastSettings(int TotalSteps, int? Period = null, int? Ma
     /// Throws <see cref="ArgumentException"/>, naming the setting (as <paramref name="names"/> calls it), the value and the
     /// fix, when these settings cannot drive <paramref name="nowcaster"/>.
     /// </summary>
-    public void Validate(INowcaster nowcaster, NowcastSettingNames? names = null)
+    public void Validate(INowcaster nowcaster, SettingNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(nowcaster);
-        names ??= NowcastSettingNames.Properties;
+        names ??= SettingNames.Properties;
         int c = nowcaster.Context;
         if (TotalSteps < 1)
-            throw new ArgumentException($"{names.TotalSteps} must be the run's number of optimizer steps (at least 1), got {TotalSteps}.");
+            throw new ArgumentException($"{names[nameof(TotalSteps)]} must be the run's number of optimizer steps (at least 1), got {TotalSteps}.");
         int period = PeriodFor(nowcaster);
         if (period < c || period % c != 0)
         {
             throw new ArgumentException(
-                $"{names.Period} must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots (one snapshot every period / {c} steps), " +
+                $"{names[nameof(Period)]} must be a multiple of the {nowcaster.Kind} nowcaster's context of {c} snapshots (one snapshot every period / {c} steps), " +
                 $"got {period}; use e.g. {c * Math.Max(1, (int)Math.Round(period / (double)c))}.");
         }
         int maxHorizon = MaxHorizonFor(nowcaster);
         if (maxHorizon < 1 || maxHorizon > nowcaster.MaxHorizon)
-            throw new ArgumentException($"{names.MaxHorizon} must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {maxHorizon}.");
+            throw new ArgumentException($"{names[nameof(MaxHorizon)]} must be between 1 and the {nowcaster.Kind} nowcaster's {nowcaster.MaxHorizon} snapshot spacings, got {maxHorizon}.");
         if (WarmupSteps < 0 || WarmupSteps >= TotalSteps)
-            throw new ArgumentException($"{names.WarmupSteps} must be at least 0 and below {names.TotalSteps} ({TotalSteps}), got {WarmupSteps}.");
+            throw new ArgumentException($"{names[nameof(WarmupSteps)]} must be at least 0 and below {names[nameof(TotalSteps)]} ({TotalSteps}), got {WarmupSteps}.");
         if (!(DecayPower > 0) || !double.IsFinite(DecayPower))
-            throw new ArgumentException($"{names.DecayPower} must be a positive finite number (NiNo uses 2), got {Invariant(DecayPower)}.");
+            throw new ArgumentException($"{names[nameof(DecayPower)]} must be a positive finite number (NiNo uses 2), got {Invariant(DecayPower)}.");
         if (!(JumpTolerance >= 0) || !double.IsFinite(JumpTolerance))
-            throw new ArgumentException($"{names.JumpTolerance} must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got {Invariant(JumpTolerance)}.");
+            throw new ArgumentException($"{names[nameof(JumpTolerance)]} must be a finite relative rise of at least 0, e.g. 0.05 for 5 %, got {Invariant(JumpTolerance)}.");
     }
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -47,8 +47,9 @@ public sealed record NowcastComparisonSettings(
     public const int LevelSteps = 10;
 
     /// <summary>What the jump checks call each setting: this command's option names.</summary>
-    private static readonly NowcastSettingNames OptionNames = new(
-        TotalSteps: "--steps", Period: "--nowcast-period", MaxHorizon: "--nowcast-max-horizon", WarmupSteps: "--nowcast-warmup", JumpTolerance: "--nowcast-tolerance");
+    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(NowcastSettings.TotalSteps), "--steps"),
+        (nameof(NowcastSettings.Period), "--nowcast-period"), (nameof(NowcastSettings.MaxHorizon), "--nowcast-max-horizon"),
+        (nameof(NowcastSettings.WarmupSteps), "--nowcast-warmup"), (nameof(NowcastSettings.JumpTolerance), "--nowcast-tolerance"));
 
     /// <summary>The wrapper's settings, the same for every nowcasting run.</summary>
     public NowcastSettings JumpSettings => new(Steps, Period, MaxHorizon, HorizonWithinHistory: HorizonWithinHistory, WarmupSteps: WarmupSteps,
