@@ -125,4 +125,3 @@ internal static class TrainCommand
         _ => throw new UserInputException($"Unknown --schedule '{text}'; use constant, cosine or linear."),
     };
 }
-}
