@@ -64,12 +64,13 @@ internal static class CliApp
         CliConsole.Error.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
     }
 
-    // The exceptions that describe a user's mistake (bad names, numbers, files), not a bug.
+    // The exceptions that describe a user's mistake (bad names, numbers, files), not a bug. A library's
+    // ArgumentException is the user's only where the command passed it what they typed, and CliInput.Check turned it
+    // into a UserInputException there; anywhere else it is a bug in a caller, and a bug exits 70.
     internal static string? UserMessage(Exception e) => e switch
     {
         UserInputException u => u.Message,
         InvalidDataException d => d.Message,
-        ArgumentException a => a.Message,
         FileNotFoundException f => f.Message,
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => u.Message,
