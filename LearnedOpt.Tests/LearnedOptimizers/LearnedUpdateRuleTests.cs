@@ -2,6 +2,7 @@ using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.MetaNets;
 using LearnedOpt.Parameters;
 using LearnedOpt.Runtime;
+using LearnedOpt.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -105,7 +106,7 @@ public class LearnedUpdateRuleTests
         var update = rule.UpdateTensor(p, grad, state, theta, 3, 1.0);
         var outputs = rule.MetaNet.ForwardExplicit(rule.ExplicitInputs(p, grad, state, theta, 3), theta);
         var expected = (outputs.select(1, 0) * outputs.select(1, 1).Times(1e-3).exp()).Times(1e-3).reshape(rows, 50);
-        Assert.True(update.Step.allclose(expected, rtol: 1e-3, atol: 1e-8));
+        TensorAssert.AllClose(update.Step, expected, rtol: 1e-3, atol: 1e-8);
     }
 
     [Fact]
