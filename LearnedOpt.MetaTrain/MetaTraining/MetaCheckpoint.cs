@@ -21,9 +21,9 @@ public static class MetaCheckpoint
     /// <summary>The checkpoint layout this version writes and reads (1: the first versioned layout, 2026-12-07).</summary>
     public const int FormatVersion = 1;
 
-    // The refusals keep their wording from before SafeTensorsFormat; a file without a version predates versioning.
     private static readonly SafeTensorsFormat Format = ReadFormat("resuming");
 
+    // The refusals keep their wording from before SafeTensorsFormat; a file without a version predates versioning.
     // How to resume is said in the caller's words: "without resuming" to a C# caller, "without --resume" on the command line.
     private static SafeTensorsFormat ReadFormat(string resume) => new(FormatName, [FormatVersion])
     {
@@ -70,7 +70,7 @@ public static class MetaCheckpoint
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without {resume} to start.");
         // Named by its full path: a checkpoint is found by its folder, and every folder's file has the same name.
-        using var document = (resume == "resuming" ? Format : ReadFormat(resume)).Read(path, displayName: path);
+        using var document = ReadFormat(resume).Read(path, displayName: path);
         if (document.OptionalString("config") != configJson)
             throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new {outputFolder}.");
         int nextStep = document.RequireInt("next_step");

@@ -8,6 +8,9 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// </summary>
 public sealed class PlotInput
 {
+    /// <summary>What messages call the output folder of a coordinate check (a command line passes its command and option).</summary>
+    public const string CoordinateCheckOutput = nameof(CoordinateCheckOutput);
+
     private PlotInput(string path, string defaultOutputFolder, IReadOnlyList<PlannedFigure> figures, IReadOnlyList<string> notes)
     {
         Path = path;
@@ -52,9 +55,6 @@ public sealed class PlotInput
                 $"{path} is not a CSV that learnedopt plot knows: its header ({Abbreviated(header)}) matches none of steps.csv, summary.csv or coordcheck.csv."),
         };
     }
-
-    /// <summary>What messages call the output folder of a coordinate check (a command line passes its command and option).</summary>
-    public const string CoordinateCheckOutput = nameof(CoordinateCheckOutput);
 
     private static PlotInput OpenFolder(string path, SettingNames? names)
     {
