@@ -12,6 +12,11 @@ namespace LearnedOpt.Cli;
 /// </summary>
 internal static class EvalCommand
 {
+    // What the library's messages call each setting on this command line.
+    private static readonly SettingNames OptionNames = SettingNames.Of(
+        (nameof(EvalGrid.Optimizers), "--optimizer"), (nameof(EvalGrid.Baselines), "--baselines"),
+        (nameof(EvalGrid.Seeds), "--seeds"), (nameof(EvalGrid.TuningSeeds), "--tuning-seeds"), ("outDir", "--out"));
+
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate learned optimizers against tuned baselines over widths, depths, horizons and data sets.");
@@ -48,7 +53,7 @@ internal static class EvalCommand
             {
                 if (gridOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } extra)
                     throw new UserInputException($"Give the grid either with --grid or with options like {extra.Name}, not both.");
-                evalGrid = EvalGrid.Load(gridFile);
+                evalGrid = EvalGrid.Load(gridFile, OptionNames);
             }
             else
             {
@@ -61,7 +66,7 @@ internal static class EvalCommand
                     CliOptions.ParsePositiveNumbers(result.GetValue(lrGrid)!, "--lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(muAdamGrid)!, "--muadam-lr-grid"), CliOptions.ParsePositiveNumbers(result.GetValue(sgdmGrid)!, "--sgdm-lr-grid"),
                     result.GetValue(adamFactor), result.GetValue(evaluations));
             }
-            evalGrid.Validate();
+            evalGrid.Validate(OptionNames);
             if (result.GetValue(printGrid))
             {
                 Console.WriteLine(evalGrid.ToJson());
@@ -72,7 +77,7 @@ internal static class EvalCommand
             var device = DeviceOption.Resolve(result, deviceOption);
             var job = new EvalJob(evalGrid);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
-            if (job.Resumes(outDir)) Console.WriteLine($"resuming the evaluation in {outDir}: finished cells are kept");
+            if (job.Resumes(outDir, OptionNames)) Console.WriteLine($"resuming the evaluation in {outDir}: finished cells are kept");
 
             CliConsole.Out.MarkupLine($"Evaluating [bold]{job.Contenders.Count}[/] optimizers on [bold]{job.Cells.Count}[/] cells × {evalGrid.Seeds.Length} seeds ({jobCount} parallel runs) on {ComputeDevice.Describe(device)} → {Markup.Escape(outDir)}");
             string command = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));

@@ -13,6 +13,12 @@ namespace LearnedOpt.Cli;
 /// <summary><c>learnedopt localsgd</c>: simulate local SGD with K workers and an outer optimizer; write rounds.csv and plots.</summary>
 internal static class LocalSgdCommand
 {
+    // What the library's messages call each setting on this command line.
+    private static readonly SettingNames OptionNames = SettingNames.Of(
+        (OuterOptimizerChoice.OuterSetting, "--outer"), (OuterOptimizerChoice.PresetSetting, "--preset"),
+        (nameof(LocalSgdSettings.Workers), "--workers"), (nameof(LocalSgdSettings.LocalSteps), "--local-steps"),
+        (nameof(LocalSgdSettings.Rounds), "--rounds"), (nameof(LocalSgdSettings.EvalEvery), "--eval-every"), ("jobs", "--jobs"));
+
     public static Command Create()
     {
         var command = new Command("localsgd", "Simulate local SGD: K workers × H local steps per round, combined by an outer optimizer.");
@@ -39,14 +45,14 @@ internal static class LocalSgdCommand
         {
             var device = DeviceOption.Resolve(result, deviceOption);
             string outerText = result.GetValue(outer)!;
-            var contender = OuterOptimizerChoice.Resolve(outerText, result.GetValue(workers));
+            var contender = OuterOptimizerChoice.Resolve(outerText, result.GetValue(workers), OptionNames);
             using var learned = contender.Learned;
             string outerName = learned is null ? contender.Name : Path.GetFileName(outerText.Trim());
             OuterSgdSettings? outerSettings = null;
             if (contender.Preset is { } preset)
             {
                 outerSettings = preset with { LearningRate = result.GetValue(outerLr) ?? preset.LearningRate, Momentum = result.GetValue(outerMomentum) ?? preset.Momentum };
-                outerSettings.Validate();
+                CliInput.Check(outerSettings.Validate);
             }
             else if (result.GetValue(outerLr) is not null || result.GetValue(outerMomentum) is not null)
                 throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
@@ -62,7 +68,7 @@ internal static class LocalSgdCommand
             double lr = result.GetValue(innerLr) ?? OuterOptimizerChoice.DefaultInnerLr(innerKind);
             var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
                 new BaselineOptimizerSettings(innerKind, lr), result.GetValue(evalEvery));
-            settings.Validate();
+            CliInput.Check(() => settings.Validate(OptionNames));
             var compression = DeltaCompressionSettings.Parse(result.GetValue(compress)!);
             var trainingTask = task.CreateTask(result, device);
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
@@ -71,7 +77,7 @@ internal static class LocalSgdCommand
                 : $"{outerName} (lr {outerSettings.LearningRate:g3}, momentum {outerSettings.Momentum:g3})";
             CliConsole.Out.MarkupLine(Markup.Escape($"Local SGD on {trainingTask.Name}: {settings.Workers} workers × {settings.LocalSteps} {innerKind} steps ({lr:g3}) per round, {settings.Rounds} rounds, outer {outerDescription}."));
 
-            using var simulator = new LocalSgdSimulator(trainingTask, settings, compression, result.GetValue(jobs));
+            using var simulator = new LocalSgdSimulator(trainingTask, settings, compression, result.GetValue(jobs), OptionNames);
             using IOuterOptimizer outerOptimizer = learned is null
                 ? new SgdOuterOptimizer(simulator.Global, outerSettings!)
                 : new LearnedOuterOptimizer(learned, simulator.Global, trainingTask.Parameters);

@@ -21,6 +21,14 @@ internal static class LocalSgdCompareCommand
     /// </summary>
     public const string DefaultOuterLrGrid = "0.1,0.2,0.35,0.5,0.7,1,1.4,2,2.8,4";
 
+    // What the library's messages call each setting on this command line.
+    private static readonly SettingNames OptionNames = SettingNames.Of(
+        (OuterOptimizerChoice.OuterSetting, "--outer"), (OuterOptimizerChoice.PresetSetting, "--preset"),
+        (nameof(LocalSgdComparisonSettings.Workers), "--workers"), (nameof(LocalSgdComparisonSettings.LocalSteps), "--local-steps"),
+        (nameof(LocalSgdComparisonSettings.Rounds), "--rounds"), (nameof(LocalSgdComparisonSettings.OuterLrGrid), "--outer-lr-grid"),
+        (nameof(LocalSgdComparisonSettings.TuningSeeds), "--tuning-seeds"), (nameof(LocalSgdComparisonSettings.Seeds), "--seeds"),
+        (nameof(LocalSgdComparisonSettings.Jobs), "--jobs"));
+
     public static Command Create()
     {
         var command = new Command("localsgd-compare", "Compare local-SGD outer optimizers: baselines with tuned outer learning rates against learned LOpt-A / LAgg-A files.");
@@ -46,7 +54,7 @@ internal static class LocalSgdCompareCommand
             var settings = new LocalSgdComparisonSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds),
                 ParseGrid(result.GetValue(grid)!), CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstTuningSeed, result.GetValue(tuneSeeds), "--tuning-seeds"),
                 CliOptions.ConsecutiveSeeds(LocalSgdComparisonSettings.FirstSeed, result.GetValue(seeds), "--seeds"), result.GetValue(jobs));
-            settings.Validate();
+            CliInput.Check(() => settings.Validate(OptionNames));
             var learned = new List<LearnedOptimizerDefinition>();
             try
             {
@@ -92,7 +100,7 @@ internal static class LocalSgdCompareCommand
         var contenders = new List<LocalSgdContender>();
         foreach (string entry in entries)
         {
-            var contender = OuterOptimizerChoice.Resolve(entry, workers);
+            var contender = OuterOptimizerChoice.Resolve(entry, workers, OptionNames);
             if (contender.Learned is { } definition) learned.Add(definition);
             if (contenders.Any(c => c.Name == contender.Name))
                 throw new UserInputException($"--outer names '{contender.Name}' twice (as a baseline or a file name without extension); give each contender once, renaming a file if needed.");

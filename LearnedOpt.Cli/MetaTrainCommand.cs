@@ -12,6 +12,9 @@ internal static class MetaTrainCommand
     /// <summary>Exit code when meta-training stopped safely (non-finite meta-gradients) with its last checkpoint kept.</summary>
     public const int StoppedExitCode = 3;
 
+    // What the library's messages call resuming and the output folder on this command line.
+    private static readonly SettingNames OptionNames = SettingNames.Of(("resume", "--resume"), ("outputDirectory", "--out"));
+
     public static Command Create()
     {
         var command = new Command("metatrain", "Meta-train a learned optimizer (default: the quick preset on the embedded fmnist8).");
@@ -28,7 +31,7 @@ internal static class MetaTrainCommand
         {
             if (result.GetValue(preset) is not null && result.GetValue(configFile) is not null)
                 throw new UserInputException("Give either --preset or --config, not both.");
-            var config = result.GetValue(configFile) is { } file ? MetaTrainConfig.Load(file) : MetaTrainPresets.Get(result.GetValue(preset) ?? "quick");
+            var config = result.GetValue(configFile) is { } file ? MetaTrainConfig.Load(file) : Preset(result.GetValue(preset) ?? "quick");
             config.Validate();
             if (result.GetValue(printConfig))
             {
@@ -51,7 +54,7 @@ internal static class MetaTrainCommand
             {
                 rows = ProgressDisplay.Run("metatrain", config.Outer.Steps, report =>
                     trainer.Run(resuming, row => report(row.OuterStep + 1,
-                        string.Create(CultureInfo.InvariantCulture, $"meta-loss {row.MetaLoss:F4} |g| {row.GradNorm:G3} discarded {row.Discarded}/{row.Particles}")), commandLine));
+                        string.Create(CultureInfo.InvariantCulture, $"meta-loss {row.MetaLoss:F4} |g| {row.GradNorm:G3} discarded {row.Discarded}/{row.Particles}")), commandLine, OptionNames));
             }
             catch (MetaTrainingStoppedException e)
             {
@@ -66,4 +69,9 @@ internal static class MetaTrainCommand
         });
         return command;
     }
+
+    // A preset by name; the alternative of a config file only exists on this command line, so the hint is added here.
+    private static MetaTrainConfig Preset(string name) => MetaTrainPresets.All.ContainsKey(name)
+        ? MetaTrainPresets.Get(name)
+        : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", MetaTrainPresets.All.Keys)}, or --config FILE.json.");
 }

@@ -9,6 +9,9 @@ namespace LearnedOpt.Cli;
 /// </summary>
 internal static class PlotCommand
 {
+    // What the library's messages call a coordinate check's output folder on this command line.
+    private static readonly SettingNames OptionNames = SettingNames.Of((PlotInput.CoordinateCheckOutput, "coordcheck --out"));
+
     public static Command Create()
     {
         var command = new Command("plot", "Draw PNG figures from `learnedopt eval` folders or from steps, summary or coordcheck CSV files.");
@@ -23,7 +26,7 @@ internal static class PlotCommand
 
         command.SetAction(result =>
         {
-            var inputs = result.GetValue(paths)!.Select(PlotInput.Open).ToList();
+            var inputs = result.GetValue(paths)!.Select(path => PlotInput.Open(path, OptionNames)).ToList();
             string? outDir = result.GetValue(output) is { } o ? CliOptions.PrepareOutputDirectory(o) : null;
             var jobs = inputs
                 .SelectMany(input => input.Figures.Select(figure => (Input: input, Figure: figure,

@@ -46,7 +46,7 @@ public sealed class LearnedOptimizer : OptimizerHelper
         if (!(lr >= 0) || !double.IsFinite(lr)) throw new ArgumentException($"The learning-rate multiplier must be finite and ≥ 0, got {lr}.");
         if (!(weightDecay >= 0) || !double.IsFinite(weightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {weightDecay}.");
         if (maxGradNorm is { } clip && !(clip > 0)) throw new ArgumentException($"The gradient clipping norm must be positive, got {clip}.");
-        LearnedOptimizerUsages.RequirePerStep(definition.Config, "This learned optimizer", "use it through LearnedOuterOptimizer (learnedopt localsgd --outer FILE).");
+        LearnedOptimizerUsages.RequirePerStep(definition.Config, "This learned optimizer", "use it through LearnedOuterOptimizer, which combines the workers' deltas of local SGD.");
         _definition = definition;
         _theta = new ThetaCopies(definition.Theta);
         _maxGradNorm = maxGradNorm;

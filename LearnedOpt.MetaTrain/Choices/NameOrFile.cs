@@ -16,7 +16,10 @@ public sealed class NameOrFile<T> where T : class
     /// factory, or to null when the value is no name (so a caller such as <c>BaselineOptimizers.TryParse</c> keeps its
     /// own aliases).
     /// </summary>
-    /// <param name="subject">How messages name the option, e.g. <c>--nowcast</c>.</param>
+    /// <param name="subject">
+    /// What messages call the setting: its name in the caller's terms, e.g. <c>names[OuterOptimizerChoice.OuterSetting]</c>
+    /// (a property name for C# callers, the option's name such as <c>--outer</c> on a command line).
+    /// </param>
     /// <param name="names">The names shown to the user, in order.</param>
     /// <param name="lookup">The factory for a (trimmed) value that is a name, or null.</param>
     /// <param name="load">Reads an existing file (the trimmed value); its own errors propagate.</param>
@@ -33,7 +36,7 @@ public sealed class NameOrFile<T> where T : class
     }
 
     /// <summary>A resolver over a table of names (matched trimmed and in any case) and their factories.</summary>
-    /// <param name="subject">How messages name the option, e.g. <c>--outer</c>.</param>
+    /// <param name="subject">What messages call the setting, in the caller's terms (see the other constructor).</param>
     /// <param name="table">The names, in the order messages list them, and their factories.</param>
     /// <param name="load">Reads an existing file (the trimmed value); its own errors propagate.</param>
     /// <param name="fileNoun">What the file is, e.g. <c>nowcaster file</c>.</param>
@@ -56,7 +59,7 @@ public sealed class NameOrFile<T> where T : class
         return value => byName.GetValueOrDefault(value);
     }
 
-    /// <summary>How messages name the option.</summary>
+    /// <summary>What messages call the setting.</summary>
     public string Subject { get; }
 
     /// <summary>The names shown to the user.</summary>

@@ -92,29 +92,33 @@ public sealed record EvalGrid(
         return cells.Distinct().ToArray();
     }
 
-    /// <summary>Reads and validates a grid file.</summary>
-    public static EvalGrid Load(string path)
+    /// <summary>Reads and validates a grid file; messages call the grid's settings as <paramref name="names"/> does (see <see cref="Validate"/>).</summary>
+    public static EvalGrid Load(string path, SettingNames? names = null)
     {
         if (!File.Exists(path)) throw new UserInputException($"Grid file {path} does not exist.");
         EvalGrid? grid;
         try { grid = JsonSerializer.Deserialize<EvalGrid>(File.ReadAllText(path), Json); }
         catch (JsonException e) { throw new UserInputException($"Grid file {path} is not valid: {e.Message}"); }
         if (grid is null) throw new UserInputException($"Grid file {path} is empty.");
-        grid.Validate();
+        grid.Validate(names);
         return grid;
     }
 
     /// <summary>The grid as the JSON <c>learnedopt eval --grid</c> reads.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first bad or missing field.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first bad or missing field; where the fix is to give a setting,
+    /// the message calls it as <paramref name="names"/> does (by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
+        names ??= SettingNames.Properties;
         static void Check([DoesNotReturnIf(false)] bool ok, string message) { if (!ok) throw new UserInputException(message); }
         Check(Optimizers is not null && Baselines is not null && Widths is not null && Depths is not null && Horizons is not null && Tasks is not null
               && Seeds is not null && TuningSeeds is not null && AdamLrGrid is not null && MuAdamLrGrid is not null && SgdmLrGrid is not null && Task is not null,
             "The grid needs optimizers, baselines, task, widths, depths, horizons, tasks, seeds, tuning_seeds, adam_lr_grid, mu_adam_lr_grid and sgdm_lr_grid.");
-        Check(Optimizers.Length + Baselines.Length > 0, "The grid has no optimizer to evaluate; give --optimizer FILE and/or --baselines.");
+        Check(Optimizers.Length + Baselines.Length > 0, $"The grid has no optimizer to evaluate; give {names[nameof(Optimizers)]} FILE and/or {names[nameof(Baselines)]}.");
         foreach (var b in Baselines)
             Check(KnownBaselines.Contains(b), $"Unknown baseline '{b}'; use any of {string.Join(", ", KnownBaselines)}.");
         Check(Baselines.Distinct().Count() == Baselines.Length, "A baseline is listed twice.");
@@ -122,11 +126,11 @@ public sealed record EvalGrid(
         foreach (var t in Tasks) TaskRegistry.Get(t);
         Check(Width > 0 && Depth > 0 && Horizon > 0 && BatchSize > 0, "The base width, depth, horizon and batch size must be positive.");
         Check(Widths.Concat(Depths).Concat(Horizons).All(v => v > 0), "Every width, depth and horizon in the sweeps must be positive.");
-        Check(Seeds.Length > 0, "The grid has no seeds to report; give --seeds N with N ≥ 1.");
+        Check(Seeds.Length > 0, $"The grid has no seeds to report; give {names[nameof(Seeds)]} N with N ≥ 1.");
         Check(Seeds.Distinct().Count() == Seeds.Length && TuningSeeds.Distinct().Count() == TuningSeeds.Length, "Seeds must not repeat.");
         Check(!Seeds.Intersect(TuningSeeds).Any(), "Tuning seeds must differ from the reported seeds, or the tuning would see the test.");
         bool tunes = Baselines.Length > 0;
-        Check(!tunes || TuningSeeds.Length > 0, "Baselines are tuned on tuning seeds; give --tuning-seeds N with N ≥ 1.");
+        Check(!tunes || TuningSeeds.Length > 0, $"Baselines are tuned on tuning seeds; give {names[nameof(TuningSeeds)]} N with N ≥ 1.");
         Check(!Baselines.Contains("adamw") || AdamLrGrid.Length > 0 && AdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The AdamW learning-rate grid needs positive rates.");
         Check(!Baselines.Contains("muadam") || MuAdamLrGrid.Length > 0 && MuAdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The μAdam learning-rate grid needs positive rates.");
         Check(!Baselines.Contains("sgdm") || SgdmLrGrid.Length > 0 && SgdmLrGrid.All(r => r > 0 && double.IsFinite(r)), "The SGD learning-rate grid needs positive rates.");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LearnedOpt.IO;
 using LearnedOpt.LearnedOptimizers;
+using LearnedOpt.MetaTrain.Choices;
 using LearnedOpt.MetaTrain.Reports;
 using static TorchSharp.torch;
 
@@ -68,22 +69,24 @@ public sealed class EvalJob
 
     /// <summary>
     /// True when <paramref name="outDir"/> holds an unfinished evaluation of this job to resume, false when it holds
-    /// none; throws <see cref="UserInputException"/> when it holds a different one (or cells without eval.json).
+    /// none; throws <see cref="UserInputException"/> when it holds a different one (or cells without eval.json). The
+    /// message asks for another output folder, called as <paramref name="names"/> calls <c>outDir</c> when it names it.
     /// </summary>
-    public bool Resumes(string outDir)
+    public bool Resumes(string outDir, SettingNames? names = null)
     {
+        string another = "another " + names.Call(nameof(outDir), "output folder");
         string path = Path.Combine(outDir, EvalFolder.ManifestFileName);
         if (!File.Exists(path))
         {
             if (Directory.Exists(Path.Combine(outDir, "cells")))
-                throw new UserInputException($"{outDir} holds evaluation cells but no eval.json; choose another --out.");
+                throw new UserInputException($"{outDir} holds evaluation cells but no eval.json; choose {another}.");
             return false;
         }
         JsonNode? previous;
         try { previous = JsonNode.Parse(File.ReadAllText(path))?["identity"]; }
         catch (JsonException) { previous = null; }
         if (previous is null || !JsonNode.DeepEquals(previous, _identity))
-            throw new UserInputException($"{outDir} holds an evaluation of a different grid or optimizer files; choose another --out, or repeat the same command to resume it.");
+            throw new UserInputException($"{outDir} holds an evaluation of a different grid or optimizer files; choose {another}, or repeat the same command to resume it.");
         return true;
     }
 

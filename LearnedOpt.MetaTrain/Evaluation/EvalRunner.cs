@@ -28,7 +28,7 @@ public sealed class EvalRunner
     public EvalRunner(EvalGrid grid, IReadOnlyList<EvalContender> contenders, string outDir, int jobs, Action<string> log, Device? device = null)
     {
         _device = device ?? CPU;
-        if (jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {jobs}.");
+        if (jobs < 1) throw new UserInputException($"{nameof(jobs)} (the parallel runs) must be at least 1, got {jobs}.");
         _grid = grid;
         _contenders = contenders;
         _cellsDir = Path.Combine(outDir, "cells");

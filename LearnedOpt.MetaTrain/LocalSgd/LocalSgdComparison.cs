@@ -21,7 +21,7 @@ public static class LocalSgdComparison
     public static LocalSgdComparisonResult Run(ITrainingTask task, IReadOnlyList<LocalSgdContender> contenders, LocalSgdComparisonSettings settings, Action<string>? log = null)
     {
         settings.Validate();
-        if (contenders.Count == 0) throw new UserInputException("--outer needs at least one outer optimizer, e.g. --outer fedavg,diloco.");
+        if (contenders.Count == 0) throw new ArgumentException("A comparison needs at least one outer optimizer, e.g. fedavg and diloco.", nameof(contenders));
         var grid = settings.OuterLrGrid.Order().ToArray();
 
         var plan = new TuneThenReportPlan<LocalSgdContender, double>(contenders, c => c.IsTuned ? grid : [], settings.TuningSeeds, settings.Seeds, settings.Jobs);

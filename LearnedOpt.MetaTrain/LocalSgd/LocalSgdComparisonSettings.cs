@@ -20,18 +20,23 @@ public sealed record LocalSgdComparisonSettings(int Workers, int LocalSteps, int
     /// <summary>Rounds the final train loss averages: the last 10 % (at least one).</summary>
     public int FinalWindow => Math.Max(1, (int)Math.Ceiling(Rounds / 10.0));
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first bad value.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first bad value's setting, as <paramref name="names"/> calls it
+    /// (by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        if (Workers < 1) throw new UserInputException($"--workers must be at least 1, got {Workers}.");
-        if (LocalSteps < 1) throw new UserInputException($"--local-steps must be at least 1, got {LocalSteps}.");
-        if (Rounds < 1) throw new UserInputException($"--rounds must be at least 1, got {Rounds}.");
-        if (OuterLrGrid.Count == 0) throw new UserInputException("--outer-lr-grid needs at least one rate, e.g. --outer-lr-grid 0.5,1.");
+        names ??= SettingNames.Properties;
+        if (Workers < 1) throw new UserInputException($"{names[nameof(Workers)]} must be at least 1, got {Workers}.");
+        if (LocalSteps < 1) throw new UserInputException($"{names[nameof(LocalSteps)]} must be at least 1, got {LocalSteps}.");
+        if (Rounds < 1) throw new UserInputException($"{names[nameof(Rounds)]} must be at least 1, got {Rounds}.");
+        string grid = names[nameof(OuterLrGrid)];
+        if (OuterLrGrid.Count == 0) throw new UserInputException($"{grid} needs at least one rate, e.g. {grid} 0.5,1.");
         foreach (double rate in OuterLrGrid)
             if (!(rate > 0) || !double.IsFinite(rate))
-                throw new UserInputException($"--outer-lr-grid has {rate}, which is not a positive number; give positive rates such as 0.5,1.");
-        if (TuningSeeds.Count < 1) throw new UserInputException("--tuning-seeds must be at least 1; baselines need a tuning seed to pick their outer learning rate.");
-        if (Seeds.Count < 1) throw new UserInputException("--seeds must be at least 1; every contender needs a reported run.");
-        if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
+                throw new UserInputException($"{grid} has {rate}, which is not a positive number; give positive rates such as 0.5,1.");
+        if (TuningSeeds.Count < 1) throw new UserInputException($"{names[nameof(TuningSeeds)]} must be at least 1; baselines need a tuning seed to pick their outer learning rate.");
+        if (Seeds.Count < 1) throw new UserInputException($"{names[nameof(Seeds)]} must be at least 1; every contender needs a reported run.");
+        if (Jobs < 1) throw new UserInputException($"{names[nameof(Jobs)]} must be at least 1, got {Jobs}.");
     }
 }

@@ -11,13 +11,17 @@ namespace LearnedOpt.MetaTrain.LocalSgd;
 /// <param name="EvalEvery">Evaluate the global parameters on held-out data every this many rounds (and after the last).</param>
 public sealed record LocalSgdSettings(int Workers, int LocalSteps, int Rounds, long Seed, BaselineOptimizerSettings Inner, int EvalEvery)
 {
-    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first setting out of range, as <paramref name="names"/> calls
+    /// it (by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        if (Workers < 1) throw new UserInputException($"--workers must be at least 1, got {Workers}.");
-        if (LocalSteps < 1) throw new UserInputException($"--local-steps must be at least 1, got {LocalSteps}.");
-        if (Rounds < 1) throw new UserInputException($"--rounds must be at least 1, got {Rounds}.");
-        if (EvalEvery < 1) throw new UserInputException($"--eval-every must be at least 1, got {EvalEvery}.");
+        names ??= SettingNames.Properties;
+        if (Workers < 1) throw new UserInputException($"{names[nameof(Workers)]} must be at least 1, got {Workers}.");
+        if (LocalSteps < 1) throw new UserInputException($"{names[nameof(LocalSteps)]} must be at least 1, got {LocalSteps}.");
+        if (Rounds < 1) throw new UserInputException($"{names[nameof(Rounds)]} must be at least 1, got {Rounds}.");
+        if (EvalEvery < 1) throw new UserInputException($"{names[nameof(EvalEvery)]} must be at least 1, got {EvalEvery}.");
         try { Inner.Validate(); }
         catch (ArgumentException e) { throw new UserInputException($"Inner optimizer: {e.Message}"); }
     }

@@ -28,12 +28,15 @@ public sealed class LocalSgdSimulator : IDisposable
     /// <summary>
     /// Sets up <c>settings.Workers</c> workers on <paramref name="task"/>, each starting from the task's initial
     /// parameters, with deltas optionally compressed with error feedback, stepped on up to <paramref name="jobs"/> threads.
+    /// Messages about the settings or <paramref name="jobs"/> call them as <paramref name="names"/> does (by default
+    /// by their property and parameter names).
     /// </summary>
-    public LocalSgdSimulator(ITrainingTask task, LocalSgdSettings settings, DeltaCompressionSettings? compression, int jobs)
+    public LocalSgdSimulator(ITrainingTask task, LocalSgdSettings settings, DeltaCompressionSettings? compression, int jobs, SettingNames? names = null)
     {
-        settings.Validate();
+        names ??= SettingNames.Properties;
+        settings.Validate(names);
         compression?.Validate();
-        if (jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {jobs}.");
+        if (jobs < 1) throw new UserInputException($"{names[nameof(jobs)]} must be at least 1, got {jobs}.");
         _task = task;
         _settings = settings;
         _jobs = jobs;

@@ -21,8 +21,11 @@ public static class MetaCheckpoint
     /// <summary>The checkpoint layout this version writes and reads (1: the first versioned layout, 2026-12-07).</summary>
     public const int FormatVersion = 1;
 
+    private static readonly SafeTensorsFormat Format = ReadFormat("resuming");
+
     // The refusals keep their wording from before SafeTensorsFormat; a file without a version predates versioning.
-    private static readonly SafeTensorsFormat Format = new(FormatName, [FormatVersion])
+    // How to resume is said in the caller's words: "without resuming" to a C# caller, "without --resume" on the command line.
+    private static SafeTensorsFormat ReadFormat(string resume) => new(FormatName, [FormatVersion])
     {
         Wording = SafeTensorsWording.Default with
         {
@@ -30,12 +33,13 @@ public static class MetaCheckpoint
             NotAWholeNumber = "{file} has no valid {key}.",
             MissingFormat = "{file} is not a LearnedOpt meta-training checkpoint.",
             WrongFormat = "{file} is not a LearnedOpt meta-training checkpoint.",
-            MissingVersion = "{file} has checkpoint format version none (written before checkpoints were versioned); " + ResumeAdvice,
-            UnsupportedVersion = "{file} has checkpoint format version {value}; " + ResumeAdvice,
+            MissingVersion = "{file} has checkpoint format version none (written before checkpoints were versioned); " + ResumeAdvice(resume),
+            UnsupportedVersion = "{file} has checkpoint format version {value}; " + ResumeAdvice(resume),
         },
     };
 
-    private const string ResumeAdvice = "this LearnedOpt resumes version {versions} only, so start the run again without --resume or resume it with the release that wrote it.";
+    private static string ResumeAdvice(string resume) =>
+        $"this LearnedOpt resumes version {{versions}} only, so start the run again without {resume} or resume it with the release that wrote it.";
 
     internal static void Save(string directory, int nextStep, string configJson, IReadOnlyList<(string Name, Tensor Tensor)> theta,
         byte[] outerOptimizerState, EstimatorState estimators, IReadOnlyList<MetaTrainStep> log)
@@ -57,15 +61,18 @@ public static class MetaCheckpoint
 
     internal sealed record Loaded(int NextStep, List<(string Name, Tensor Tensor)> Theta, byte[] OuterOptimizerState, EstimatorState Estimators, List<MetaTrainStep> Log);
 
-    /// <summary>Reads a checkpoint and checks it belongs to <paramref name="configJson"/>.</summary>
-    internal static Loaded Load(string directory, string configJson)
+    /// <summary>
+    /// Reads a checkpoint and checks it belongs to <paramref name="configJson"/>; refusals say the fix with
+    /// <paramref name="resume"/> (what resuming is called, e.g. "resuming") and <paramref name="outputFolder"/>.
+    /// </summary>
+    internal static Loaded Load(string directory, string configJson, string resume = "resuming", string outputFolder = "output folder")
     {
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without --resume to start.");
+        if (!File.Exists(path)) throw new UserInputException($"There is no checkpoint to resume in {directory}; run without {resume} to start.");
         // Named by its full path: a checkpoint is found by its folder, and every folder's file has the same name.
-        using var document = Format.Read(path, displayName: path);
+        using var document = ReadFormat(resume).Read(path, displayName: path);
         if (document.OptionalString("config") != configJson)
-            throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new --out.");
+            throw new UserInputException($"The checkpoint in {directory} was written for a different configuration; resume with the same preset or config, or choose a new {outputFolder}.");
         int nextStep = document.RequireInt("next_step");
         var estimators = new EstimatorState();
         var theta = new List<(string, Tensor)>();

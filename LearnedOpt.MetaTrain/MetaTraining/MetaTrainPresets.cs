@@ -32,7 +32,7 @@ public static class MetaTrainPresets
     /// <summary>The preset called <paramref name="name"/>; throws <see cref="UserInputException"/> naming the presets for any other name.</summary>
     public static MetaTrainConfig Get(string name) => All.TryGetValue(name, out var config)
         ? config
-        : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", All.Keys)}, or --config FILE.json.");
+        : throw new UserInputException($"Unknown preset '{name}'; use one of {string.Join(", ", All.Keys)}.");
 
     private static MetaTrainConfig Quick(Parametrization parametrization) => new(
         $"quick{(parametrization == Parametrization.Standard ? "-sp" : "")}", 0,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LearnedOpt.Runtime;
 using LearnedOpt.LearnedOptimizers;
 using LearnedOpt.LocalSgd;
+using LearnedOpt.MetaTrain.Choices;
 using LearnedOpt.MetaTrain.LocalSgd;
 using LearnedOpt.MetaNets;
 using LearnedOpt.MetaTrain.Estimators;
@@ -43,16 +44,18 @@ public sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, 
     /// <summary>
     /// Meta-trains to the config's last outer step, from its checkpoint when <paramref name="resume"/> is set, calling
     /// <paramref name="onStep"/> after every outer step; <paramref name="command"/> is recorded in the written files.
-    /// Returns every outer step's record, including those before a resume.
+    /// Returns every outer step's record, including those before a resume. A checkpoint that cannot be resumed is refused
+    /// with a fix that calls <c>resume</c> and <c>outputDirectory</c> as <paramref name="names"/> does when it names them
+    /// ("start without resuming", "choose a new output folder" otherwise).
     /// </summary>
-    public IReadOnlyList<MetaTrainStep> Run(bool resume, Action<MetaTrainStep>? onStep = null, string? command = null)
+    public IReadOnlyList<MetaTrainStep> Run(bool resume, Action<MetaTrainStep>? onStep = null, string? command = null, SettingNames? names = null)
     {
         config.Validate();
         string configJson = config.ToJson();
         var estimators = config.Suites.Select((_, i) => CreateEstimator(i)).ToList();
         try
         {
-            return Loop(resume, configJson, estimators, onStep, command);
+            return Loop(resume, configJson, estimators, onStep, command, names);
         }
         finally
         {
@@ -60,7 +63,7 @@ public sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, 
         }
     }
 
-    private IReadOnlyList<MetaTrainStep> Loop(bool resume, string configJson, List<IMetaGradientEstimator> estimators, Action<MetaTrainStep>? onStep, string? command)
+    private IReadOnlyList<MetaTrainStep> Loop(bool resume, string configJson, List<IMetaGradientEstimator> estimators, Action<MetaTrainStep>? onStep, string? command, SettingNames? settingNames)
     {
         int start = 0;
         var rows = new List<MetaTrainStep>();
@@ -68,7 +71,7 @@ public sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, 
         byte[]? outerState = null;
         if (resume)
         {
-            var checkpoint = MetaCheckpoint.Load(outputDirectory, configJson);
+            var checkpoint = MetaCheckpoint.Load(outputDirectory, configJson, settingNames.Call(nameof(resume), "resuming"), settingNames.Call(nameof(outputDirectory), "output folder"));
             initial = new MetaParameters(checkpoint.Theta);
             for (int i = 0; i < estimators.Count; i++) estimators[i].Import($"suite{i}.", checkpoint.Estimators);
             start = checkpoint.NextStep;

@@ -50,7 +50,7 @@ public static class CoordinateCheckCsv
     /// <summary>Reads a coordinate-check file; an empty file, a missing column or a malformed value is an <see cref="InvalidDataException"/>.</summary>
     public static List<CoordinateCheckRow> Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path} does not exist; expected a coordinate-check file (learnedopt coordcheck --out).");
+        if (!File.Exists(path)) throw new InvalidDataException($"{path} does not exist; expected a coordinate-check file (as CoordinateCheckCsv.Write writes it).");
         using var reader = new StreamReader(path);
         using var csv = new CsvReader(reader, ReadConfiguration);
         if (!csv.Read() || !csv.ReadHeader())

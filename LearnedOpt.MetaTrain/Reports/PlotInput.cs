@@ -1,3 +1,5 @@
+using LearnedOpt.MetaTrain.Choices;
+
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace LearnedOpt.MetaTrain.Reports;
 /// </summary>
 public sealed class PlotInput
 {
+    /// <summary>What messages call the output folder of a coordinate check (a command line passes its command and option).</summary>
+    public const string CoordinateCheckOutput = nameof(CoordinateCheckOutput);
+
     private PlotInput(string path, string defaultOutputFolder, IReadOnlyList<PlannedFigure> figures, IReadOnlyList<string> notes)
     {
         Path = path;
@@ -28,11 +33,13 @@ public sealed class PlotInput
 
     /// <summary>
     /// Reads <paramref name="path"/>; a missing path or an unrecognised file is a <see cref="UserInputException"/>, a
-    /// recognised file with missing columns, malformed values or no rows an <see cref="InvalidDataException"/>.
+    /// recognised file with missing columns, malformed values or no rows an <see cref="InvalidDataException"/>. Messages
+    /// call a coordinate check's output folder as <paramref name="names"/> calls <see cref="CoordinateCheckOutput"/>
+    /// (e.g. <c>coordcheck --out</c>), else "coordinate-check output".
     /// </summary>
-    public static PlotInput Open(string path)
+    public static PlotInput Open(string path, SettingNames? names = null)
     {
-        if (Directory.Exists(path)) return OpenFolder(path);
+        if (Directory.Exists(path)) return OpenFolder(path, names);
         if (!File.Exists(path))
             throw new UserInputException($"{path} does not exist; give an evaluation output folder or a steps, summary or coordcheck CSV file.");
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
@@ -49,13 +56,13 @@ public sealed class PlotInput
         };
     }
 
-    private static PlotInput OpenFolder(string path)
+    private static PlotInput OpenFolder(string path, SettingNames? names)
     {
         if (!EvalFolder.LooksLikeOne(path))
         {
             string coordcheck = System.IO.Path.Combine(path, "coordcheck.csv");
             if (File.Exists(coordcheck)) return new(path, System.IO.Path.GetFullPath(path), [CoordinateCheckFigure(coordcheck)], []);
-            throw new UserInputException($"{path} has neither {EvalFolder.SummaryFileName} (an evaluation output folder) nor coordcheck.csv (a coordcheck --out folder).");
+            throw new UserInputException($"{path} has neither {EvalFolder.SummaryFileName} (an evaluation output folder) nor coordcheck.csv (a {names.Call(CoordinateCheckOutput, "coordinate-check output")} folder).");
         }
         var folder = new EvalFolder(path);
         folder.Require(EvalFolder.SummaryFileName);

@@ -76,6 +76,15 @@ public class NameOrFileTests
     }
 
     [Fact]
+    public void The_outer_optimizer_is_called_as_the_callers_setting_names_call_it()
+    {
+        var names = SettingNames.Of((OuterOptimizerChoice.OuterSetting, "--outer"));
+        Assert.Equal("--outer", OuterOptimizerChoice.Resolver(workers: 8, names).Subject);
+        Assert.Equal("Outer", OuterOptimizerChoice.Resolver(workers: 8).Subject);
+        Assert.StartsWith("Outer x/missing.safetensors: no such file;", Assert.Throws<UserInputException>(() => OuterOptimizerChoice.Resolve("x/missing.safetensors", workers: 8)).Message);
+    }
+
+    [Fact]
     public void Every_baseline_or_file_option_lists_its_names()
     {
         Assert.Equal(["sgd", "momentum", "adam", "adamw", "muadam", "musgd"], OptimizerChoice.Resolver(null, 0, 0.9, null).Names);
@@ -99,8 +108,9 @@ public class NameOrFileTests
     [InlineData("nowcast", "--nowcast 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData("nowcasters", "--nowcasters 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData("optimizer", "Unknown optimizer 'nino'; use one of sgd, momentum, adam, adamw, muadam, musgd or the path of a learned-optimizer file (see `learnedopt lo init`).")]
-    [InlineData("outer", "Unknown --outer 'nino'; use fedavg, slowmo, diloco, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).")]
+    [InlineData("outer", "Unknown Outer 'nino'; use fedavg, slowmo, diloco, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).")]
     [InlineData("baseline", "Unknown baseline 'nino'; use any of adamw, muadam, sgdm.")]
+    // A C# caller sees the outer optimizer called by its setting name; `localsgd --outer nino` says --outer (LocalSgdCommandTests).
     public void Each_option_names_itself_when_refusing(string option, string expected)
     {
         Action resolve = option switch

@@ -36,6 +36,10 @@ public class LocalSgdCommandTests
     [InlineData("--workers", "0", "--workers must be at least 1")]
     [InlineData("--local-steps", "0", "--local-steps must be at least 1")]
     [InlineData("--outer", "adam", "Unknown --outer 'adam'")]
+    [InlineData("--outer", "nino", "Unknown --outer 'nino'; use fedavg, slowmo, diloco, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).")]
+    [InlineData("--rounds", "0", "--rounds must be at least 1, got 0.")]
+    [InlineData("--eval-every", "0", "--eval-every must be at least 1, got 0.")]
+    [InlineData("--jobs", "0", "--jobs must be at least 1, got 0.")]
     [InlineData("--outer-momentum", "1.5", "outer momentum must be in [0, 1)")]
     [InlineData("--compress", "topk:150%", "topk")]
     public void Bad_input_exits_2_with_one_sentence(string option, string value, string expected)
@@ -71,6 +75,7 @@ public class LocalSgdCommandTests
 
     [Theory]
     [InlineData("per-step", "is a per-step adafac optimizer, not a local-SGD outer optimizer")]
+    [InlineData("per-step", "give an LOpt-A or LAgg-A file (meta-trained with --preset lopt-a or lagg-a).")]
     [InlineData("lagg-8", "meta-trained for 8 workers; run it with --workers 8")]
     [InlineData("outer-lr", "--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco")]
     [InlineData("junk", "junk.safetensors")]

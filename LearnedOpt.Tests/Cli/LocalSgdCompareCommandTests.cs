@@ -96,6 +96,8 @@ public class LocalSgdCompareCommandTests
     [InlineData("duplicate", "--outer names 'fedavg' twice")]
     [InlineData("missing", "missing.safetensors: no such file")]
     [InlineData("seeds", "--seeds must be at least 1, got 0.")]
+    [InlineData("workers", "--workers must be at least 1, got 0.")]
+    [InlineData("jobs", "--jobs must be at least 1, got 0.")]
     public void Bad_input_exits_2_with_one_sentence_before_any_run(string kind, string expected)
     {
         using var temp = new TempFolder();
@@ -106,6 +108,8 @@ public class LocalSgdCompareCommandTests
             "per-step" => ["--outer", $"fedavg,{OuterFile(temp, "step.safetensors", LearnedOptimizerRole.PerStep)}"],
             "duplicate" => ["--outer", "fedavg,FedAvg"],
             "missing" => ["--outer", $"fedavg,{temp["missing.safetensors"]}"],
+            "workers" => ["--workers", "0"],
+            "jobs" => ["--jobs", "0"],
             _ => ["--seeds", "0"],
         };
         var args = Tiny(temp["out"]).ToList();

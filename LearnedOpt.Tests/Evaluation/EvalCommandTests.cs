@@ -72,6 +72,7 @@ public class EvalCommandTests
         var (otherCode, _, error) = CliRunner.Run(TinyWith(lo, temp["out"], "4"));
         Assert.Equal(CliApp.UserErrorExitCode, otherCode);
         Assert.Contains("different grid", error);
+        Assert.Contains("choose another --out, or repeat the same command to resume it.", error);
     }
 
     [Fact]
@@ -99,6 +100,11 @@ public class EvalCommandTests
         var empty = Run("eval", "--baselines", "none", "--out", temp["c"]);
         Assert.Contains("no optimizer to evaluate", empty.Item2);
         Assert.Contains("no seeds to report", Run("eval", "--baselines", "adamw", "--seeds", "0", "--out", temp["d"]).Item2);
+        Assert.Contains("give --optimizer FILE and/or --baselines.", empty.Item2);
+        Assert.Contains("give --seeds N with N ≥ 1.", Run("eval", "--baselines", "adamw", "--seeds", "0", "--out", temp["d"]).Item2);
+        var tuning = Run("eval", "--baselines", "adamw", "--tuning-seeds", "0", "--out", temp["f"]);
+        Assert.Equal(CliApp.UserErrorExitCode, tuning.Item1);
+        Assert.Contains("give --tuning-seeds N", tuning.Item2);
         Assert.Contains("--widths has 'x'", Run("eval", "--widths", "32,x", "--out", temp["e"]).Item2);
         Assert.DoesNotContain(" at LearnedOpt.", missing.Item2 + empty.Item2);
         Assert.False(Directory.Exists(temp["c"]), "a refused grid leaves no output folder behind");

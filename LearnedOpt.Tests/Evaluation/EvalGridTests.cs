@@ -23,7 +23,7 @@ public class EvalGridTests
     [InlineData("baseline", "Unknown baseline 'adam'")]
     [InlineData("empty", "no optimizer to evaluate")]
     [InlineData("task", "Unknown task 'cifar-mlp'")]
-    [InlineData("tuning", "give --tuning-seeds N")]
+    [InlineData("tuning", "give TuningSeeds N")]
     [InlineData("width", "must be positive")]
     public void A_bad_grid_is_refused_with_a_sentence_naming_the_problem(string problem, string expected)
     {
@@ -38,7 +38,25 @@ public class EvalGridTests
             "tuning" => g with { TuningSeeds = [] },
             _ => g with { Widths = [0] },
         };
-        Assert.Contains(expected, Assert.Throws<UserInputException>(bad.Validate).Message);
+        Assert.Contains(expected, Assert.Throws<UserInputException>(() => bad.Validate()).Message);
+    }
+
+    [Theory]
+    [InlineData("empty", "The grid has no optimizer to evaluate; give Optimizers FILE and/or Baselines.", "The grid has no optimizer to evaluate; give --optimizer FILE and/or --baselines.")]
+    [InlineData("seeds", "The grid has no seeds to report; give Seeds N with N ≥ 1.", "The grid has no seeds to report; give --seeds N with N ≥ 1.")]
+    [InlineData("tuning", "Baselines are tuned on tuning seeds; give TuningSeeds N with N ≥ 1.", "Baselines are tuned on tuning seeds; give --tuning-seeds N with N ≥ 1.")]
+    public void A_missing_setting_is_called_by_its_property_or_by_the_callers_name(string problem, string byProperty, string byOption)
+    {
+        var bad = problem switch
+        {
+            "empty" => Small with { Baselines = [] },
+            "seeds" => Small with { Seeds = [] },
+            _ => Small with { TuningSeeds = [] },
+        };
+        var names = SettingNames.Of((nameof(EvalGrid.Optimizers), "--optimizer"), (nameof(EvalGrid.Baselines), "--baselines"),
+            (nameof(EvalGrid.Seeds), "--seeds"), (nameof(EvalGrid.TuningSeeds), "--tuning-seeds"));
+        Assert.Equal(byProperty, Assert.Throws<UserInputException>(() => bad.Validate()).Message);
+        Assert.Equal(byOption, Assert.Throws<UserInputException>(() => bad.Validate(names)).Message);
     }
 
     [Fact]

@@ -29,5 +29,6 @@ public class EvalJobTests
         Assert.Equal(0, new EvalJob(Tiny(8)).Run(temp.Path, jobs: 1, _ => { }, device: null, command: "test").CellsComputed);
         var other = Assert.Throws<UserInputException>(() => new EvalJob(Tiny(16)).Resumes(temp.Path));
         Assert.Contains("holds an evaluation of a different grid", other.Message);
+        Assert.Contains("choose another output folder, or repeat", other.Message);
     }
 }

@@ -68,7 +68,9 @@ public class LocalSgdSimulatorTests
     [Fact]
     public void Bad_settings_are_refused_with_a_sentence()
     {
-        Assert.Contains("--workers must be at least 1", Assert.Throws<UserInputException>(() => new LocalSgdSimulator(Task(), Settings(0, 1, 1), null, 1)).Message);
-        Assert.Contains("--local-steps must be at least 1", Assert.Throws<UserInputException>(() => new LocalSgdSimulator(Task(), Settings(2, 0, 1), null, 1)).Message);
+        // A C# caller sees property names; the command line's flags are asserted in LocalSgdCommandTests.
+        Assert.Contains("Workers must be at least 1", Assert.Throws<UserInputException>(() => new LocalSgdSimulator(Task(), Settings(0, 1, 1), null, 1)).Message);
+        Assert.Contains("LocalSteps must be at least 1", Assert.Throws<UserInputException>(() => new LocalSgdSimulator(Task(), Settings(2, 0, 1), null, 1)).Message);
+        Assert.Equal("jobs must be at least 1, got 0.", Assert.Throws<UserInputException>(() => new LocalSgdSimulator(Task(), Settings(2, 1, 1), null, 0)).Message);
     }
 }

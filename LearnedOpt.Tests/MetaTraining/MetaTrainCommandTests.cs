@@ -142,6 +142,7 @@ public class MetaTrainCommandTests
         var (code, _, error) = CliRunner.Run("metatrain", "--config", config, "--out", temp["run"], "--resume");
         Assert.Equal(CliApp.UserErrorExitCode, code);
         Assert.Contains("checkpoint format version none (written before checkpoints were versioned); this LearnedOpt resumes version 1 only", error);
+        Assert.Contains("so start the run again without --resume or resume it with the release that wrote it.", error);
         Assert.True(File.Exists(checkpoint));
     }
 
@@ -390,6 +391,8 @@ public class MetaTrainCommandTests
         var (code, _, error) = CliRunner.Run("metatrain", "--preset", "huge");
         Assert.Equal(CliApp.UserErrorExitCode, code);
         Assert.Contains("Unknown preset 'huge'", error);
+        Assert.Contains("or --config FILE.json.", error);
+        Assert.DoesNotContain("--config", Assert.Throws<UserInputException>(() => MetaTrainPresets.Get("huge")).Message);
         Assert.Contains("either --preset or --config", CliRunner.Run("metatrain", "--preset", "quick", "--config", temp["extra.json"]).Error);
     }
 
@@ -402,7 +405,13 @@ public class MetaTrainCommandTests
         var (code, _, error) = CliRunner.Run("metatrain", "--config", temp["other.json"], "--out", temp["run"], "--resume");
         Assert.Equal(CliApp.UserErrorExitCode, code);
         Assert.Contains("different configuration", error);
+        Assert.Contains("or choose a new --out.", error);
         Assert.Contains("no checkpoint to resume", CliRunner.Run("metatrain", "--config", temp["other.json"], "--out", temp["empty"], "--resume").Error);
+        Assert.Contains("run without --resume to start.", CliRunner.Run("metatrain", "--config", temp["other.json"], "--out", temp["empty"], "--resume").Error);
+        // A C# caller is told the fix in the library's words.
+        Assert.EndsWith("or choose a new output folder.", Assert.Throws<UserInputException>(() => MetaCheckpoint.Load(temp["run"], "{}")).Message);
+        Directory.CreateDirectory(temp["none"]);
+        Assert.EndsWith("run without resuming to start.", Assert.Throws<UserInputException>(() => MetaCheckpoint.Load(temp["none"], "{}")).Message);
         Assert.Contains("already holds a meta-training checkpoint", CliRunner.Run("metatrain", "--config", temp["config.json"], "--out", temp["run"]).Error);
     }
 }

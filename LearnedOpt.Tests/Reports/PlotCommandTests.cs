@@ -65,6 +65,17 @@ public class PlotCommandTests
         Assert.Empty(Directory.GetFiles(temp.Path, "*.png"));
     }
 
+    [Fact]
+    public void A_folder_that_is_neither_an_evaluation_nor_a_coordinate_check_is_named_in_the_callers_terms()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp["plain"]);
+        var (code, _, error) = CliRunner.Run("plot", temp["plain"]);
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Contains("nor coordcheck.csv (a coordcheck --out folder).", error);
+        Assert.EndsWith("nor coordcheck.csv (a coordinate-check output folder).", Assert.Throws<UserInputException>(() => PlotInput.Open(temp["plain"])).Message);
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         // case, the file the error must name
