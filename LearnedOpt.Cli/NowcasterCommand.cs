@@ -20,6 +20,14 @@ internal static class NowcasterCommand
         return command;
     }
 
+    /// <summary>What <c>nowcaster train</c>'s messages call each setting of <see cref="NowcasterTrainingSettings"/> and its <see cref="NowcasterConfig"/>.</summary>
+    private static readonly SettingNames TrainOptionNames = SettingNames.Of((nameof(NowcasterTrainingSettings.Trajectories), "--trajectories"),
+        (nameof(NowcasterConfig.Kind), "--kind"), (nameof(NowcasterConfig.Context), "--context"), (nameof(NowcasterConfig.Horizons), "--horizons"),
+        (nameof(NowcasterConfig.Hidden), "--hidden"), (nameof(NowcasterConfig.Layers), "--layers"), (nameof(NowcasterConfig.Residual), "--residual"),
+        (nameof(NowcasterTrainingSettings.Steps), "--steps"), (nameof(NowcasterTrainingSettings.WindowsPerStep), "--windows-per-step"),
+        (nameof(NowcasterTrainingSettings.LearningRate), "--lr"), (nameof(NowcasterTrainingSettings.ValidationEvery), "--validation-every"),
+        (nameof(NowcasterTrainingSettings.EvalEvery), "--eval-every"), (nameof(NowcasterTrainingSettings.Seed), "--seed"));
+
     private static Command CreateTrain()
     {
         var command = new Command("train", "Fit a GNN (NiNo-style) or WNN (per-parameter MLP) nowcaster to trajectories from `learnedopt trajectories`.");
@@ -47,10 +55,17 @@ internal static class NowcasterCommand
             var network = new NowcasterConfig(ParseKind(result.GetValue(kind)!), result.GetValue(context), result.GetValue(horizons), result.GetValue(hidden), result.GetValue(layers), Residual: result.GetValue(residual));
             var settings = new NowcasterTrainingSettings(result.GetValue(trajectories)!, network, result.GetValue(steps), result.GetValue(windows), result.GetValue(lr),
                 result.GetValue(validationEvery), result.GetValue(evalEvery), result.GetValue(seed));
-            settings.Validate(); // before touching --out
+            try { CliInput.Check(() => settings.Validate(TrainOptionNames)); } // before touching --out
+            catch (DirectoryNotFoundException)
+            {
+                // The library cannot know how trajectories are collected here; the command line names its command.
+                throw new UserInputException($"Trajectory folder {settings.Trajectories} does not exist; collect one with `learnedopt trajectories --out DIR`.");
+            }
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             string? outDir = null;
-            var trained = NowcasterTrainer.Train(settings, () => outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine, device);
+            // The trajectories' own problems name `learnedopt trajectories`' options, the command that collected them.
+            var trained = NowcasterTrainer.Train(settings, () => outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, Console.WriteLine, device,
+                TrainOptionNames, TrajectoriesCommand.OptionNames);
             if (trained.ValidationL1 is { } v)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -84,6 +99,16 @@ internal static class NowcasterCommand
         });
         return command;
     }
+
+    /// <summary>What <c>nowcaster eval</c>'s messages and report call each setting of <see cref="NowcastComparisonSettings"/>.</summary>
+    private static readonly SettingNames EvalOptionNames = SettingNames.Of((nameof(NowcastComparisonSettings.Tasks), "--tasks"),
+        (nameof(NowcastComparisonSettings.Contenders), "--nowcasters"), (nameof(NowcastComparisonSettings.Seeds), "--seeds"),
+        (nameof(NowcastComparisonSettings.Steps), "--steps"), (nameof(NowcastComparisonSettings.LearningRate), "--lr"),
+        (nameof(NowcastComparisonSettings.EvalEvery), "--eval-every"), (nameof(NowcastComparisonSettings.Period), "--nowcast-period"),
+        (nameof(NowcastComparisonSettings.MaxHorizon), "--nowcast-max-horizon"), (nameof(NowcastComparisonSettings.HorizonWithinHistory), "--horizon-within-history"),
+        (nameof(NowcastComparisonSettings.WarmupSteps), "--nowcast-warmup"), (nameof(NowcastComparisonSettings.CheckJumps), "--nowcast-check"),
+        (nameof(NowcastComparisonSettings.JumpTolerance), "--nowcast-tolerance"), (nameof(NowcastComparisonSettings.Slack), "--slack"),
+        (nameof(NowcastComparisonSettings.Jobs), "--jobs"));
 
     private static Command CreateEval()
     {
@@ -121,14 +146,14 @@ internal static class NowcasterCommand
             if (tolerance is { } orphan && !check)
                 throw new UserInputException($"--nowcast-tolerance {orphan.ToString(CultureInfo.InvariantCulture)} needs --nowcast-check true.");
             var settings = new NowcastComparisonSettings(
-                [.. CliOptions.SplitList(result.GetValue(tasks)!).Select(NowcastEvalTask.Parse)],
+                [.. CliOptions.SplitList(result.GetValue(tasks)!).Select(t => NowcastEvalTask.Parse(t, EvalOptionNames))],
                 [.. CliOptions.SplitList(result.GetValue(nowcasters)!).Select(NowcastContender.Parse)],
                 [.. Enumerable.Range(0, seedCount).Select(i => first + i)],
                 result.GetValue(steps), result.GetValue(lr), result.GetValue(evalEvery), result.GetValue(period), result.GetValue(maxHorizon), result.GetValue(withinHistory),
                 result.GetValue(warmup), check, tolerance ?? NowcastSettings.DefaultJumpTolerance, result.GetValue(slack), result.GetValue(jobs));
-            settings.Validate(); // before touching --out
+            CliInput.Check(() => settings.Validate(EvalOptionNames)); // before touching --out
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            var compared = NowcastComparison.Run(settings, Console.WriteLine, device);
+            var compared = NowcastComparison.Run(settings, Console.WriteLine, device, EvalOptionNames); // checks the jump settings against each nowcaster first
             string outDir = CliOptions.PrepareOutputDirectory(result.GetValue(output)!);
             RecordCsv.Write(Path.Combine(outDir, "runs.csv"), compared.Runs);
             RecordCsv.Write(Path.Combine(outDir, "summary.csv"), compared.Summary);
@@ -136,7 +161,7 @@ internal static class NowcasterCommand
             RecordCsv.Write(Path.Combine(outDir, "jumps.csv"), compared.Jumps);
             var taskLabels = settings.Tasks.Select(t => t.ToString()).ToList();
             NowcastComparisonPlot.Save(outDir, compared.Curves, compared.Runs, taskLabels, [NowcastContender.AdamW, .. settings.Contenders.Select(c => c.Name)]);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), NowcastComparisonReport.Build(commandLine, settings, compared));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), NowcastComparisonReport.Build(commandLine, settings, compared, EvalOptionNames));
             var table = new Table().AddColumns(NowcastComparisonReport.Headers);
             foreach (var row in compared.Summary) table.AddRow([.. NowcastComparisonReport.Cells(row).Select(Markup.Escape)]);
             CliConsole.Out.Write(table);

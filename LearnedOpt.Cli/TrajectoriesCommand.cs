@@ -8,6 +8,13 @@ namespace LearnedOpt.Cli;
 /// <summary><c>learnedopt trajectories</c>: run AdamW on a task family and store parameter snapshots for a nowcaster.</summary>
 internal static class TrajectoriesCommand
 {
+    /// <summary>What this command's messages call each setting of <see cref="TrajectorySettings"/> (also <c>nowcaster train</c>'s, about trajectories collected here).</summary>
+    internal static readonly SettingNames OptionNames = SettingNames.Of((nameof(TrajectorySettings.Tasks), "--tasks"),
+        (nameof(TrajectorySettings.Widths), "--widths"), (nameof(TrajectorySettings.Depths), "--depths"), (nameof(TrajectorySettings.BatchSizes), "--batch-sizes"),
+        (nameof(TrajectorySettings.Parametrization), "--param"), (nameof(TrajectorySettings.Activation), "--activation"), (nameof(TrajectorySettings.Runs), "--runs"),
+        (nameof(TrajectorySettings.Steps), "--steps"), (nameof(TrajectorySettings.Spacing), "--spacing"), (nameof(TrajectorySettings.LearningRate), "--lr"),
+        (nameof(TrajectorySettings.DType), "--dtype"), (nameof(TrajectorySettings.Seed), "--seed"), (nameof(TrajectorySettings.Jobs), "--jobs"));
+
     public static Command Create()
     {
         var command = new Command("trajectories", "Run AdamW on tasks drawn from a family and store parameter snapshots (one safetensors file per run) for training a nowcaster.");
@@ -47,12 +54,12 @@ internal static class TrajectoriesCommand
                 ParseDType(result.GetValue(dtype)!),
                 result.GetValue(seed),
                 result.GetValue(jobs));
-            settings.Validate(); // before touching --out: bad input leaves no folder behind
+            CliInput.Check(() => settings.Validate(OptionNames)); // before touching --out: bad input leaves no folder behind
             string commandLine = "learnedopt " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             CliConsole.Out.MarkupLine(Markup.Escape(
                 $"Collecting {settings.Runs} AdamW trajectories (lr {settings.LearningRate}, {settings.Steps} steps, a snapshot every {settings.Spacing}) from {TrajectoryCollector.Family(settings).Name}."));
             string? outDir = null;
-            var manifest = TrajectoryCollector.Collect(settings, () => outDir ??= CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, device, Console.WriteLine);
+            var manifest = TrajectoryCollector.Collect(settings, () => outDir ??= CliOptions.PrepareOutputDirectory(result.GetValue(output)!), commandLine, device, Console.WriteLine, OptionNames);
             Console.WriteLine($"wrote {manifest.Files.Count} trajectories ({settings.SnapshotCount} snapshots each) and {TrajectoryManifest.FileName} to {outDir}");
             return 0;
         });

@@ -29,15 +29,19 @@ public sealed record NowcasterConfig(
     /// <summary>Rows of the node-type embedding: every <see cref="NodeType"/> value.</summary>
     public static int NodeTypeCount => Enum.GetValues<NodeType>().Length;
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first setting out of range; a message that names a setting calls
+    /// it as <paramref name="names"/> does (by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
+        names ??= SettingNames.Properties;
         if (Context < 2) throw new UserInputException($"The nowcaster's context must be at least 2 snapshots, got {Context}.");
         if (Horizons < 1) throw new UserInputException($"The nowcaster must predict at least 1 horizon, got {Horizons}.");
         if (Hidden < 1) throw new UserInputException($"The nowcaster's hidden width must be positive, got {Hidden}.");
         if (Layers < 1) throw new UserInputException($"The nowcaster needs at least 1 layer, got {Layers}.");
         if (Spacing < 1) throw new UserInputException($"The snapshot spacing must be at least 1 step, got {Spacing}.");
-        if (Residual && Kind != NowcasterKind.Gnn) throw new UserInputException("Residual layers are a GNN option; drop --residual or use --kind gnn.");
+        if (Residual && Kind != NowcasterKind.Gnn) throw new UserInputException($"Residual layers are a GNN option; drop {names[nameof(Residual)]} or use {names[nameof(Kind)]} gnn.");
         if (NodeEncodings < 1) throw new UserInputException($"The nowcaster needs at least 1 node encoding, got {NodeEncodings}.");
     }
 }

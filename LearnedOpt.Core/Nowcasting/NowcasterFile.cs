@@ -37,6 +37,11 @@ public static class NowcasterFile
         },
     };
 
+    // A stored shape that fails validation is named by its metadata entries, which is what a reader of the file sees.
+    private static readonly SettingNames MetadataNames = SettingNames.Of((nameof(NowcasterConfig.Kind), "kind"), (nameof(NowcasterConfig.Context), "context"),
+        (nameof(NowcasterConfig.Horizons), "horizons"), (nameof(NowcasterConfig.Hidden), "hidden"), (nameof(NowcasterConfig.Layers), "layers"),
+        (nameof(NowcasterConfig.Spacing), "spacing"), (nameof(NowcasterConfig.NodeEncodings), "node_encodings"), (nameof(NowcasterConfig.Residual), "residual"));
+
     // Spelled by KindName, so the file's spellings and the reader's cannot drift apart.
     private static readonly (string, NowcasterKind)[] Kinds = [.. Enum.GetValues<NowcasterKind>().Select(k => (KindName(k), k))];
 
@@ -89,7 +94,7 @@ public static class NowcasterFile
         // "residual" came later: files without it were written by the plain (non-residual) network.
         bool residual = document.OptionalBool("residual", false);
         var config = new NowcasterConfig(kind, IntField("context"), IntField("horizons"), IntField("hidden"), IntField("layers"), IntField("spacing"), IntField("node_encodings"), residual);
-        try { config.Validate(); }
+        try { config.Validate(MetadataNames); }
         catch (UserInputException e) { throw new InvalidDataException($"{name}: {e.Message}"); }
 
         var network = NowcastNetwork.Create(config, seed: 0);

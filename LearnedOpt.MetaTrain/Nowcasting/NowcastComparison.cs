@@ -25,17 +25,20 @@ public static class NowcastComparison
         IReadOnlyList<NowcastRunRow> Runs, IReadOnlyList<NowcastCurveRow> Curves, IReadOnlyList<NowcastJumpRow> Jumps, IReadOnlyList<NowcastSummaryRow> Summary);
 
     /// <summary>Runs every (task, seed) pair (in parallel up to <see cref="NowcastComparisonSettings.Jobs"/>); <paramref name="log"/> gets one line per run.</summary>
-    /// <remarks>Every run trains on <paramref name="device"/> (default the CPU).</remarks>
-    public static Result Run(NowcastComparisonSettings settings, Action<string> log, Device? device = null)
+    /// <remarks>
+    /// Every run trains on <paramref name="device"/> (default the CPU). Bad settings throw <see cref="UserInputException"/>
+    /// before any run, naming each setting as <paramref name="names"/> calls it (by default its property name).
+    /// </remarks>
+    public static Result Run(NowcastComparisonSettings settings, Action<string> log, Device? device = null, SettingNames? names = null)
     {
-        settings.Validate();
+        settings.Validate(names);
         var tasks = settings.Tasks.Select(t => CreateTask(t, device)).ToArray();
         var periods = new SortedSet<int>();
         foreach (var contender in settings.Contenders)
         {
             // Refuse before hours of runs (and before the AdamW reference run of the first pair).
             using var nowcaster = contender.Create();
-            settings.ValidateJumps(nowcaster);
+            settings.ValidateJumps(nowcaster, names);
             periods.Add(settings.JumpSettings.PeriodFor(nowcaster));
             foreach (var task in tasks) nowcaster.CheckSupports(task.Parameters);
         }

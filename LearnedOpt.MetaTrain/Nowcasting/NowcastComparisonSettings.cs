@@ -46,38 +46,45 @@ public sealed record NowcastComparisonSettings(
     /// </summary>
     public const int LevelSteps = 10;
 
-    /// <summary>What the jump checks call each setting: this command's option names.</summary>
-    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(NowcastSettings.TotalSteps), "--steps"),
-        (nameof(NowcastSettings.Period), "--nowcast-period"), (nameof(NowcastSettings.MaxHorizon), "--nowcast-max-horizon"),
-        (nameof(NowcastSettings.WarmupSteps), "--nowcast-warmup"), (nameof(NowcastSettings.JumpTolerance), "--nowcast-tolerance"));
-
     /// <summary>The wrapper's settings, the same for every nowcasting run.</summary>
     public NowcastSettings JumpSettings => new(Steps, Period, MaxHorizon, HorizonWithinHistory: HorizonWithinHistory, WarmupSteps: WarmupSteps,
         JumpTolerance: JumpTolerance);
 
     /// <summary>
-    /// Throws <see cref="UserInputException"/> naming the first bad setting that does not depend on a nowcaster; the jump
-    /// settings are checked against each nowcaster by <see cref="ValidateJumps"/>.
+    /// Throws <see cref="UserInputException"/> naming the first bad setting that does not depend on a nowcaster (as
+    /// <paramref name="names"/> calls it, by default its property name); the jump settings are checked against each
+    /// nowcaster by <see cref="ValidateJumps"/>.
     /// </summary>
-    public void Validate()
+    public void Validate(SettingNames? names = null)
     {
-        if (Tasks.Count == 0) throw new UserInputException("--tasks needs at least one TASK:wWIDTH:dDEPTH.");
-        if (Contenders.Count == 0) throw new UserInputException("--nowcasters needs at least one NAME=FILE or linear.");
+        names ??= SettingNames.Properties;
+        string contenders = names[nameof(Contenders)], steps = names[nameof(Steps)], evalEvery = names[nameof(EvalEvery)];
+        if (Tasks.Count == 0) throw new UserInputException($"{names[nameof(Tasks)]} needs at least one TASK:wWIDTH:dDEPTH.");
+        if (Contenders.Count == 0) throw new UserInputException($"{contenders} needs at least one NAME=FILE or linear.");
         if (Contenders.Select(c => c.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Contenders.Count)
-            throw new UserInputException("--nowcasters names must be unique; give each file its own NAME=.");
-        if (Seeds.Count == 0) throw new UserInputException("--seeds must be at least 1.");
-        if (Steps < 1) throw new UserInputException($"--steps must be at least 1, got {Steps}.");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"--lr must be a positive number, got {LearningRate}.");
-        if (EvalEvery < 1 || EvalEvery > Steps) throw new UserInputException($"--eval-every must be between 1 and --steps ({Steps}), got {EvalEvery}.");
-        if (Steps % EvalEvery != 0) throw new UserInputException($"--steps {Steps} must be a multiple of --eval-every {EvalEvery} so that step T is evaluated.");
-        if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"--slack must be at least 1, got {Slack}.");
-        if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
+            throw new UserInputException($"{contenders} names must be unique; give each file its own NAME=.");
+        if (Seeds.Count == 0) throw new UserInputException($"{names[nameof(Seeds)]} must be at least 1.");
+        if (Steps < 1) throw new UserInputException($"{steps} must be at least 1, got {Steps}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"{names[nameof(LearningRate)]} must be a positive number, got {LearningRate}.");
+        if (EvalEvery < 1 || EvalEvery > Steps) throw new UserInputException($"{evalEvery} must be between 1 and {steps} ({Steps}), got {EvalEvery}.");
+        if (Steps % EvalEvery != 0) throw new UserInputException($"{steps} {Steps} must be a multiple of {evalEvery} {EvalEvery} so that step T is evaluated.");
+        if (!(Slack >= 1) || !double.IsFinite(Slack)) throw new UserInputException($"{names[nameof(Slack)]} must be at least 1, got {Slack}.");
+        if (Jobs < 1) throw new UserInputException($"{names[nameof(Jobs)]} must be at least 1, got {Jobs}.");
     }
 
-    /// <summary>Throws <see cref="UserInputException"/>, naming the option, when the jump settings cannot drive <paramref name="nowcaster"/>.</summary>
-    public void ValidateJumps(INowcaster nowcaster)
+    /// <summary>
+    /// Throws <see cref="UserInputException"/>, naming the setting as <paramref name="names"/> calls this record's
+    /// settings (by default their property names), when the jump settings cannot drive <paramref name="nowcaster"/>.
+    /// </summary>
+    public void ValidateJumps(INowcaster nowcaster, SettingNames? names = null)
     {
-        try { JumpSettings.Validate(nowcaster, OptionNames); }
-        catch (ArgumentException e) { throw new UserInputException(e.Message); }
+        names ??= SettingNames.Properties;
+        // The wrapper's run length is this comparison's Steps; its other settings are this record's, by the same names.
+        var jumpNames = SettingNames.Of((nameof(NowcastSettings.TotalSteps), names[nameof(Steps)]),
+            (nameof(NowcastSettings.Period), names[nameof(Period)]), (nameof(NowcastSettings.MaxHorizon), names[nameof(MaxHorizon)]),
+            (nameof(NowcastSettings.HorizonWithinHistory), names[nameof(HorizonWithinHistory)]),
+            (nameof(NowcastSettings.WarmupSteps), names[nameof(WarmupSteps)]), (nameof(NowcastSettings.JumpTolerance), names[nameof(JumpTolerance)]));
+        try { JumpSettings.Validate(nowcaster, jumpNames); }
+        catch (ArgumentException e) { throw new UserInputException(e.Message, e); }
     }
 }

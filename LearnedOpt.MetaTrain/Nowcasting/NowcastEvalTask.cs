@@ -11,8 +11,11 @@ public sealed record NowcastEvalTask(string Task, int Width, int Depth)
     /// <summary>The command-line form, also used as the label in tables.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Task}:w{Width}:d{Depth}");
 
-    /// <summary>Parses <c>task:wWIDTH:dDEPTH</c>; throws <see cref="UserInputException"/> with the expected form otherwise.</summary>
-    public static NowcastEvalTask Parse(string text)
+    /// <summary>
+    /// Parses <c>task:wWIDTH:dDEPTH</c>; throws <see cref="UserInputException"/> with the expected form otherwise, calling
+    /// the list the text came from as <paramref name="names"/> calls <see cref="NowcastComparisonSettings.Tasks"/>.
+    /// </summary>
+    public static NowcastEvalTask Parse(string text, SettingNames? names = null)
     {
         string[] parts = text.Trim().Split(':');
         if (parts.Length == 3 && parts[0].Length > 0
@@ -21,6 +24,6 @@ public sealed record NowcastEvalTask(string Task, int Width, int Depth)
         {
             return new NowcastEvalTask(parts[0], width, depth);
         }
-        throw new UserInputException($"--tasks entry '{text}' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.");
+        throw new UserInputException($"{(names ?? SettingNames.Properties)[nameof(NowcastComparisonSettings.Tasks)]} entry '{text}' is not TASK:wWIDTH:dDEPTH; write e.g. fmnist8-mlp:w32:d2.");
     }
 }

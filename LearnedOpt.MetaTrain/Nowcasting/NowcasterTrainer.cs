@@ -33,12 +33,17 @@ public static class NowcasterTrainer
     /// <remarks>
     /// The network, the snapshots (moved once, when read) and the graphs live on <paramref name="device"/> (default the CPU);
     /// the network is initialised on the CPU, so a seed gives the same start everywhere, and saved from a CPU copy.
+    /// Messages name the settings as <paramref name="names"/> calls <see cref="NowcasterTrainingSettings"/>' (and its
+    /// network's) properties, and say how to collect trajectories again with the settings as
+    /// <paramref name="collectionNames"/> calls <see cref="TrajectorySettings"/>' properties (both by default their property names).
     /// </remarks>
-    public static NowcasterTrainingResult Train(NowcasterTrainingSettings settings, Func<string> prepareOutput, string commandLine, Action<string> log, Device? device = null)
+    public static NowcasterTrainingResult Train(NowcasterTrainingSettings settings, Func<string> prepareOutput, string commandLine, Action<string> log, Device? device = null,
+        SettingNames? names = null, SettingNames? collectionNames = null)
     {
-        settings.Validate();
+        names ??= SettingNames.Properties;
+        settings.Validate(names);
         device ??= CPU;
-        var records = OnDevice(LoadTrajectories(settings.Trajectories, settings.Network.Context), device);
+        var records = OnDevice(LoadTrajectories(settings.Trajectories, settings.Network.Context, collectionNames), device);
         var config = settings.Network with { Spacing = records[0].Spacing };
         var graphs = new NowcastGraphCache(config.NodeEncodings);
         try
@@ -48,7 +53,7 @@ public static class NowcasterTrainer
             var train = Enumerable.Range(0, records.Count).Where(r => !IsValidation(r)).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
             var heldOut = Enumerable.Range(0, records.Count).Where(IsValidation).SelectMany(r => NowcastWindow.All(r, records[r], config.Context)).ToArray();
             var validation = EvenlySpaced(heldOut, MaxValidationWindows);
-            if (train.Length == 0) throw new UserInputException("No trajectory is left for training after holding out validation runs; collect more runs or use --validation-every 0.");
+            if (train.Length == 0) throw new UserInputException("No trajectory is left for training after holding out validation runs; collect more runs or use {names[nameof(NowcasterTrainingSettings.ValidationEvery)]} 0.");
             string outDir = prepareOutput();
             log($"{records.Count} trajectories ({train.Length} training windows, {validation.Length} held-out windows from {heldOut.Select(w => w.Run).Distinct().Count()} runs), spacing {config.Spacing} steps; {graphs.Count} network shapes.");
 
@@ -148,9 +153,14 @@ public static class NowcasterTrainer
         using (network) return network.CopyTo(device);
     }
 
-    /// <summary>Loads the runs a <c>trajectories.json</c> lists, refusing a folder whose runs cannot train one nowcaster together.</summary>
-    public static List<TrajectoryRecord> LoadTrajectories(string folder, int context)
+    /// <summary>
+    /// Loads the runs a <c>trajectories.json</c> lists, refusing a folder whose runs cannot train one nowcaster together;
+    /// a refusal says how to collect them again with the settings as <paramref name="collectionNames"/> calls
+    /// <see cref="TrajectorySettings"/>' properties (by default their property names).
+    /// </summary>
+    public static List<TrajectoryRecord> LoadTrajectories(string folder, int context, SettingNames? collectionNames = null)
     {
+        var collection = collectionNames ?? SettingNames.Properties;
         string manifestPath = Path.Combine(folder, TrajectoryManifest.FileName);
         if (!File.Exists(manifestPath))
             throw new UserInputException($"{folder} has no {TrajectoryManifest.FileName}; give a folder written (completely) by `learnedopt trajectories`.");
@@ -169,14 +179,14 @@ public static class NowcasterTrainer
         {
             foreach (string file in files)
             {
-                var record = TrajectoryFile.Load(Path.Combine(folder, file));
+                var record = TrajectoryFile.Load(Path.Combine(folder, file), collection);
                 records.Add(record);
                 if (record.Spacing != records[0].Spacing)
                     throw new UserInputException($"{file} has snapshots every {record.Spacing} steps but {files[0]} every {records[0].Spacing}; train a nowcaster on trajectories of one spacing.");
                 if (record.SnapshotCount < context + 1)
-                    throw new UserInputException($"{file} has {record.SnapshotCount} snapshots, too few for a context of {context} plus one target; collect longer runs (more --steps or a smaller --spacing).");
+                    throw new UserInputException($"{file} has {record.SnapshotCount} snapshots, too few for a context of {context} plus one target; collect longer runs (more {collection[nameof(TrajectorySettings.Steps)]} or a smaller {collection[nameof(TrajectorySettings.Spacing)]}).");
             }
-            if (records.Count == 0) throw new UserInputException($"{manifestPath} lists no runs; collect trajectories with --runs 1 or more.");
+            if (records.Count == 0) throw new UserInputException($"{manifestPath} lists no runs; collect trajectories with {collection[nameof(TrajectorySettings.Runs)]} 1 or more.");
             return records;
         }
         catch

@@ -27,16 +27,22 @@ public sealed record NowcasterTrainingSettings(
     /// <summary>Linear warmup updates before the cosine decay.</summary>
     public int WarmupSteps => Math.Min(100, Steps / 10);
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first bad setting and how to fix it.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first bad setting (as <paramref name="names"/> calls it, by
+    /// default its property name; <see cref="Network"/>'s settings too) and how to fix it, or
+    /// <see cref="DirectoryNotFoundException"/> when <see cref="Trajectories"/> does not exist.
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        Network.Validate();
-        if (Steps < 1) throw new UserInputException($"--steps must be at least 1, got {Steps}.");
-        if (WindowsPerStep < 1) throw new UserInputException($"--windows-per-step must be at least 1, got {WindowsPerStep}.");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"--lr must be a positive number, got {LearningRate}.");
-        if (ValidationEvery is < 0 or 1) throw new UserInputException($"--validation-every must be 0 (no validation) or at least 2, got {ValidationEvery}.");
-        if (EvalEvery < 1) throw new UserInputException($"--eval-every must be at least 1, got {EvalEvery}.");
+        names ??= SettingNames.Properties;
+        Network.Validate(names);
+        if (Steps < 1) throw new UserInputException($"{names[nameof(Steps)]} must be at least 1, got {Steps}.");
+        if (WindowsPerStep < 1) throw new UserInputException($"{names[nameof(WindowsPerStep)]} must be at least 1, got {WindowsPerStep}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UserInputException($"{names[nameof(LearningRate)]} must be a positive number, got {LearningRate}.");
+        if (ValidationEvery is < 0 or 1) throw new UserInputException($"{names[nameof(ValidationEvery)]} must be 0 (no validation) or at least 2, got {ValidationEvery}.");
+        if (EvalEvery < 1) throw new UserInputException($"{names[nameof(EvalEvery)]} must be at least 1, got {EvalEvery}.");
+        // Its own type, so that a caller can say how it collects trajectories (the command line names its command).
         if (!Directory.Exists(Trajectories))
-            throw new UserInputException($"Trajectory folder {Trajectories} does not exist; collect one with `learnedopt trajectories --out DIR`.");
+            throw new DirectoryNotFoundException($"Trajectory folder {Trajectories} does not exist; collect trajectories into it first (TrajectoryCollector.Collect).");
     }
 }

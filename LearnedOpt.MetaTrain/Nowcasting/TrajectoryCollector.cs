@@ -55,16 +55,19 @@ public static class TrajectoryCollector
     /// As <see cref="Collect(TrajectorySettings, string, string, Action{string}?)"/>, asking <paramref name="prepareOutDir"/>
     /// for the folder only once the settings and tasks have passed, so bad input leaves no folder behind. The runs train on
     /// <paramref name="device"/> (default the CPU); snapshots are stored on the CPU, where the files are written from.
+    /// Messages name the settings as <paramref name="names"/> calls them (by default their property names).
     /// </summary>
-    public static TrajectoryManifest Collect(TrajectorySettings settings, Func<string> prepareOutDir, string command, Device? device, Action<string>? log = null)
+    public static TrajectoryManifest Collect(TrajectorySettings settings, Func<string> prepareOutDir, string command, Device? device, Action<string>? log = null,
+        SettingNames? names = null)
     {
-        var plan = Plan(settings, device);
+        names ??= SettingNames.Properties;
+        var plan = Plan(settings, device, names);
         string outDir = prepareOutDir();
         var summaries = new TrajectoryRunSummary[plan.Count];
         int done = 0;
         ParallelJobs.Run(plan.Count, settings.Jobs, i =>
         {
-            summaries[i] = CollectRun(settings, plan[i], outDir);
+            summaries[i] = CollectRun(settings, plan[i], outDir, names);
             int finished = Interlocked.Increment(ref done);
             log?.Invoke($"run {plan[i].Run} ({plan[i].Task.Name}): loss {summaries[i].FirstLoss:F4} → {summaries[i].LastLoss:F4} [{finished}/{plan.Count}]");
         });
@@ -74,9 +77,9 @@ public static class TrajectoryCollector
         return manifest;
     }
 
-    private static List<PlannedRun> Plan(TrajectorySettings settings, Device? device)
+    private static List<PlannedRun> Plan(TrajectorySettings settings, Device? device, SettingNames names)
     {
-        settings.Validate();
+        settings.Validate(names);
         var family = Family(settings, device);
         var plan = new List<PlannedRun>(settings.Runs);
         for (int r = 0; r < settings.Runs; r++)
@@ -89,7 +92,7 @@ public static class TrajectoryCollector
             }
             catch (UserInputException e)
             {
-                throw new UserInputException($"Run {r} draws {task.Name}, which the nowcaster cannot represent ({e.Message.TrimEnd('.')}); choose MLP tasks in --tasks.", e);
+                throw new UserInputException($"Run {r} draws {task.Name}, which the nowcaster cannot represent ({e.Message.TrimEnd('.')}); choose MLP tasks in {names[nameof(TrajectorySettings.Tasks)]}.", e);
             }
             var info = new TrajectoryTaskInfo(name, task.Name, options.Width, options.Depth, options.BatchSize,
                 options.Activation.ToString().ToLowerInvariant(), options.Parametrization == Parametrization.MuP ? "mup" : "sp", options.TaskSeed);
@@ -98,7 +101,7 @@ public static class TrajectoryCollector
         return plan;
     }
 
-    private static TrajectoryRunSummary CollectRun(TrajectorySettings settings, PlannedRun run, string outDir)
+    private static TrajectoryRunSummary CollectRun(TrajectorySettings settings, PlannedRun run, string outDir, SettingNames names)
     {
         var task = run.Task;
         var specs = task.Parameters;
@@ -130,7 +133,7 @@ public static class TrajectoryCollector
                     int step = done.Step;
                     double loss = done.Loss;
                     if (!double.IsFinite(loss))
-                        throw new UserInputException($"Run {run.Run} ({task.Name}) reached a training loss of {loss} at step {step}; use a smaller --lr than {settings.LearningRate}.");
+                        throw new UserInputException($"Run {run.Run} ({task.Name}) reached a training loss of {loss} at step {step}; use a smaller {names[nameof(TrajectorySettings.LearningRate)]} than {settings.LearningRate}.");
                     if (step % settings.Spacing == 0)
                     {
                         int k = step / settings.Spacing;
@@ -144,7 +147,7 @@ public static class TrajectoryCollector
 
             var record = new TrajectoryRecord(run.Info, specs, steps, losses, storage, settings.LearningRate, settings.Spacing, settings.Seed, run.RunSeed);
             string file = TrajectoryFile.RunFileName(run.Run);
-            TrajectoryFile.Write(Path.Combine(outDir, file), record, settings.DType, run.Run);
+            TrajectoryFile.Write(Path.Combine(outDir, file), record, settings.DType, run.Run, names);
             return new TrajectoryRunSummary(file, run.Run, run.RunSeed, run.Info, count, losses[0], losses[^1]);
         }
         finally

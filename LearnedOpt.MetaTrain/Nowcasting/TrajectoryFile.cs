@@ -43,7 +43,6 @@ internal static class TrajectoryFile
             UnsupportedVersion = "{file} has trajectory format version {value}, but this reader knows version {versions} only; collect it again with this version of `learnedopt trajectories`.",
             ExtraTensors = "{file} has the tensor '{name}', which its parameter descriptions do not list; collect the trajectory again.",
             WrongDType = "{file} stores parameter '{name}' as {dtype}, not float16 or float32; collect the trajectory again.",
-            NotFinite = "{file} has values of parameter '{name}' that are not finite; collect the trajectory again (with --dtype float32 if float16 overflowed).",
         },
     };
 
@@ -60,9 +59,13 @@ internal static class TrajectoryFile
     public static string RunFileName(int run) => string.Create(CultureInfo.InvariantCulture, $"run-{run:D3}.safetensors");
 
     /// <summary>Writes <paramref name="record"/> atomically, its snapshots stored as <paramref name="dtype"/>.</summary>
-    /// <exception cref="UserInputException">A snapshot value is not finite in <paramref name="dtype"/> (float16 overflow).</exception>
-    public static void Write(string path, TrajectoryRecord record, TrajectoryDType dtype, int run)
+    /// <exception cref="UserInputException">
+    /// A snapshot value is not finite in <paramref name="dtype"/> (float16 overflow); the fix names the collection's
+    /// settings as <paramref name="names"/> calls <see cref="TrajectorySettings"/>' properties (by default their property names).
+    /// </exception>
+    public static void Write(string path, TrajectoryRecord record, TrajectoryDType dtype, int run, SettingNames? names = null)
     {
+        names ??= SettingNames.Properties;
         var scalar = dtype == TrajectoryDType.Float16 ? ScalarType.Float16 : ScalarType.Float32;
         using var scope = NewDisposeScope();
         var tensors = new List<(string Name, Tensor Tensor)>();
@@ -71,7 +74,7 @@ internal static class TrajectoryFile
             var stored = record.Snapshots[i].to_type(scalar);
             if (!isfinite(stored).all().item<bool>())
                 throw new UserInputException(
-                    $"Run {run}: parameter '{record.Parameters[i].Name}' has values that are not finite as {dtype.ToString().ToLowerInvariant()}; use --dtype float32 or a smaller --lr.");
+                    $"Run {run}: parameter '{record.Parameters[i].Name}' has values that are not finite as {dtype.ToString().ToLowerInvariant()}; use {names[nameof(TrajectorySettings.DType)]} float32 or a smaller {names[nameof(TrajectorySettings.LearningRate)]}.");
             tensors.Add((record.Parameters[i].Name, stored));
         }
         tensors.Add((StepsTensor, tensor(record.Steps.ToArray(), dtype: ScalarType.Int64, device: CPU)));
@@ -102,11 +105,17 @@ internal static class TrajectoryFile
         Format.Write(path, tensors, metadata);
     }
 
-    /// <summary>Loads and validates a trajectory file; snapshots come back as float32.</summary>
+    /// <summary>
+    /// Loads and validates a trajectory file; snapshots come back as float32. A message that says how to collect the
+    /// trajectory again names the collection's settings as <paramref name="names"/> calls <see cref="TrajectorySettings"/>'
+    /// properties (by default their property names).
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid trajectory file; the message names it and the problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static TrajectoryRecord Load(string path)
+    public static TrajectoryRecord Load(string path, SettingNames? names = null)
     {
+        names ??= SettingNames.Properties;
+        string dtypeName = names[nameof(TrajectorySettings.DType)], lrName = names[nameof(TrajectorySettings.LearningRate)];
         ArgumentNullException.ThrowIfNull(path);
         string file = Path.GetFileName(path);
         if (!File.Exists(path))
@@ -143,7 +152,7 @@ internal static class TrajectoryFile
                 {
                     WrongDType = lossesProblem,
                     WrongShape = lossesProblem,
-                    NotFinite = "{file} has a training loss that is not finite; collect the trajectory again with a smaller --lr.",
+                    NotFinite = $$"""{file} has a training loss that is not finite; collect the trajectory again with a smaller {{lrName}}.""",
                 },
             },
             new(StepsTensor, [count], ScalarType.Int64),
@@ -152,6 +161,7 @@ internal static class TrajectoryFile
                 Wording = Format.Wording with
                 {
                     WrongShape = $$"""{file} has parameter '{name}' of shape {shape}, but {{count}} snapshots of its described shape {{Shape(spec.Shape)}} make {expected}; the trajectory has mismatched shapes, so collect it again.""",
+                    NotFinite = $$"""{file} has values of parameter '{name}' that are not finite; collect the trajectory again (with {{dtypeName}} float32 if float16 overflowed).""",
                 },
             }),
         ];

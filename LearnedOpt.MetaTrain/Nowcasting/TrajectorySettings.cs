@@ -35,19 +35,25 @@ public sealed record TrajectorySettings(
     /// <summary>Snapshots per run: step 0 and every <see cref="Spacing"/> steps.</summary>
     public int SnapshotCount => Steps / Spacing + 1;
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the first bad setting and how to fix it.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first bad setting (as <paramref name="names"/> calls it, by
+    /// default its property name) and how to fix it.
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        if (Tasks.Count == 0) throw new UserInputException("--tasks needs at least one task name, e.g. --tasks fmnist8-mlp.");
-        if (Widths.Count == 0 || Widths.Any(w => w <= 0)) throw new UserInputException("--widths needs positive widths, e.g. --widths 16,32.");
-        if (Depths.Count == 0 || Depths.Any(d => d <= 0)) throw new UserInputException("--depths needs depths of at least 1, e.g. --depths 1,2.");
-        if (BatchSizes.Count == 0 || BatchSizes.Any(b => b <= 0)) throw new UserInputException("--batch-sizes needs positive batch sizes, e.g. --batch-sizes 128.");
-        if (Runs < 1) throw new UserInputException($"--runs must be at least 1, got {Runs}.");
-        if (Spacing < 1) throw new UserInputException($"--spacing must be at least 1 step, got {Spacing}.");
-        if (Steps < 1) throw new UserInputException($"--steps must be a positive number of updates, got {Steps}.");
+        names ??= SettingNames.Properties;
+        string tasks = names[nameof(Tasks)], widths = names[nameof(Widths)], depths = names[nameof(Depths)], batchSizes = names[nameof(BatchSizes)];
+        string steps = names[nameof(Steps)], spacing = names[nameof(Spacing)];
+        if (Tasks.Count == 0) throw new UserInputException($"{tasks} needs at least one task name, e.g. {tasks} fmnist8-mlp.");
+        if (Widths.Count == 0 || Widths.Any(w => w <= 0)) throw new UserInputException($"{widths} needs positive widths, e.g. {widths} 16,32.");
+        if (Depths.Count == 0 || Depths.Any(d => d <= 0)) throw new UserInputException($"{depths} needs depths of at least 1, e.g. {depths} 1,2.");
+        if (BatchSizes.Count == 0 || BatchSizes.Any(b => b <= 0)) throw new UserInputException($"{batchSizes} needs positive batch sizes, e.g. {batchSizes} 128.");
+        if (Runs < 1) throw new UserInputException($"{names[nameof(Runs)]} must be at least 1, got {Runs}.");
+        if (Spacing < 1) throw new UserInputException($"{spacing} must be at least 1 step, got {Spacing}.");
+        if (Steps < 1) throw new UserInputException($"{steps} must be a positive number of updates, got {Steps}.");
         if (Steps % Spacing != 0)
-            throw new UserInputException($"--steps {Steps} is not a multiple of --spacing {Spacing}; choose, e.g., --steps {(Steps / Spacing + 1) * Spacing} so the last step gets a snapshot.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserInputException($"--lr must be a positive number, got {LearningRate}.");
-        if (Jobs < 1) throw new UserInputException($"--jobs must be at least 1, got {Jobs}.");
+            throw new UserInputException($"{steps} {Steps} is not a multiple of {spacing} {Spacing}; choose, e.g., {steps} {(Steps / Spacing + 1) * Spacing} so the last step gets a snapshot.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserInputException($"{names[nameof(LearningRate)]} must be a positive number, got {LearningRate}.");
+        if (Jobs < 1) throw new UserInputException($"{names[nameof(Jobs)]} must be at least 1, got {Jobs}.");
     }
 }

@@ -112,18 +112,42 @@ public class NowcasterCommandTests
     [InlineData("--kind", "lstm", "Unknown --kind 'lstm'; use gnn or wnn.")]
     [InlineData("--horizons", "0", "The nowcaster must predict at least 1 horizon, got 0.")]
     [InlineData("--validation-every", "1", "--validation-every must be 0 (no validation) or at least 2, got 1.")]
-    public void Bad_training_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
+    [InlineData("--residual", "true", "Residual layers are a GNN option; drop --residual or use --kind gnn.", "--kind", "wnn")]
+    [InlineData("--trajectories", "no-such-trajectories", "Trajectory folder no-such-trajectories does not exist; collect one with `learnedopt trajectories --out DIR`.")]
+    [InlineData("--context", "9", "run-000.safetensors has 9 snapshots, too few for a context of 9 plus one target; collect longer runs (more --steps or a smaller --spacing).")]
+    public void Bad_training_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected,
+        string? alsoOption = null, string? alsoValue = null)
     {
         using var temp = new TempFolder();
         string trajectories = Collect(temp);
         var args = TrainArgs(trajectories, temp["out"]).ToList();
-        int at = args.IndexOf(option);
-        if (at >= 0) args[at + 1] = value; else args.AddRange([option, value]);
+        void Set(string name, string text)
+        {
+            int at = args.IndexOf(name);
+            if (at >= 0) args[at + 1] = text; else args.AddRange([name, text]);
+        }
+        Set(option, value);
+        if (alsoOption is not null) Set(alsoOption, alsoValue!);
 
         var (code, _, error) = CliRunner.Run([.. args]);
 
         Assert.Equal(2, code);
         Assert.Equal($"error: {expected}", error);
+        Assert.False(Directory.Exists(temp["out"]));
+    }
+
+    [Fact]
+    public void Residual_layers_for_the_wnn_are_refused_naming_the_options()
+    {
+        using var temp = new TempFolder();
+        var args = TrainArgs(temp["trajectories"], temp["out"], "--residual", "true").ToList();
+        args[args.IndexOf("--kind") + 1] = "wnn";
+
+        // The network's shape is checked before the trajectory folder, so none is needed here.
+        var (code, _, error) = CliRunner.Run([.. args]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--kind gnn", error);
         Assert.False(Directory.Exists(temp["out"]));
     }
 

@@ -62,6 +62,7 @@ public class NowcasterTrainerTests
         var tooLong = Settings(trajectories) with { Network = new NowcasterConfig(NowcasterKind.Wnn, Context: 5, Horizons: 2, Hidden: 8, Layers: 1) };
         var shortRuns = Assert.Throws<UserInputException>(() => NowcasterTrainer.Train(tooLong, () => temp["out"], "test", _ => { }));
         Assert.Contains("too few for a context of 5", shortRuns.Message);
+        Assert.EndsWith("collect longer runs (more Steps or a smaller Spacing).", shortRuns.Message); // TrajectorySettings' names
         Assert.False(Directory.Exists(temp["out"]));
     }
 }

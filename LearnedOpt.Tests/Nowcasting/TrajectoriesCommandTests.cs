@@ -35,6 +35,17 @@ public class TrajectoriesCommandTests
         Assert.Equal(5, record.SnapshotCount);
     }
 
+    [Fact]
+    public void A_diverging_run_exits_2_naming_the_learning_rate_option()
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run(Args(temp["out"], "--lr", "1e30"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Run ", error);
+        Assert.EndsWith("; use a smaller --lr than 1E+30.", error.Trim());
+    }
+
     [Theory]
     [InlineData("--spacing", "0", "--spacing must be at least 1 step, got 0.")]
     [InlineData("--steps", "21", "--steps 21 is not a multiple of --spacing 5; choose, e.g., --steps 25 so the last step gets a snapshot.")]
