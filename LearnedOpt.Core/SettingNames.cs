@@ -35,6 +35,13 @@ public sealed class SettingNames
     /// <summary>What messages call <paramref name="property"/>.</summary>
     public string this[string property] => _names.TryGetValue(property, out var name) ? name : property;
 
+    /// <summary>
+    /// For a message that states a fix ("choose another output folder"): the caller's name for
+    /// <paramref name="property"/> if it gave one (a command line's <c>--out</c>), otherwise <paramref name="words"/>,
+    /// the library's own words, where a bare property name would not read as a sentence.
+    /// </summary>
+    public string Or(string property, string words) => _names.TryGetValue(property, out var name) ? name : words;
+
     /// <summary>These names, with those of <paramref name="other"/> added (for a check that validates two settings records).</summary>
     public SettingNames With(SettingNames other)
     {

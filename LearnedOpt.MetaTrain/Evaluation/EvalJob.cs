@@ -74,7 +74,7 @@ public sealed class EvalJob
     /// </summary>
     public bool Resumes(string outDir, SettingNames? names = null)
     {
-        string another = "another " + names.Call(nameof(outDir), "output folder");
+        string another = "another " + (names ?? SettingNames.Properties).Or(nameof(outDir), "output folder");
         string path = Path.Combine(outDir, EvalFolder.ManifestFileName);
         if (!File.Exists(path))
         {

@@ -71,7 +71,8 @@ public sealed class MetaTrainer(MetaTrainConfig config, string outputDirectory, 
         byte[]? outerState = null;
         if (resume)
         {
-            var checkpoint = MetaCheckpoint.Load(outputDirectory, configJson, settingNames.Call(nameof(resume), "resuming"), settingNames.Call(nameof(outputDirectory), "output folder"));
+            var words = settingNames ?? SettingNames.Properties;
+            var checkpoint = MetaCheckpoint.Load(outputDirectory, configJson, words.Or(nameof(resume), "resuming"), words.Or(nameof(outputDirectory), "output folder"));
             initial = new MetaParameters(checkpoint.Theta);
             for (int i = 0; i < estimators.Count; i++) estimators[i].Import($"suite{i}.", checkpoint.Estimators);
             start = checkpoint.NextStep;

@@ -62,7 +62,7 @@ public sealed class PlotInput
         {
             string coordcheck = System.IO.Path.Combine(path, "coordcheck.csv");
             if (File.Exists(coordcheck)) return new(path, System.IO.Path.GetFullPath(path), [CoordinateCheckFigure(coordcheck)], []);
-            throw new UserInputException($"{path} has neither {EvalFolder.SummaryFileName} (an evaluation output folder) nor coordcheck.csv (a {names.Call(CoordinateCheckOutput, "coordinate-check output")} folder).");
+            throw new UserInputException($"{path} has neither {EvalFolder.SummaryFileName} (an evaluation output folder) nor coordcheck.csv (a {(names ?? SettingNames.Properties).Or(CoordinateCheckOutput, "coordinate-check output")} folder).");
         }
         var folder = new EvalFolder(path);
         folder.Require(EvalFolder.SummaryFileName);
