@@ -32,16 +32,20 @@ internal static class CoordCheckCommand
         {
             int[] widthList = CliOptions.ParsePositiveInts(result.GetValue(widths)!, "--widths");
             if (result.GetValue(lr) is var rate && !(rate > 0)) throw new UserInputException($"--lr must be positive, got {rate}.");
+            var checks = new[] { (Parametrization.MuP, BaselineOptimizerKind.MuAdam), (Parametrization.Standard, BaselineOptimizerKind.Adam) }
+                .Select(c => new CoordinateCheckSettings(widthList, result.GetValue(depth), c.Item1, new BaselineOptimizerSettings(c.Item2, result.GetValue(lr)),
+                    result.GetValue(steps), 0, result.GetValue(seeds)))
+                .ToArray();
+            foreach (var check in checks) CliInput.Check(() => check.Validate(OptionNames)); // before touching --out
             string? outDir = result.GetValue(output) is { } o ? CliOptions.PrepareOutputDirectory(o) : null;
 
             var data = DatasetCatalog.Get("fmnist8");
             using var inputs = data.TrainInputs.narrow(0, 0, 256);
             using var labels = data.TrainLabels.narrow(0, 0, 256);
             var rows = new List<CoordinateCheckRow>();
-            foreach (var (param, kind) in new[] { (Parametrization.MuP, BaselineOptimizerKind.MuAdam), (Parametrization.Standard, BaselineOptimizerKind.Adam) })
+            foreach (var settings in checks)
             {
-                var settings = new CoordinateCheckSettings(widthList, result.GetValue(depth), param, new BaselineOptimizerSettings(kind, result.GetValue(lr)),
-                    result.GetValue(steps), 0, result.GetValue(seeds));
+                var param = settings.Parametrization;
                 var records = CoordinateCheck.Run(settings, inputs, labels, data.ClassCount);
                 string name = param == Parametrization.MuP ? "μP + μAdam" : "SP + Adam";
                 double worst = CoordinateCheck.WorstRatio(records);
@@ -59,6 +63,10 @@ internal static class CoordCheckCommand
         });
         return command;
     }
+
+    // Each width is checked as one network's width, so messages about it name --widths.
+    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(MlpConfig.Width), "--widths"),
+        (nameof(CoordinateCheckSettings.Depth), "--depth"));
 
     private static void Print(string name, IReadOnlyList<CoordinateRecord> records, double worst)
     {

@@ -29,11 +29,25 @@ internal static class DataCommand
         command.Options.Add(from);
         command.SetAction(parseResult =>
         {
-            DatasetFetcher.Fetch(parseResult.GetValue(name)!, parseResult.GetValue(from), new DatasetFetchOptions(), Console.Out.WriteLine);
+            try
+            {
+                DatasetFetcher.Fetch(parseResult.GetValue(name)!, parseResult.GetValue(from), new DatasetFetchOptions(), Console.Out.WriteLine, FetchNames);
+            }
+            catch (DatasetUnavailableException e)
+            {
+                throw new UserInputException(FetchFailure(e), e);
+            }
             return 0;
         });
         return command;
     }
+
+    /// <summary>What the fetcher's messages call its folder argument here.</summary>
+    private static readonly SettingNames FetchNames = SettingNames.Of((DatasetFetcher.FolderSetting, "--from"));
+
+    /// <summary>Every source failed: the fetcher's message, with the command that fetches from a folder as the fix.</summary>
+    internal static string FetchFailure(DatasetUnavailableException e) =>
+        e.MessageWith($"run `learnedopt data fetch {e.Dataset.Name} --from DIR`");
 
     private static Command CreateDownsample()
     {

@@ -19,6 +19,12 @@ internal sealed class TaskCliOptions
     public Option<double> Conditioning { get; } = CliOptions.Create("--conditioning", "Quadratic tasks: largest/smallest curvature.", 10.0);
     public Option<double> Noise { get; } = CliOptions.Create("--noise", "Quadratic tasks: gradient-noise standard deviation.", 0.0);
 
+    /// <summary>What the task libraries' messages call each setting here: its option name.</summary>
+    public static readonly SettingNames OptionNames = SettingNames.Of(
+        (nameof(TaskOptions.Width), "--width"), (nameof(TaskOptions.Depth), "--depth"), (nameof(TaskOptions.BatchSize), "--batch-size"),
+        (nameof(QuadraticSettings.Dimension), "--dimension"), (nameof(QuadraticSettings.Conditioning), "--conditioning"),
+        (nameof(QuadraticSettings.Noise), "--noise"));
+
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { Task, Width, Depth, Activation, Param, BatchSize, TaskSeed, Dimension, Conditioning, Noise })
@@ -48,6 +54,7 @@ internal sealed class TaskCliOptions
             result.GetValue(TaskSeed),
             new QuadraticSettings(result.GetValue(Dimension), result.GetValue(Conditioning), result.GetValue(Noise)),
             Device: device);
+        CliInput.Check(() => definition.Validate(options, OptionNames)); // the task's own checks, before its data is loaded
         return definition.Create(options);
     }
 }

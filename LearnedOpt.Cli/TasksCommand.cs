@@ -14,7 +14,7 @@ internal static class TasksCommand
         {
             var table = new Table().AddColumn("task").AddColumn("description").AddColumn("data");
             foreach (var d in TaskRegistry.All)
-                table.AddRow(d.Name, Markup.Escape(d.Description), d.NeedsDownload ? "needs `learnedopt data fetch`" : "built in");
+                table.AddRow(d.Name, Markup.Escape(d.Describe(TaskCliOptions.OptionNames)), d.NeedsDownload ? "needs `learnedopt data fetch`" : "built in");
             CliConsole.Out.Write(table);
             return 0;
         });

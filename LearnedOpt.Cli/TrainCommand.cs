@@ -44,7 +44,7 @@ internal static class TrainCommand
             var device = DeviceOption.Resolve(result, deviceOption);
             var choice = OptimizerChoice.Parse(result.GetValue(optimizer)!, result.GetValue(lr), result.GetValue(weightDecay), result.GetValue(momentum), result.GetValue(maxGradNorm));
             var run = new TrainingRunSettings(result.GetValue(steps), result.GetValue(seed), result.GetValue(evalEvery), choice.MaxGradNorm);
-            run.Validate();
+            CliInput.Check(() => run.Validate(OptionNames));
             var lrSchedule = new LearningRateSchedule(ParseSchedule(result.GetValue(schedule)!), run.Steps, result.GetValue(warmup));
             CliInput.Check(lrSchedule.Validate);
             var trainingTask = task.CreateTask(result, device); // before touching --out: a bad task leaves no folder behind
@@ -113,7 +113,9 @@ internal static class TrainCommand
         }
     }
 
-    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(NowcastSettings.TotalSteps), "--steps"),
+    private static readonly SettingNames OptionNames = SettingNames.Of((nameof(TrainingRunSettings.Steps), "--steps"),
+        (nameof(TrainingRunSettings.EvalEvery), "--eval-every"), (nameof(TrainingRunSettings.MaxGradNorm), "--max-grad-norm"),
+        (nameof(NowcastSettings.TotalSteps), "--steps"),
         (nameof(NowcastSettings.Period), "--nowcast-period"), (nameof(NowcastSettings.MaxHorizon), "--nowcast-max-horizon"),
         (nameof(NowcastSettings.WarmupSteps), "--nowcast-warmup"), (nameof(NowcastSettings.JumpTolerance), "--nowcast-tolerance"));
 

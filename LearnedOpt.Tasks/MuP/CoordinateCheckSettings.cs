@@ -21,4 +21,23 @@ public sealed record CoordinateCheckSettings(
     int Steps = 3,
     long Seed = 0,
     int SeedCount = 8,
-    Activation Activation = Activation.Relu);
+    Activation Activation = Activation.Relu)
+{
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> (<see cref="ArgumentException"/> for the optimizer's settings) naming the
+    /// first setting out of range. Each width's network is checked as an <see cref="MlpConfig"/>, whose messages call
+    /// the width and the depth as <paramref name="names"/> calls <c>Width</c> and <see cref="Depth"/> (by default the
+    /// property names).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
+    {
+        names ??= SettingNames.Properties;
+        if (Widths.Count < 2) throw new UserInputException("A coordinate check needs at least two widths.");
+        if (Steps <= 0) throw new UserInputException($"A coordinate check needs at least one step, got {Steps}.");
+        if (SeedCount <= 0) throw new UserInputException($"A coordinate check needs at least one seed, got {SeedCount}.");
+        // The hidden layers' checks; the input and output sizes come with the batch.
+        foreach (int width in Widths)
+            new MlpConfig(1, width, Depth, 1, Activation, Parametrization).Validate(names);
+        Optimizer.Validate();
+    }
+}

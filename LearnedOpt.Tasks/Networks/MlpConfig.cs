@@ -14,14 +14,18 @@ public sealed record MlpConfig(int InputSize, int Width, int Depth, int OutputSi
     public string ShortDescription =>
         $"w{Width} d{Depth} {(Parametrization == Parametrization.MuP ? "μP" : "SP")} {Activation.ToString().ToLowerInvariant()}";
 
-    /// <summary>Throws <see cref="UserInputException"/> naming the bad value.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the bad value and the setting (<see cref="Width"/> and
+    /// <see cref="Depth"/> as <paramref name="names"/> calls them; by default their property names).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
+        names ??= SettingNames.Properties;
         if (InputSize <= 0) throw new UserInputException($"The network input size must be positive, got {InputSize}.");
-        if (Width <= 0) throw new UserInputException($"--width must be a positive number of units, got {Width}.");
-        if (Depth <= 0) throw new UserInputException($"--depth must be at least 1 hidden layer, got {Depth}.");
+        if (Width <= 0) throw new UserInputException($"{names[nameof(Width)]} must be a positive number of units, got {Width}.");
+        if (Depth <= 0) throw new UserInputException($"{names[nameof(Depth)]} must be at least 1 hidden layer, got {Depth}.");
         if (OutputSize <= 0) throw new UserInputException($"The network output size must be positive, got {OutputSize}.");
         if ((long)Width * Width * Math.Max(1, Depth - 1) > 2_000_000_000L)
-            throw new UserInputException($"A {Depth}-layer MLP of width {Width} would have more than two billion weights; choose a smaller --width or --depth.");
+            throw new UserInputException($"A {Depth}-layer MLP of width {Width} would have more than two billion weights; choose a smaller {names[nameof(Width)]} or {names[nameof(Depth)]}.");
     }
 }

@@ -18,7 +18,7 @@ internal sealed class MlpClassificationTask : MlpTask, IPopulationTask
     public MlpClassificationTask(string name, ClassificationTensors data, MlpConfig config, int batchSize, int validationExamples = 0, Device? device = null)
         : base(new FunctionalMlp(config), device ?? CPU)
     {
-        if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
+        if (batchSize <= 0) throw new UserInputException($"The batch size must be positive, got {batchSize}.");
         if (validationExamples < 0 || validationExamples >= data.TrainCount)
             throw new UserInputException($"The validation split must hold between 0 and {data.TrainCount - 1} of '{data.Name}''s {data.TrainCount} training examples, got {validationExamples}.");
         if (config.InputSize != data.FeatureCount || config.OutputSize != data.ClassCount)

@@ -11,12 +11,16 @@ namespace LearnedOpt.Tasks.Tasks;
 /// <param name="Noise">Standard deviation of the per-batch shift ξ, which makes gradients stochastic.</param>
 public sealed record QuadraticSettings(int Dimension = 32, double Conditioning = 10.0, double Noise = 0.0)
 {
-    /// <summary>Throws <see cref="UserInputException"/> naming the bad value.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> naming the bad value and the setting (as <paramref name="names"/> calls
+    /// it; by default its property name).
+    /// </summary>
+    public void Validate(SettingNames? names = null)
     {
-        if (Dimension <= 0) throw new UserInputException($"--dimension must be positive, got {Dimension}.");
-        if (!(Conditioning >= 1) || double.IsInfinity(Conditioning)) throw new UserInputException($"--conditioning must be a finite number ≥ 1, got {Conditioning}.");
-        if (!(Noise >= 0) || double.IsInfinity(Noise)) throw new UserInputException($"--noise must be a finite number ≥ 0, got {Noise}.");
+        names ??= SettingNames.Properties;
+        if (Dimension <= 0) throw new UserInputException($"{names[nameof(Dimension)]} must be positive, got {Dimension}.");
+        if (!(Conditioning >= 1) || double.IsInfinity(Conditioning)) throw new UserInputException($"{names[nameof(Conditioning)]} must be a finite number ≥ 1, got {Conditioning}.");
+        if (!(Noise >= 0) || double.IsInfinity(Noise)) throw new UserInputException($"{names[nameof(Noise)]} must be a finite number ≥ 0, got {Noise}.");
     }
 }
 

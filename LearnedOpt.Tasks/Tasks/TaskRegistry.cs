@@ -15,12 +15,16 @@ public static class TaskRegistry
         ImageMlp("mnist8", "MNIST 8×8", needsDownload: true),
         ImageMlp("mnist14", "MNIST 14×14", needsDownload: true),
         ImageMlp("mnist28", "MNIST 28×28", needsDownload: true),
-        new("quadratic", "noisy quadratic bowl: --dimension, --conditioning, --noise", false,
-            o => new QuadraticTask(o.Quadratic ?? new QuadraticSettings(), o.TaskSeed, o.Device)),
+        new("quadratic", "noisy quadratic bowl", false,
+            o => new QuadraticTask(o.Quadratic ?? new QuadraticSettings(), o.TaskSeed, o.Device))
+        {
+            Settings = [nameof(QuadraticSettings.Dimension), nameof(QuadraticSettings.Conditioning), nameof(QuadraticSettings.Noise)],
+            Check = (o, names) => (o.Quadratic ?? new QuadraticSettings()).Validate(names),
+        },
         new("teacher-student-regression", "student MLP regresses a random teacher MLP on Gaussian inputs", false,
-            o => TeacherStudent(o, TeacherStudentMode.Regression)),
+            o => TeacherStudent(o, TeacherStudentMode.Regression)) { Check = CheckMlp },
         new("teacher-student-classification", "student MLP classifies by a random teacher MLP's argmax", false,
-            o => TeacherStudent(o, TeacherStudentMode.Classification)),
+            o => TeacherStudent(o, TeacherStudentMode.Classification)) { Check = CheckMlp },
     ];
 
     /// <summary>All registered tasks, in listing order.</summary>
@@ -31,8 +35,13 @@ public static class TaskRegistry
         Definitions.FirstOrDefault(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new UserInputException($"Unknown task '{name}'; run `learnedopt tasks` to list them ({string.Join(", ", Definitions.Select(d => d.Name))}).");
 
-    /// <summary>Builds the named task.</summary>
-    public static ITrainingTask Create(string name, TaskOptions options) => Get(name).Create(options);
+    /// <summary>Builds the named task, checking the options it reads first (<see cref="TaskDefinition.Validate"/>).</summary>
+    public static ITrainingTask Create(string name, TaskOptions options)
+    {
+        var definition = Get(name);
+        definition.Validate(options);
+        return definition.Create(options);
+    }
 
     private static TaskDefinition ImageMlp(string dataset, string description, bool needsDownload) =>
         new($"{dataset}-mlp", $"MLP classifier on {description}", needsDownload, o =>
@@ -40,7 +49,15 @@ public static class TaskRegistry
             var data = DatasetCatalog.Get(dataset);
             var config = new MlpConfig(data.FeatureCount, o.Width, o.Depth, data.ClassCount, o.Activation, o.Parametrization);
             return new MlpClassificationTask($"{dataset}-mlp", data, config, o.BatchSize, o.ValidationExamples, o.Device);
-        });
+        })
+        { Check = CheckMlp };
+
+    // The MLP tasks' shape and batch checks, without the data: the input and output sizes come with it and are valid.
+    private static void CheckMlp(TaskOptions o, SettingNames names)
+    {
+        new MlpConfig(1, o.Width, o.Depth, 1, o.Activation, o.Parametrization).Validate(names);
+        if (o.BatchSize <= 0) throw new UserInputException($"{names[nameof(TaskOptions.BatchSize)]} must be positive, got {o.BatchSize}.");
+    }
 
     private static TeacherStudentTask TeacherStudent(TaskOptions o, TeacherStudentMode mode)
     {

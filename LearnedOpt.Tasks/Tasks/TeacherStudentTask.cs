@@ -46,7 +46,7 @@ internal sealed class TeacherStudentTask : MlpTask
     public TeacherStudentTask(TeacherStudentSettings settings, MlpConfig student, int batchSize, long taskSeed, Device? device = null)
         : base(new FunctionalMlp(student with { InputSize = settings.InputSize, OutputSize = settings.Outputs }), device ?? CPU)
     {
-        if (batchSize <= 0) throw new UserInputException($"--batch-size must be positive, got {batchSize}.");
+        if (batchSize <= 0) throw new UserInputException($"The batch size must be positive, got {batchSize}.");
         if (settings.InputSize <= 0 || settings.Outputs <= 0 || settings.HeldOutSize <= 0)
             throw new UserInputException("Teacher-student input size, outputs and held-out size must be positive.");
         if (settings.Mode == TeacherStudentMode.Classification && settings.Outputs < 2)

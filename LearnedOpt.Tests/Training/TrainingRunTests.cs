@@ -18,6 +18,17 @@ public class TrainingRunTests
             o => new LearningRateSchedule(ScheduleKind.Cosine, steps, 10).Attach(o),
             new TrainingRunSettings(steps, seed, EvalEvery: 25), onStep);
 
+    // What a C# caller sees: each setting by its property name (the command line's option names: TrainCommandTests).
+    [Theory]
+    [InlineData(0, 10, null, "Steps must be a positive number of updates, got 0.")]
+    [InlineData(10, 0, null, "EvalEvery must be positive, got 0.")]
+    [InlineData(10, 10, -1.0, "MaxGradNorm must be positive, got -1.")]
+    public void Bad_run_settings_are_refused_naming_the_property(int steps, int evalEvery, double? maxGradNorm, string expected)
+    {
+        var settings = new TrainingRunSettings(steps, 0, evalEvery, maxGradNorm);
+        Assert.Equal(expected, Assert.Throws<UserInputException>(() => settings.Validate()).Message);
+    }
+
     [Fact]
     public void The_same_seed_gives_the_same_numbers_and_another_seed_does_not()
     {
