@@ -41,14 +41,4 @@ public sealed class SettingNames
     /// the library's own words, where a bare property name would not read as a sentence.
     /// </summary>
     public string Or(string property, string words) => _names.TryGetValue(property, out var name) ? name : words;
-
-    /// <summary>These names, with those of <paramref name="other"/> added (for a check that validates two settings records).</summary>
-    public SettingNames With(SettingNames other)
-    {
-        var map = new Dictionary<string, string>(_names, StringComparer.Ordinal);
-        foreach (var (property, name) in other._names)
-            if (!map.TryAdd(property, name) && map[property] != name)
-                throw new ArgumentException($"The setting '{property}' is named both '{map[property]}' and '{name}'; give it one name.", nameof(other));
-        return new SettingNames(map);
-    }
 }
