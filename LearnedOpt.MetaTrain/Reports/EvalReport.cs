@@ -1,16 +1,78 @@
 using System.Globalization;
 using System.Text;
+using LearnedOpt.IO;
 using LearnedOpt.MetaTrain.Evaluation;
 
 namespace LearnedOpt.MetaTrain.Reports;
 
 /// <summary>
 /// The markdown report of an evaluation: the command, the grid, one final-loss table per sweep axis, speedups over
-/// AdamW, the learning-rate tuning, held-out results on the base cell, divergences and links to the figures. Pure
-/// text from already-read rows, so it is tested without files; <c>learnedopt report</c> does the reading and writing.
+/// AdamW, the learning-rate tuning, held-out results on the base cell, divergences and links to the figures.
+/// <see cref="Build"/> is pure text from already-read rows, so it is tested without files; <see cref="Write"/> reads an
+/// evaluation folder, draws the figures and writes the report.
 /// </summary>
 public static class EvalReport
 {
+    /// <summary>The report's file name inside the evaluation folder when no other path is given.</summary>
+    public const string DefaultFileName = "report.md";
+
+    /// <summary>What <see cref="Write"/>'s messages call its report path; a caller's <see cref="SettingNames"/> may rename it.</summary>
+    public const string ReportPathSetting = "reportPath";
+
+    /// <summary>What <see cref="Write"/> wrote.</summary>
+    /// <param name="Report">Full path of the markdown report.</param>
+    /// <param name="Figures">Full paths of the figures, in the folder's <c>figures/</c>.</param>
+    /// <param name="HasCurves">False when the folder has no steps.csv, so the report has no loss curves.</param>
+    public sealed record Files(string Report, IReadOnlyList<string> Figures, bool HasCurves);
+
+    /// <summary>
+    /// Reads the evaluation folder <paramref name="evalDirectory"/> (eval.json, summary.csv, and tuning.csv and steps.csv
+    /// when present), then draws its figures into its <c>figures/</c> and writes the report to
+    /// <paramref name="reportPath"/> (default: <see cref="DefaultFileName"/> in the folder), with links relative to the
+    /// report. Everything is read before anything is written, and every file is written whole (temp file, then rename).
+    /// </summary>
+    /// <param name="evalDirectory">An output folder of an evaluation (<see cref="EvalJob"/>).</param>
+    /// <param name="reportPath">The markdown file to write; null for <see cref="DefaultFileName"/> in the folder.</param>
+    /// <param name="names">What the messages call the report path (<see cref="ReportPathSetting"/>): a command line passes its option name.</param>
+    public static Files Write(string evalDirectory, string? reportPath = null, SettingNames? names = null)
+    {
+        var folder = new EvalFolder(evalDirectory);
+        folder.Require(EvalFolder.ManifestFileName, EvalFolder.SummaryFileName);
+        var manifest = folder.ReadManifest();
+        var summary = folder.ReadSummary();
+        var tuning = folder.ReadTuning();
+        var figures = new List<PlannedFigure>(EvalFigures.ForSummary(summary));
+        bool hasCurves = File.Exists(folder.StepsPath);
+        if (hasCurves) figures.AddRange(EvalFigures.ForSteps(folder.ReadSteps()));
+
+        string report = Path.GetFullPath(reportPath ?? Path.Combine(folder.Path, DefaultFileName));
+        if (Directory.Exists(report))
+        {
+            throw new UserInputException($"{(names ?? SettingNames.Properties)[ReportPathSetting]} {report} is a folder; give the markdown file to write, " +
+                $"e.g. {Path.Combine(report, DefaultFileName)}.");
+        }
+        string reportFolder = Path.GetDirectoryName(report)!;
+        Directory.CreateDirectory(reportFolder);
+        if (figures.Count > 0) Directory.CreateDirectory(folder.FiguresPath);
+
+        var written = new List<string>();
+        var sweeps = new List<FigureLink>();
+        var curves = new List<FigureLink>();
+        foreach (var figure in figures)
+        {
+            string path = Path.Combine(folder.FiguresPath, figure.FileName);
+            figure.Save(path);
+            written.Add(path);
+            (figure.IsCurve ? curves : sweeps).Add(new FigureLink(figure.Title, MarkdownLink(reportFolder, path)));
+        }
+        AtomicFile.WriteAllText(report, Build(manifest, summary, tuning, sweeps, curves));
+        return new Files(report, written, hasCurves);
+    }
+
+    // Relative to the report, forward slashes, spaces escaped so the markdown link stays one token.
+    private static string MarkdownLink(string reportFolder, string path) =>
+        Path.GetRelativePath(reportFolder, path).Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal);
+
     /// <summary>A figure to link: a caption and a path relative to the report.</summary>
     /// <param name="Title">Caption.</param>
     /// <param name="Link">Relative path with forward slashes.</param>

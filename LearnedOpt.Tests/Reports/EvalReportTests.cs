@@ -65,4 +65,38 @@ public class EvalReportTests
         Assert.Contains("![Final training loss vs width](figures/final-loss-vs-width.png)", report);
         Assert.Contains("- [fmnist8-mlp w64 d2 h20](figures/curves-fmnist8-mlp-w64-d2-h20.png)", report);
     }
+
+    [Fact]
+    public void Write_reads_the_folder_draws_every_figure_and_returns_what_it_wrote()
+    {
+        using var temp = new TempFolder();
+        EvalFixture.Write(temp["eval"]);
+
+        var files = EvalReport.Write(temp["eval"]);
+
+        Assert.Equal(temp["eval/report.md"], files.Report);
+        Assert.True(files.HasCurves);
+        Assert.Equal(EvalFixture.ExpectedFigures.Order(), files.Figures.Select(Path.GetFileName).Order());
+        Assert.All(files.Figures, f => Assert.True(File.Exists(f), f));
+        string report = File.ReadAllText(files.Report);
+        Assert.All(EvalFixture.ExpectedFigures, f => Assert.Contains($"(figures/{f})", report));
+    }
+
+    [Fact]
+    public void Write_without_steps_has_no_curves_and_a_folder_as_report_path_is_refused_by_its_setting_name()
+    {
+        using var temp = new TempFolder();
+        EvalFixture.Write(temp["eval"]);
+        File.Delete(temp["eval/steps.csv"]);
+        Directory.CreateDirectory(temp["docs"]);
+
+        var refused = Assert.Throws<UserInputException>(() => EvalReport.Write(temp["eval"], temp["docs"]));
+        Assert.StartsWith($"{EvalReport.ReportPathSetting} {temp["docs"]} is a folder", refused.Message);
+        Assert.False(Directory.Exists(temp["eval/figures"])); // refused before drawing anything
+
+        var files = EvalReport.Write(temp["eval"], temp["docs/eval.md"]);
+        Assert.False(files.HasCurves);
+        Assert.DoesNotContain(files.Figures, f => Path.GetFileName(f).StartsWith("curves-", StringComparison.Ordinal));
+        Assert.Contains("](../eval/figures/", File.ReadAllText(files.Report));
+    }
 }
