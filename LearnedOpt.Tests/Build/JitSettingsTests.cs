@@ -24,7 +24,8 @@ public class JitSettingsTests
     [Theory]
     [InlineData(typeof(LearnedUpdateRule))]      // LearnedOpt.Core
     [InlineData(typeof(LearnedOpt.Tasks.Data.ImageClassificationData))] // LearnedOpt.Tasks
-    [InlineData(typeof(MetaTrainer))]            // learnedopt
+    [InlineData(typeof(MetaTrainer))]            // LearnedOpt.MetaTrain
+    [InlineData(typeof(LearnedOpt.Cli.CliApp))]  // learnedopt (LearnedOpt.Cli)
     [InlineData(typeof(JitSettingsTests))]       // the tests themselves
     public void Every_assembly_is_built_for_the_optimising_JIT(Type type)
     {
