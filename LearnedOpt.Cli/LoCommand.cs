@@ -49,8 +49,7 @@ internal static class LoCommand
                 throw new UserInputException($"--workers must be at least 1 for {usageInfo.CliName}, got {result.GetValue(workers)}.");
             config = config.WithUsage(usage, result.GetValue(workers));
             if (result.GetValue(stepMult) is { } sm) config = config with { StepMultiplier = sm };
-            try { config.Validate(); }
-            catch (ArgumentException e) { throw new UserInputException(e.Message); }
+            CliInput.Check(config.Validate);
             string path = result.GetValue(output)!;
             CliOptions.PrepareOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, "--out");
             using var definition = LearnedOptimizerDefinition.Initialize(config, result.GetValue(seed));
