@@ -87,7 +87,7 @@ public class NameOrFileTests
     [Fact]
     public void Every_baseline_or_file_option_lists_its_names()
     {
-        Assert.Equal(["sgd", "momentum", "adam", "adamw", "muadam", "musgd"], OptimizerChoice.Resolver(null, 0, 0.9, null).Names);
+        Assert.Equal(["sgd", "momentum", "adam", "adamw", "muadam", "musgd", "muon"], OptimizerChoice.Resolver(null, 0, 0.9, null).Names);
         Assert.Equal(["linear"], NowcasterChoice.Resolver().Names);
         Assert.Equal(["fedavg", "slowmo", "diloco"], OuterOptimizerChoice.Resolver(workers: 8).Names);
         Assert.Equal(EvalGrid.KnownBaselines, EvalContender.Resolver().Names);
