@@ -21,7 +21,7 @@ internal static class EvalCommand
     {
         var command = new Command("eval", "Evaluate learned optimizers against tuned baselines over widths, depths, horizons and data sets.");
         var optimizers = new Option<string[]>("--optimizer") { Description = "A learned-optimizer file (repeat for several).", AllowMultipleArgumentsPerToken = true };
-        var baselines = CliOptions.Create("--baselines", "Baselines: any of adamw, muadam, sgdm, comma-separated, or none.", "adamw,muadam,sgdm");
+        var baselines = CliOptions.Create("--baselines", "Baselines: any of adamw, muadam, sgdm, muon, comma-separated, or none.", "adamw,muadam,sgdm");
         var task = CliOptions.Create("--task", "Base task (the meta-training task).", "fmnist8-mlp");
         var width = CliOptions.Create("--width", "Base width (the meta-training width).", 32);
         var depth = CliOptions.Create("--depth", "Base depth.", 2);
