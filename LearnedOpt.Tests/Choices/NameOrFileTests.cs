@@ -107,9 +107,9 @@ public class NameOrFileTests
     [Theory]
     [InlineData("nowcast", "--nowcast 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData("nowcasters", "--nowcasters 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
-    [InlineData("optimizer", "Unknown optimizer 'nino'; use one of sgd, momentum, adam, adamw, muadam, musgd or the path of a learned-optimizer file (see `learnedopt lo init`).")]
+    [InlineData("optimizer", "Unknown optimizer 'nino'; use one of sgd, momentum, adam, adamw, muadam, musgd, muon or the path of a learned-optimizer file (see `learnedopt lo init`).")]
     [InlineData("outer", "Unknown Outer 'nino'; use fedavg, slowmo, diloco, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).")]
-    [InlineData("baseline", "Unknown baseline 'nino'; use any of adamw, muadam, sgdm.")]
+    [InlineData("baseline", "Unknown baseline 'nino'; use any of adamw, muadam, sgdm, muon.")]
     // A C# caller sees the outer optimizer called by its setting name; `localsgd --outer nino` says --outer (LocalSgdCommandTests).
     public void Each_option_names_itself_when_refusing(string option, string expected)
     {
