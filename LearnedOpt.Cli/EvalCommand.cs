@@ -33,7 +33,7 @@ internal static class EvalCommand
         var tasks = CliOptions.Create("--tasks", "Task (data set) sweep, e.g. fmnist28-mlp,mnist28-mlp.", "");
         var seeds = CliOptions.Create("--seeds", $"Reported seeds ({EvalJob.FirstSeed}, {EvalJob.FirstSeed + 1}, …).", 5);
         var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({EvalJob.FirstTuningSeed}, …).", 2);
-        var lrGrid = CliOptions.Create("--lr-grid", "AdamW learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
+        var lrGrid = CliOptions.Create("--lr-grid", "AdamW (and Muon) learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
         var muAdamGrid = CliOptions.Create("--muadam-lr-grid", "μAdam learning rates (tuned at the base cell).", string.Join(',', EvalGrid.DefaultMuAdamLrGrid.Select(Invariant)));
         var sgdmGrid = CliOptions.Create("--sgdm-lr-grid", "SGD-with-momentum learning rates.", string.Join(',', EvalGrid.DefaultSgdmLrGrid.Select(Invariant)));
         var adamFactor = CliOptions.Create("--adam-horizon-factor", "AdamW grid runs this many times the horizon, for speedups above 1.", 4);
