@@ -21,7 +21,7 @@ internal static class EvalCommand
     {
         var command = new Command("eval", "Evaluate learned optimizers against tuned baselines over widths, depths, horizons and data sets.");
         var optimizers = new Option<string[]>("--optimizer") { Description = "A learned-optimizer file (repeat for several).", AllowMultipleArgumentsPerToken = true };
-        var baselines = CliOptions.Create("--baselines", "Baselines: any of adamw, muadam, sgdm, comma-separated, or none.", "adamw,muadam,sgdm");
+        var baselines = CliOptions.Create("--baselines", "Baselines: any of adamw, muadam, sgdm, muon, comma-separated, or none.", "adamw,muadam,sgdm");
         var task = CliOptions.Create("--task", "Base task (the meta-training task).", "fmnist8-mlp");
         var width = CliOptions.Create("--width", "Base width (the meta-training width).", 32);
         var depth = CliOptions.Create("--depth", "Base depth.", 2);
@@ -33,7 +33,7 @@ internal static class EvalCommand
         var tasks = CliOptions.Create("--tasks", "Task (data set) sweep, e.g. fmnist28-mlp,mnist28-mlp.", "");
         var seeds = CliOptions.Create("--seeds", $"Reported seeds ({EvalJob.FirstSeed}, {EvalJob.FirstSeed + 1}, …).", 5);
         var tuningSeeds = CliOptions.Create("--tuning-seeds", $"Seeds for learning-rate tuning only ({EvalJob.FirstTuningSeed}, …).", 2);
-        var lrGrid = CliOptions.Create("--lr-grid", "AdamW learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
+        var lrGrid = CliOptions.Create("--lr-grid", "AdamW (and Muon) learning rates.", string.Join(',', EvalGrid.DefaultAdamLrGrid.Select(Invariant)));
         var muAdamGrid = CliOptions.Create("--muadam-lr-grid", "μAdam learning rates (tuned at the base cell).", string.Join(',', EvalGrid.DefaultMuAdamLrGrid.Select(Invariant)));
         var sgdmGrid = CliOptions.Create("--sgdm-lr-grid", "SGD-with-momentum learning rates.", string.Join(',', EvalGrid.DefaultSgdmLrGrid.Select(Invariant)));
         var adamFactor = CliOptions.Create("--adam-horizon-factor", "AdamW grid runs this many times the horizon, for speedups above 1.", 4);

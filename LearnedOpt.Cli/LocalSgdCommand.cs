@@ -30,8 +30,8 @@ internal static class LocalSgdCommand
         var workers = CliOptions.Create("--workers", "K, the number of workers.", 8);
         var localSteps = CliOptions.Create("--local-steps", "H, local steps per round.", 8);
         var rounds = CliOptions.Create("--rounds", "Communication rounds.", 100);
-        var inner = new Option<string?>("--inner") { Description = "Workers' optimizer: sgd, momentum or adamw (default sgd; adamw for diloco)." };
-        var innerLr = new Option<double?>("--inner-lr") { Description = "Workers' learning rate (default 0.5 for sgd as in the learned local-SGD paper, 1e-3 for adamw)." };
+        var inner = new Option<string?>("--inner") { Description = "Workers' optimizer: sgd, momentum, adamw or muon (default sgd; adamw for diloco)." };
+        var innerLr = new Option<double?>("--inner-lr") { Description = "Workers' learning rate (default 0.5 for sgd as in the learned local-SGD paper, 1e-3 for adamw and muon)." };
         var compress = CliOptions.Create("--compress", "Compression of what workers send, e.g. topk:1.5%,2bit (default none).", "none");
         var seed = CliOptions.Create("--seed", "Initialisation and worker batches derive from it.", 0L);
         var evalEvery = CliOptions.Create("--eval-every", "Evaluate the global parameters every N rounds.", 10);
@@ -62,7 +62,8 @@ internal static class LocalSgdCommand
                     "sgd" => BaselineOptimizerKind.Sgd,
                     "momentum" => BaselineOptimizerKind.Momentum,
                     "adamw" => BaselineOptimizerKind.AdamW,
-                    var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum or adamw."),
+                    "muon" => BaselineOptimizerKind.Muon,
+                    var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum, adamw or muon."),
                 }
                 : contender.Inner.Kind;
             double lr = result.GetValue(innerLr) ?? OuterOptimizerChoice.DefaultInnerLr(innerKind);

@@ -21,8 +21,8 @@ internal static class TrainCommand
         var optimizer = CliOptions.Create("--optimizer", $"Optimizer: {string.Join(", ", BaselineOptimizers.Names)}, or a learned-optimizer file.", "adamw");
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3); for a learned optimizer, a multiplier on its step (default 1)." };
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the global gradient norm before each step." };
-        var weightDecay = CliOptions.Create("--weight-decay", "Weight decay (decoupled for adamw/muadam).", 0.0);
-        var momentum = CliOptions.Create("--momentum", "Momentum for momentum/musgd.", 0.9);
+        var weightDecay = CliOptions.Create("--weight-decay", "Weight decay (decoupled for adamw/muadam/muon).", 0.0);
+        var momentum = CliOptions.Create("--momentum", "Momentum for momentum/musgd (muon keeps its 0.95).", 0.9);
         var schedule = CliOptions.Create("--schedule", "Learning-rate schedule after warmup: constant, cosine or linear.", "constant");
         var warmup = CliOptions.Create("--warmup", "Linear warmup steps.", 0);
         var steps = CliOptions.Create("--steps", "Optimizer updates.", 1000);

@@ -15,4 +15,6 @@ public enum BaselineOptimizerKind
     MuAdam,
     /// <summary>Momentum SGD whose per-tensor learning rate is scaled by the μP multiplier of each parameter's role.</summary>
     MuSgd,
+    /// <summary>Muon: orthogonalised Nesterov momentum on matrices, AdamW on the rest (<see cref="Muon"/>).</summary>
+    Muon,
 }

@@ -4,7 +4,7 @@ namespace LearnedOpt.Optimizers;
 /// <param name="Kind">Which optimizer.</param>
 /// <param name="LearningRate">Base learning rate (μ variants multiply it per tensor).</param>
 /// <param name="WeightDecay">Weight decay (decoupled for AdamW/μAdam, L2 otherwise).</param>
-/// <param name="Momentum">Momentum for <see cref="BaselineOptimizerKind.Momentum"/> and μSGD.</param>
+/// <param name="Momentum">Momentum for <see cref="BaselineOptimizerKind.Momentum"/> and μSGD (Muon uses its own, <see cref="Muon.DefaultMomentum"/>).</param>
 /// <param name="Beta1">Adam β1.</param>
 /// <param name="Beta2">Adam β2.</param>
 /// <param name="Epsilon">Adam ε.</param>

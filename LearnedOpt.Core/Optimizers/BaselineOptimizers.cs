@@ -12,7 +12,7 @@ namespace LearnedOpt.Optimizers;
 /// </summary>
 public static class BaselineOptimizers
 {
-    /// <summary>Parses a command-line name (sgd, momentum, adam, adamw, muadam, musgd); null when unknown.</summary>
+    /// <summary>Parses a command-line name (sgd, momentum, adam, adamw, muadam, musgd, muon); null when unknown.</summary>
     public static BaselineOptimizerKind? TryParse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "sgd" => BaselineOptimizerKind.Sgd,
@@ -21,11 +21,12 @@ public static class BaselineOptimizers
         "adamw" => BaselineOptimizerKind.AdamW,
         "muadam" or "μadam" => BaselineOptimizerKind.MuAdam,
         "musgd" or "μsgd" => BaselineOptimizerKind.MuSgd,
+        "muon" => BaselineOptimizerKind.Muon,
         _ => null,
     };
 
     /// <summary>The names <see cref="TryParse"/> accepts, for help and error messages.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["sgd", "momentum", "adam", "adamw", "muadam", "musgd"];
+    public static IReadOnlyList<string> Names { get; } = ["sgd", "momentum", "adam", "adamw", "muadam", "musgd", "muon"];
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>, described one-to-one by <paramref name="specs"/>.</summary>
     public static optim.Optimizer Create(BaselineOptimizerSettings settings, IReadOnlyList<Parameter> parameters, IReadOnlyList<ParameterSpec> specs)
@@ -52,6 +53,8 @@ public static class BaselineOptimizers
             BaselineOptimizerKind.MuSgd => new ScalarSafe.SGD(
                 parameters.Select((p, i) => new SGD.ParamGroup([p], lr * specs[i].MupStepMultiplier, settings.Momentum, 0, wd)),
                 lr, settings.Momentum, 0, wd),
+            // Muon keeps its own momentum and betas (Muon's class doc): settings.Momentum and the Adam betas are those of the other kinds.
+            BaselineOptimizerKind.Muon => new Muon(parameters, lr, wd),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown optimizer kind"),
         };
     }

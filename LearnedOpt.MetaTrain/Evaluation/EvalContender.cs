@@ -46,15 +46,16 @@ public sealed class EvalContender
     public static EvalContender FromFile(string name, LearnedOptimizerDefinition definition) =>
         new(name, definition, null, definition.Config.Parametrization);
 
-    /// <summary>adamw, muadam or sgdm.</summary>
+    /// <summary>adamw, muadam, sgdm or muon.</summary>
     public static EvalContender FromBaseline(string name) => Resolver().ResolveName(name);
 
-    /// <summary>The baselines (adamw, muadam, sgdm) and learned-optimizer files an evaluation takes, a file named for its file name.</summary>
+    /// <summary>The baselines (adamw, muadam, sgdm, muon) and learned-optimizer files an evaluation takes, a file named for its file name.</summary>
     public static NameOrFile<EvalContender> Resolver() => new NameOrFile<EvalContender>("baseline",
         [
             new("adamw", () => new("adamw", null, BaselineOptimizerKind.AdamW, Parametrization.Standard)),
             new("muadam", () => new("muadam", null, BaselineOptimizerKind.MuAdam, Parametrization.MuP)),
             new("sgdm", () => new("sgdm", null, BaselineOptimizerKind.Momentum, Parametrization.Standard)),
+            new("muon", () => new("muon", null, BaselineOptimizerKind.Muon, Parametrization.Standard)),
         ],
         path => FromFile(Path.GetFileNameWithoutExtension(path), LearnedOptimizerFile.Load(path)), "learned-optimizer file")
     {

@@ -25,7 +25,7 @@ namespace LearnedOpt.MetaTrain.Evaluation;
 /// <param name="Tasks">Task (data-set) sweep.</param>
 /// <param name="Seeds">Reported run seeds.</param>
 /// <param name="TuningSeeds">Seeds used only to pick learning rates.</param>
-/// <param name="AdamLrGrid">Learning rates tried for adamw.</param>
+/// <param name="AdamLrGrid">Learning rates tried for adamw and muon.</param>
 /// <param name="MuAdamLrGrid">Learning rates tried for muadam at the base cell.</param>
 /// <param name="SgdmLrGrid">Learning rates tried for SGD with momentum 0.9.</param>
 /// <param name="AdamHorizonFactor">
@@ -66,7 +66,7 @@ public sealed record EvalGrid(
     public static readonly double[] DefaultSgdmLrGrid = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0];
 
     /// <summary>Baselines <c>learnedopt eval</c> knows.</summary>
-    public static readonly string[] KnownBaselines = ["adamw", "muadam", "sgdm"];
+    public static readonly string[] KnownBaselines = ["adamw", "muadam", "sgdm", "muon"];
 
     /// <summary>How grids are written and read: snake_case names, indented.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -131,7 +131,7 @@ public sealed record EvalGrid(
         Check(!Seeds.Intersect(TuningSeeds).Any(), "Tuning seeds must differ from the reported seeds, or the tuning would see the test.");
         bool tunes = Baselines.Length > 0;
         Check(!tunes || TuningSeeds.Length > 0, $"Baselines are tuned on tuning seeds; give {names[nameof(TuningSeeds)]} N with N ≥ 1.");
-        Check(!Baselines.Contains("adamw") || AdamLrGrid.Length > 0 && AdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The AdamW learning-rate grid needs positive rates.");
+        Check(!Baselines.Contains("adamw") && !Baselines.Contains("muon") || AdamLrGrid.Length > 0 && AdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The AdamW learning-rate grid (AdamW and Muon) needs positive rates.");
         Check(!Baselines.Contains("muadam") || MuAdamLrGrid.Length > 0 && MuAdamLrGrid.All(r => r > 0 && double.IsFinite(r)), "The μAdam learning-rate grid needs positive rates.");
         Check(!Baselines.Contains("sgdm") || SgdmLrGrid.Length > 0 && SgdmLrGrid.All(r => r > 0 && double.IsFinite(r)), "The SGD learning-rate grid needs positive rates.");
         Check(AdamHorizonFactor is >= 1 and <= 100, $"adam_horizon_factor must be between 1 and 100, got {AdamHorizonFactor}.");

@@ -56,8 +56,8 @@ public static class OuterOptimizerChoice
     public static BaselineOptimizerKind DefaultInnerKind(string outerName) =>
         outerName == "diloco" ? BaselineOptimizerKind.AdamW : BaselineOptimizerKind.Sgd;
 
-    /// <summary>The workers' learning rate by default: 1e-3 for AdamW, 0.5 for SGD (as in the learned local-SGD paper).</summary>
-    public static double DefaultInnerLr(BaselineOptimizerKind kind) => kind == BaselineOptimizerKind.AdamW ? 1e-3 : 0.5;
+    /// <summary>The workers' learning rate by default: 1e-3 for AdamW and Muon, 0.5 for SGD (as in the learned local-SGD paper).</summary>
+    public static double DefaultInnerLr(BaselineOptimizerKind kind) => kind is BaselineOptimizerKind.AdamW or BaselineOptimizerKind.Muon ? 1e-3 : 0.5;
 
     /// <summary>
     /// Refuses, before any training, a learned file that cannot combine <paramref name="workers"/> workers' deltas;

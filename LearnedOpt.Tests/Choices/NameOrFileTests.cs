@@ -87,7 +87,7 @@ public class NameOrFileTests
     [Fact]
     public void Every_baseline_or_file_option_lists_its_names()
     {
-        Assert.Equal(["sgd", "momentum", "adam", "adamw", "muadam", "musgd"], OptimizerChoice.Resolver(null, 0, 0.9, null).Names);
+        Assert.Equal(["sgd", "momentum", "adam", "adamw", "muadam", "musgd", "muon"], OptimizerChoice.Resolver(null, 0, 0.9, null).Names);
         Assert.Equal(["linear"], NowcasterChoice.Resolver().Names);
         Assert.Equal(["fedavg", "slowmo", "diloco"], OuterOptimizerChoice.Resolver(workers: 8).Names);
         Assert.Equal(EvalGrid.KnownBaselines, EvalContender.Resolver().Names);
@@ -107,9 +107,9 @@ public class NameOrFileTests
     [Theory]
     [InlineData("nowcast", "--nowcast 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
     [InlineData("nowcasters", "--nowcasters 'nino' is neither linear nor an existing nowcaster file; train one with `learnedopt nowcaster train` or use pretrained/nowcaster/nowcaster.safetensors.")]
-    [InlineData("optimizer", "Unknown optimizer 'nino'; use one of sgd, momentum, adam, adamw, muadam, musgd or the path of a learned-optimizer file (see `learnedopt lo init`).")]
+    [InlineData("optimizer", "Unknown optimizer 'nino'; use one of sgd, momentum, adam, adamw, muadam, musgd, muon or the path of a learned-optimizer file (see `learnedopt lo init`).")]
     [InlineData("outer", "Unknown Outer 'nino'; use fedavg, slowmo, diloco, or the path of a learned outer optimizer file (LOpt-A, LAgg-A).")]
-    [InlineData("baseline", "Unknown baseline 'nino'; use any of adamw, muadam, sgdm.")]
+    [InlineData("baseline", "Unknown baseline 'nino'; use any of adamw, muadam, sgdm, muon.")]
     // A C# caller sees the outer optimizer called by its setting name; `localsgd --outer nino` says --outer (LocalSgdCommandTests).
     public void Each_option_names_itself_when_refusing(string option, string expected)
     {

@@ -43,7 +43,7 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("--task", "nosuch-mlp", "Unknown task 'nosuch-mlp'; run `learnedopt tasks`")]
-    [InlineData("--optimizer", "adagrad9", "Unknown optimizer 'adagrad9'; use one of sgd, momentum, adam, adamw, muadam, musgd or the path of a learned-optimizer file")]
+    [InlineData("--optimizer", "adagrad9", "Unknown optimizer 'adagrad9'; use one of sgd, momentum, adam, adamw, muadam, musgd, muon or the path of a learned-optimizer file")]
     [InlineData("--width", "0", "--width must be a positive number of units, got 0.")]
     [InlineData("--depth", "-1", "--depth must be at least 1, got -1.")]
     [InlineData("--steps", "0", "--steps must be a positive number of updates, got 0.")]
