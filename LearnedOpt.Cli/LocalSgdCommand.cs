@@ -13,6 +13,10 @@ namespace LearnedOpt.Cli;
 /// <summary><c>learnedopt localsgd</c>: simulate local SGD with K workers and an outer optimizer; write rounds.csv and plots.</summary>
 internal static class LocalSgdCommand
 {
+    // The workers' optimizers this command offers, parsed by the one baseline parser (BaselineOptimizers.TryParse).
+    private static readonly BaselineOptimizerKind[] InnerKinds =
+        [BaselineOptimizerKind.Sgd, BaselineOptimizerKind.Momentum, BaselineOptimizerKind.AdamW, BaselineOptimizerKind.Muon];
+
     // What the library's messages call each setting on this command line.
     private static readonly SettingNames OptionNames = SettingNames.Of(
         (OuterOptimizerChoice.OuterSetting, "--outer"), (OuterOptimizerChoice.PresetSetting, "--preset"),
@@ -57,14 +61,9 @@ internal static class LocalSgdCommand
             else if (result.GetValue(outerLr) is not null || result.GetValue(outerMomentum) is not null)
                 throw new UserInputException("--outer-lr and --outer-momentum apply to fedavg, slowmo and diloco; a learned outer optimizer sets its own steps.");
             var innerKind = result.GetValue(inner) is { } innerText
-                ? innerText.Trim().ToLowerInvariant() switch
-                {
-                    "sgd" => BaselineOptimizerKind.Sgd,
-                    "momentum" => BaselineOptimizerKind.Momentum,
-                    "adamw" => BaselineOptimizerKind.AdamW,
-                    "muon" => BaselineOptimizerKind.Muon,
-                    var other => throw new UserInputException($"Unknown --inner '{other}'; use sgd, momentum, adamw or muon."),
-                }
+                ? BaselineOptimizers.TryParse(innerText) is { } parsed && InnerKinds.Contains(parsed)
+                    ? parsed
+                    : throw new UserInputException($"Unknown --inner '{innerText.Trim().ToLowerInvariant()}'; use sgd, momentum, adamw or muon.")
                 : contender.Inner.Kind;
             double lr = result.GetValue(innerLr) ?? OuterOptimizerChoice.DefaultInnerLr(innerKind);
             var settings = new LocalSgdSettings(result.GetValue(workers), result.GetValue(localSteps), result.GetValue(rounds), result.GetValue(seed),
